@@ -1,0 +1,92 @@
+//! The j1k instruction set, written down once.
+//!
+//! j1k is the J1a (swapforth's `j1a/verilog/j1.v`) bit for bit, plus *key*
+//! instructions in the ALU class with bit 12 set. Everything that needs to know
+//! what a 16-bit word means — the assembler, the simulator, the disassembler and
+//! the tracer — goes through [`decode`] and the tables in this crate, so there is
+//! exactly one definition to keep right. `docs/isa.md` is the prose version.
+//!
+//! Program images (`.hex`, `.bin`, `.ihex`) live in [`image`].
+
+pub mod image;
+mod insn;
+mod key;
+
+pub use insn::{decode, encode, Alu, AluOp, Func, Insn};
+pub use key::{KeyInsn, KeyOp, Operands, StackEffect, KEY_OPS};
+
+/// Words of J1a RAM per core (code and data share it): 4K × 16 bits.
+pub const RAM_WORDS: usize = 4096;
+/// Depth of the data stack below T and N's register (swapforth's `stack2 #(.DEPTH(15))`).
+pub const DSTACK_DEPTH: usize = 15;
+/// Depth of the return stack below R's register (`stack2 #(.DEPTH(17))`).
+pub const RSTACK_DEPTH: usize = 17;
+/// The value `stack2` shifts in at the bottom of a stack on every pop.
+pub const STACK_FILL: u16 = 0x55aa;
+
+/// Version of the ISA reported by the board firmware's handshake.
+pub const ISA_VERSION: u16 = 1;
+
+/// Build-time sizes of the key extension. The defaults are the brief's; the
+/// simulator and (later) the hardware are built from one of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyConfig {
+    /// Words per block (power of two). Default 128 (256 bytes).
+    pub block_words: u16,
+    /// Block-key slots per node, and node-key slots per node (power of two, at most 32).
+    pub node_slots: u16,
+    /// Blocks in the store, including the null block 0.
+    pub blocks: u16,
+    /// Nodes in the store, including the null node 0 and the root node 1.
+    pub nodes: u16,
+}
+
+impl Default for KeyConfig {
+    fn default() -> Self {
+        KeyConfig {
+            block_words: 128,
+            node_slots: 32,
+            blocks: 256,
+            nodes: 64,
+        }
+    }
+}
+
+impl KeyConfig {
+    /// Checks the sizes are ones the hardware can build.
+    pub fn validate(&self) -> Result<(), String> {
+        let pow2 = |v: u16| v != 0 && v.is_power_of_two();
+        if !pow2(self.block_words) || self.block_words > 4096 {
+            return Err(format!(
+                "block size {} words: must be a power of two, at most 4096",
+                self.block_words
+            ));
+        }
+        if !pow2(self.node_slots) || self.node_slots > 32 {
+            return Err(format!(
+                "node size {} slots: must be a power of two, at most 32",
+                self.node_slots
+            ));
+        }
+        if self.blocks < 2 || self.blocks > 1 << 15 {
+            return Err(format!(
+                "{} blocks: need at least 2 (the null block and one more), at most 32768",
+                self.blocks
+            ));
+        }
+        if self.nodes < 2 || self.nodes > 1 << 15 {
+            return Err(format!(
+                "{} nodes: need at least 2 (the null node and the root node), at most 32768",
+                self.nodes
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Block-key registers per core.
+pub const BLOCK_REGS: usize = 8;
+/// Node-key registers per core.
+pub const NODE_REGS: usize = 4;
+/// The root node, whose read-write key sits in node register 0 of every core at reset.
+pub const ROOT_NODE: u16 = 1;
