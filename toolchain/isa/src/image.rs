@@ -136,7 +136,7 @@ pub fn read_hex(bytes: &[u8]) -> Result<Vec<u16>, ImageError> {
 }
 
 pub fn read_bin(bytes: &[u8]) -> Result<Vec<u16>, ImageError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(ImageError::Binary {
             offset: bytes.len() - 1,
             what: "odd length: a .bin image is 16-bit words, two bytes each".into(),
@@ -177,7 +177,7 @@ pub fn read_ihex(bytes: &[u8]) -> Result<Vec<u16>, ImageError> {
         let Some(hex) = l.strip_prefix(':') else {
             return Err(text_err(line, col0, "a record must start with `:`"));
         };
-        if hex.len() % 2 != 0 || hex.len() < 10 {
+        if !hex.len().is_multiple_of(2) || hex.len() < 10 {
             return Err(text_err(
                 line,
                 col0,
