@@ -1,0 +1,1 @@
+//! The j1k simulator (being written).
