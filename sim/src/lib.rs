@@ -1,1 +1,108 @@
-//! The j1k simulator (being written).
+//! j1k-sim: the cycle-accurate simulator of j1k cores.
+//!
+//! A core is swapforth's J1a (`j1a/verilog/j1.v`, the 4-bit-`dsp` version with
+//! `stack2` depths 15/17) cycle for cycle, with its io top, plus the key unit
+//! of docs/isa.md §8. Instructions are decoded by [`j1k_isa::decode`] only.
+//!
+//! [`Machine::run`] is the fast path (plain J1a cycles run from locals, the rest
+//! one general cycle at a time); [`Machine::step`] and [`Machine::run_observed`]
+//! run the general cycle every time and report a [`Step`]. Tests hold both to
+//! a literal transliteration of the Verilog (`tests/reference`).
+
+mod core;
+mod cycle;
+mod decoded;
+mod fast;
+mod key_unit;
+mod machine;
+mod stack;
+mod stats;
+mod step;
+mod store;
+pub mod trace;
+mod uart;
+pub mod vcd;
+
+pub use crate::core::{Core, KeyBusy};
+pub use j1k_isa::KeyConfig;
+pub use machine::Machine;
+pub use stats::Stats;
+pub use step::{CoreStep, CycleKind, Step};
+pub use store::{Key, Store};
+pub use uart::{BufUart, Uart};
+
+/// What to build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Number of cores (only 1 for now).
+    pub cores: usize,
+    pub key: KeyConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            cores: 1,
+            key: KeyConfig::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SimError {
+    #[error("{0} cores: the simulator models one core for now")]
+    Cores(usize),
+    #[error("key configuration: {0}")]
+    KeyConfig(String),
+    #[error("image of {0} words does not fit in 4096 words of RAM")]
+    ImageTooLarge(usize),
+    #[error("no core {0} (the machine has {1})")]
+    NoSuchCore(usize, usize),
+}
+
+/// When a run stops besides halting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Stop when the machine's cycle count (since reset) reaches this.
+    pub max_cycles: Option<u64>,
+    /// Once UART input is exhausted, stop when no UART byte has moved for this
+    /// many cycles (counted from the last byte moved, or from the cycle that
+    /// found the end of input if that came later).
+    pub idle_cycles: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_cycles: None,
+            idle_cycles: 10_000_000,
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// After the first cycle in which every running core executed a jump to its own address.
+    Halted,
+    /// Input exhausted and no UART byte moved for `idle_cycles` cycles (see [`Limits`]).
+    Idle,
+    /// The cycle count reached `max_cycles`.
+    MaxCycles,
+}
+
+impl Outcome {
+    /// The name used in [`Stats::end`].
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Halted => "halted",
+            Outcome::Idle => "idle",
+            Outcome::MaxCycles => "max-cycles",
+        }
+    }
+}
+
+/// Called by [`Machine::run_observed`] after every cycle.
+pub trait Observer {
+    fn after_cycle(&mut self, m: &Machine, step: &Step);
+}

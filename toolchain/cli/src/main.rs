@@ -1,1 +1,56 @@
-fn main() {}
+//! `j1k`: the one command of the j1k toolchain. A thin layer over the library
+//! crates (j1k-isa, j1k-asm, j1k-sim): it parses arguments, moves bytes
+//! between files and the libraries, and reports errors with a line of help.
+
+mod asm_cmd;
+mod console;
+mod disasm_cmd;
+mod error;
+mod program;
+mod sim_cmd;
+
+use clap::{Parser, Subcommand};
+use error::CliError;
+
+#[derive(Parser)]
+#[command(
+    name = "j1k",
+    version,
+    about = "j1k: assembler, disassembler and cycle-accurate simulator for the j1k stack CPU"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Assemble a Forth-style source file into an image (.hex, .bin or .ihex by OUT's extension)
+    Asm(asm_cmd::AsmArgs),
+    /// Disassemble an image (.hex, .bin or .ihex)
+    Disasm(disasm_cmd::DisasmArgs),
+    /// Run a program (source or image) on the simulator; UART 0 is stdin/stdout
+    Sim(sim_cmd::SimArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Asm(a) => asm_cmd::run(a),
+        Command::Disasm(a) => disasm_cmd::run(a),
+        Command::Sim(a) => sim_cmd::run(a),
+    };
+    if let Err(e) = result {
+        let code = e.exit_code();
+        report(e);
+        std::process::exit(code);
+    }
+}
+
+fn report(e: CliError) {
+    match e {
+        // A one-line reason, as the brief asks for runs that hit their limit.
+        CliError::MaxCycles { .. } => eprintln!("j1k: {e}"),
+        e => eprintln!("{:?}", miette::Report::new(e)),
+    }
+}

@@ -12,7 +12,7 @@ pub mod image;
 mod insn;
 mod key;
 
-pub use insn::{decode, encode, Alu, AluOp, Func, Insn};
+pub use insn::{alu_word_name, decode, encode, Alu, AluOp, Func, Insn, ALU_WORDS};
 pub use key::{KeyInsn, KeyOp, Operands, StackEffect, KEY_OPS};
 
 /// Words of J1a RAM per core (code and data share it): 4K × 16 bits.

@@ -1,0 +1,226 @@
+//! One j1k core's state: the J1a registers and stacks, its RAM, the io
+//! registers of its top, and its key registers. The per-cycle behaviour is in
+//! `cycle.rs` (every case) and `fast.rs` (the common cases, fast).
+
+use crate::decoded::{self, Dec};
+use crate::key_unit::KeyRegs;
+use crate::stack::Stack;
+use crate::store::Key;
+use j1k_isa::{KeyInsn, DSTACK_DEPTH, RAM_WORDS, RSTACK_DEPTH};
+
+/// The io registers of the top (docs/isa.md §5): the J1a's strobes and address,
+/// registered one cycle, the write gate, and the LEDs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct IoRegs {
+    /// `io_rd_`
+    pub rd: bool,
+    /// `io_wr_`
+    pub wr: bool,
+    /// `dout_`: N of the previous cycle. Only meaningful when `wr` is set: the
+    /// fast path does not keep it up to date in other cycles.
+    pub dout: u16,
+    /// `io_addr_`
+    pub addr: u16,
+    /// The RAM write gate.
+    pub unlocked: bool,
+    /// LED port (5 bits).
+    pub leds: u8,
+}
+
+/// A multi-cycle key instruction in progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyBusy {
+    pub insn: KeyInsn,
+    /// Cycles of it completed so far (at least 1).
+    pub done: u32,
+    /// Cycles it takes in all.
+    pub total: u32,
+    /// Values latched in earlier cycles: a store address, a value read, an allocated index.
+    pub(crate) addr: usize,
+    pub(crate) value: u16,
+    pub(crate) key: Key,
+}
+
+/// One core. Read it through [`crate::Machine::core`].
+#[derive(Clone)]
+pub struct Core {
+    pub(crate) id: u16,
+    pub(crate) pc: u16,
+    pub(crate) t: u16,
+    pub(crate) dsp: u8,
+    /// Model-only return depth (5 bits).
+    pub(crate) rdepth: u8,
+    pub(crate) insn: u16,
+    pub(crate) reboot: bool,
+    pub(crate) ds: Stack<DSTACK_DEPTH>,
+    pub(crate) rs: Stack<RSTACK_DEPTH>,
+    pub(crate) ram: Box<[u16; RAM_WORDS]>,
+    pub(crate) code: Box<[Dec; 8192]>,
+    pub(crate) io: IoRegs,
+    pub(crate) keys: KeyRegs,
+    pub(crate) halted: bool,
+}
+
+impl Core {
+    pub(crate) fn new(id: u16) -> Core {
+        let ram = Box::new([0u16; RAM_WORDS]);
+        let code = decoded::build(&ram);
+        let mut c = Core {
+            id,
+            pc: 0,
+            t: 0,
+            dsp: 0,
+            rdepth: 0,
+            insn: 0,
+            reboot: true,
+            ds: Stack::default(),
+            rs: Stack::default(),
+            ram,
+            code,
+            io: IoRegs::default(),
+            keys: KeyRegs::default(),
+            halted: false,
+        };
+        c.reset();
+        c
+    }
+
+    /// Reset: registers, stacks (all entries 0), io registers and key registers; RAM is kept.
+    pub(crate) fn reset(&mut self) {
+        self.pc = 0;
+        self.t = 0;
+        self.dsp = 0;
+        self.rdepth = 0;
+        self.insn = 0;
+        self.reboot = true;
+        self.ds = Stack::default();
+        self.rs = Stack::default();
+        self.io = IoRegs::default();
+        self.keys = KeyRegs::default();
+        self.halted = false;
+    }
+
+    pub(crate) fn load(&mut self, words: &[u16]) {
+        self.ram.fill(0);
+        self.ram[..words.len()].copy_from_slice(words);
+        self.code = decoded::build(&self.ram);
+    }
+
+    /// Writes RAM word `a` (< 4096) and keeps the decoded copy in step.
+    #[inline]
+    pub(crate) fn write_ram(&mut self, a: usize, v: u16) {
+        self.ram[a] = v;
+        self.code[a] = Dec::word(v);
+        self.code[a | 0x1000] = Dec::fetch(v);
+    }
+
+    /// The decoded form of the instruction register as this cycle will use it.
+    pub(crate) fn current_dec(&self) -> Dec {
+        if self.pc & 0x1000 != 0 {
+            Dec::fetch(self.insn)
+        } else {
+            Dec::word(self.insn)
+        }
+    }
+
+    // ---- the read-only view ----
+
+    /// Core number (what io port `$4000` reads).
+    pub fn id(&self) -> usize {
+        self.id as usize
+    }
+    /// Program counter (13 bits; bit 12 is the fetch flag).
+    pub fn pc(&self) -> u16 {
+        self.pc
+    }
+    /// The instruction register: the word executed in the next cycle.
+    pub fn insn(&self) -> u16 {
+        self.insn
+    }
+    /// True until the reboot cycle has run.
+    pub fn rebooting(&self) -> bool {
+        self.reboot
+    }
+    /// T, the top of the data stack.
+    pub fn t(&self) -> u16 {
+        self.t
+    }
+    /// N, the data stack's head register.
+    pub fn n(&self) -> u16 {
+        self.ds.head()
+    }
+    /// R, the return stack's head register.
+    pub fn r(&self) -> u16 {
+        self.rs.head()
+    }
+    /// The J1a's 4-bit data-stack pointer (what `depth` reads).
+    pub fn dsp(&self) -> u8 {
+        self.dsp
+    }
+    /// Return-stack depth: a counter that exists only in the model (the J1a has
+    /// no return-stack pointer). It follows the stack's motion — +1 on a push,
+    /// −1 on a pop, unchanged on delta `10` — and wraps modulo 32.
+    pub fn rdepth(&self) -> u8 {
+        self.rdepth
+    }
+    /// The data stack below T: N first, then the 15 tail entries, shallowest first.
+    pub fn dstack(&self) -> Vec<u16> {
+        self.ds.entries()
+    }
+    /// The return stack: R first, then the 17 tail entries, shallowest first.
+    pub fn rstack(&self) -> Vec<u16> {
+        self.rs.entries()
+    }
+    /// The core's 4096 words of RAM.
+    pub fn ram(&self) -> &[u16] {
+        &self.ram[..]
+    }
+    /// The LED port (low 5 bits of the last write to `$0004`).
+    pub fn leds(&self) -> u8 {
+        self.io.leds
+    }
+    /// The registered io address (`io_addr_`).
+    pub fn io_addr(&self) -> u16 {
+        self.io.addr
+    }
+    /// The registered io strobes (`io_rd_`, `io_wr_`): acting in the next cycle.
+    pub fn io_strobes(&self) -> (bool, bool) {
+        (self.io.rd, self.io.wr)
+    }
+    /// The RAM write gate is open.
+    pub fn unlocked(&self) -> bool {
+        self.io.unlocked
+    }
+    /// Refused key writes so far (16 bits, wraps), as `faults` reads it.
+    pub fn faults(&self) -> u16 {
+        self.keys.faults
+    }
+    /// The current block register's number (0..8).
+    pub fn cur_block(&self) -> usize {
+        self.keys.cur_b as usize
+    }
+    /// The current node register's number (0..4).
+    pub fn cur_node(&self) -> usize {
+        self.keys.cur_n as usize
+    }
+    /// Block register `i` (0..8).
+    pub fn block_reg(&self, i: usize) -> Key {
+        self.keys.block[i]
+    }
+    /// Node register `i` (0..4).
+    pub fn node_reg(&self, i: usize) -> Key {
+        self.keys.node[i]
+    }
+    /// The multi-cycle key instruction in progress, if any.
+    pub fn busy(&self) -> Option<KeyBusy> {
+        self.keys.busy
+    }
+    /// The pc is being held by a multi-cycle key instruction.
+    pub fn stalled(&self) -> bool {
+        self.keys.busy.is_some()
+    }
+    /// The last cycle executed a jump to its own address.
+    pub fn halted(&self) -> bool {
+        self.halted
+    }
+}

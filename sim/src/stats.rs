@@ -1,0 +1,82 @@
+//! Run statistics: counters kept while simulating, and the serialisable summary.
+
+use j1k_isa::{KeyOp, KEY_OPS};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What a run did, for `--stats-json` and benches.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Clock cycles since reset, the reboot cycle included.
+    pub cycles: u64,
+    /// Instructions retired (a multi-cycle key instruction counts once; reboot
+    /// and fetch-path cycles are not instructions).
+    pub instructions: u64,
+    /// Fetch-path cycles (the second cycle of a `@` through `call $1000+a`).
+    pub fetch_cycles: u64,
+    /// Cycles in which a multi-cycle key instruction held the pc.
+    pub stall_cycles: u64,
+    /// Key instructions retired, by mnemonic (`reserved` for opcodes 27..31).
+    pub key_ops: BTreeMap<String, u64>,
+    /// Refused key writes and reserved opcodes (all cores; not wrapped).
+    pub faults: u64,
+    pub uart_tx_bytes: u64,
+    pub uart_rx_bytes: u64,
+    /// RAM writes that took effect.
+    pub ram_writes: u64,
+    /// RAM writes dropped by the closed write gate.
+    pub ram_writes_dropped: u64,
+    /// Block-word reads by `b@ bc@ bxchg bxadd`.
+    pub block_reads: u64,
+    /// Block-word writes that took effect (`b! bc! bxchg bxadd`; allocation zeroing not counted).
+    pub block_writes: u64,
+    /// How the last run ended: `halted`, `idle`, `max-cycles`, or `running`.
+    pub end: String,
+}
+
+/// The live counters.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Counters {
+    pub instructions: u64,
+    pub fetch_cycles: u64,
+    pub stall_cycles: u64,
+    pub key_ops: [u64; 32],
+    pub faults: u64,
+    pub uart_tx: u64,
+    pub uart_rx: u64,
+    pub ram_writes: u64,
+    pub ram_writes_dropped: u64,
+    pub block_reads: u64,
+    pub block_writes: u64,
+}
+
+impl Counters {
+    pub fn summary(&self, cycles: u64, end: &str) -> Stats {
+        let mut key_ops = BTreeMap::new();
+        for (op, &n) in self.key_ops.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let name = match KeyOp::from_opcode(op as u8) {
+                Some(k) => KEY_OPS[k as usize].name,
+                None => "reserved",
+            };
+            *key_ops.entry(name.to_string()).or_insert(0) += n;
+        }
+        Stats {
+            cycles,
+            instructions: self.instructions,
+            fetch_cycles: self.fetch_cycles,
+            stall_cycles: self.stall_cycles,
+            key_ops,
+            faults: self.faults,
+            uart_tx_bytes: self.uart_tx,
+            uart_rx_bytes: self.uart_rx,
+            ram_writes: self.ram_writes,
+            ram_writes_dropped: self.ram_writes_dropped,
+            block_reads: self.block_reads,
+            block_writes: self.block_writes,
+            end: end.to_string(),
+        }
+    }
+}

@@ -1,0 +1,3 @@
+\ error: 3:1 bad number `$xyz`
+\ kind: bad_number
+$xyz constant x

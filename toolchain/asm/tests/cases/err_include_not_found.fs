@@ -1,0 +1,3 @@
+\ error: 3:9 cannot include
+\ kind: include_not_found
+include inc/nope.fs

@@ -1,0 +1,3 @@
+\ error: 3:1 `:` needs a name
+\ kind: missing_operand
+: ; 

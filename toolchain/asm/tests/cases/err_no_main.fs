@@ -1,0 +1,3 @@
+\ error: 4:1 no `main`
+\ kind: no_main
+: start ;

@@ -1,0 +1,4 @@
+\ error: 4:9 overlaps
+\ kind: overlap
+: main ;
+0 org 1 ,

@@ -1,0 +1,4 @@
+\ error: 4:1 `;` outside a definition
+\ kind: semicolon_without_colon
+: main ;
+;

@@ -1,0 +1,3 @@
+\ error: 3:3 undefined name `nothing`
+\ kind: undefined_name
+' nothing constant x

@@ -1,0 +1,4 @@
+\ error: 3:10 unterminated string
+\ kind: unterminated
+create s ," abc
+: main ;

@@ -1,0 +1,2 @@
+\ an error in an included file
+1 frob

@@ -1,0 +1,2 @@
+\ includes cycle_a.fs back
+include cycle_a.fs

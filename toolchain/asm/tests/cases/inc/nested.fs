@@ -1,0 +1,2 @@
+\ included by lib.fs, relative to inc/
+: noop2 ;

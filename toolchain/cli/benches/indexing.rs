@@ -1,0 +1,67 @@
+//! The cost of safe indexed access: the same array workload written with
+//! block instructions (index masked by the hardware, no check needed) and as
+//! plain J1a code that checks every index in software. The figure that
+//! matters is the ratio of simulated cycles, which is exact and repeatable;
+//! criterion also times the simulation of each.
+//!
+//! `cargo bench -p j1k --bench indexing`
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use j1k_sim::{Config, Limits, Machine, Outcome, Uart};
+use std::path::PathBuf;
+
+struct Sink(Vec<u8>);
+
+impl Uart for Sink {
+    fn rx(&mut self) -> Option<u8> {
+        None
+    }
+    fn tx(&mut self, b: u8) {
+        self.0.push(b);
+    }
+}
+
+fn image(name: &str) -> Vec<u16> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/bench")
+        .join(name);
+    j1k_asm::assemble_file(&p)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .words
+}
+
+fn run(words: &[u16]) -> (u64, Vec<u8>) {
+    let mut m = Machine::new(Config::default()).unwrap();
+    m.load_image(0, words).unwrap();
+    let mut out = Sink(Vec::new());
+    let outcome = m.run(
+        &mut out,
+        &Limits {
+            max_cycles: Some(1 << 32),
+            idle_cycles: 1_000_000,
+        },
+    );
+    assert_eq!(outcome, Outcome::Halted);
+    (m.cycles(), out.0)
+}
+
+fn indexing(c: &mut Criterion) {
+    let blocks = image("index_blocks.fs");
+    let checked = image("index_checked.fs");
+    let (cb, ob) = run(&blocks);
+    let (cc, oc) = run(&checked);
+    assert_eq!(ob, oc, "both versions compute the same checksum");
+    println!(
+        "indexing: block instructions {cb} cycles, software-checked J1a {cc} cycles: checked / blocks = {:.2}",
+        cc as f64 / cb as f64
+    );
+    let mut g = c.benchmark_group("indexing");
+    g.throughput(Throughput::Elements(cb));
+    g.bench_function("blocks", |b| b.iter(|| run(&blocks)));
+    g.throughput(Throughput::Elements(cc));
+    g.bench_function("checked", |b| b.iter(|| run(&checked)));
+    g.finish();
+}
+
+criterion_group!(benches, indexing);
+criterion_main!(benches);

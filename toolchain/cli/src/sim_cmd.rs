@@ -1,0 +1,158 @@
+//! `j1k sim [PROGRAM]`: run a program on the cycle-accurate Rust model.
+
+use crate::console::StdioUart;
+use crate::error::CliError;
+use crate::program::load_program;
+use clap::Args;
+use j1k_sim::{Config, KeyConfig, Limits, Machine, Observer, Outcome, Step};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct SimArgs {
+    /// Source file (assembled first) or image (.hex, .bin, .ihex).
+    /// Without it the board firmware boots, as on a freshly configured FPGA.
+    program: Option<PathBuf>,
+    /// Number of cores
+    #[arg(long, default_value_t = 1)]
+    cores: usize,
+    /// Stop with an error after this many cycles
+    #[arg(long, value_name = "N")]
+    max_cycles: Option<u64>,
+    /// Once input is exhausted, end the run when no UART byte has moved for N cycles
+    #[arg(long, value_name = "N", default_value_t = 10_000_000)]
+    idle_cycles: u64,
+    /// Write run statistics as JSON ({"cycles": N, ...})
+    #[arg(long, value_name = "FILE")]
+    stats_json: Option<PathBuf>,
+    /// Write a waveform (pc, T, depths, key registers, UART) for GTKWave or Surfer
+    #[arg(long, value_name = "FILE")]
+    vcd: Option<PathBuf>,
+    /// Print one line per cycle (pc, disassembly, T, N, depths) to stderr
+    #[arg(long)]
+    trace: bool,
+    /// Run the Verilated RTL instead of the Rust model
+    #[arg(long)]
+    rtl: bool,
+    /// Run the Rust model and the RTL side by side, stopping at the first difference
+    #[arg(long)]
+    lockstep: bool,
+    /// Serve UART 0 on a pseudo-terminal and print its path on the first line of stdout
+    #[arg(long)]
+    pty: bool,
+    /// Words per block (power of two)
+    #[arg(long, value_name = "N", default_value_t = KeyConfig::default().block_words)]
+    block_words: u16,
+    /// Slots per node, for block keys and node keys each (power of two, at most 32)
+    #[arg(long, value_name = "N", default_value_t = KeyConfig::default().node_slots)]
+    node_slots: u16,
+    /// Blocks in the store, counting the null block
+    #[arg(long, value_name = "N", default_value_t = KeyConfig::default().blocks)]
+    blocks: u16,
+    /// Nodes in the store, counting the null node and the root node
+    #[arg(long, value_name = "N", default_value_t = KeyConfig::default().nodes)]
+    nodes: u16,
+}
+
+/// Fans one cycle out to the tracer and the waveform writer.
+struct Observers<'a>(Vec<&'a mut dyn Observer>);
+
+impl Observer for Observers<'_> {
+    fn after_cycle(&mut self, m: &Machine, step: &Step) {
+        for o in self.0.iter_mut() {
+            o.after_cycle(m, step);
+        }
+    }
+}
+
+pub fn run(a: SimArgs) -> Result<(), CliError> {
+    if a.rtl || a.lockstep {
+        return Err(CliError::NotYet {
+            what: if a.rtl { "--rtl" } else { "--lockstep" },
+            why: "issue #3 brings the Verilated RTL model",
+        });
+    }
+    if a.pty {
+        return Err(CliError::NotYet {
+            what: "--pty",
+            why: "issue #4 brings the simulated board on a pseudo-terminal",
+        });
+    }
+    let Some(path) = &a.program else {
+        return Err(CliError::NotYet {
+            what: "booting the board firmware (sim without PROGRAM)",
+            why: "issue #4 brings the bootloader; give a PROGRAM",
+        });
+    };
+    let key = KeyConfig {
+        block_words: a.block_words,
+        node_slots: a.node_slots,
+        blocks: a.blocks,
+        nodes: a.nodes,
+    };
+    key.validate().map_err(CliError::Sim)?;
+    let words = load_program(path)?;
+    let mut machine = Machine::new(Config {
+        cores: a.cores,
+        key,
+    })
+    .map_err(|e| CliError::Sim(e.to_string()))?;
+    machine
+        .load_image(0, &words)
+        .map_err(|e| CliError::Sim(e.to_string()))?;
+
+    let limits = Limits {
+        max_cycles: a.max_cycles,
+        idle_cycles: a.idle_cycles,
+    };
+    let mut uart = StdioUart::new();
+    let outcome = if a.trace || a.vcd.is_some() {
+        let mut tracer = a
+            .trace
+            .then(|| j1k_sim::trace::Tracer::new(std::io::BufWriter::new(std::io::stderr())));
+        let mut vcd = match &a.vcd {
+            Some(p) => {
+                let f = std::fs::File::create(p).map_err(|e| CliError::io(p, e))?;
+                Some(
+                    j1k_sim::vcd::VcdWriter::new(std::io::BufWriter::new(f), &machine)
+                        .map_err(|e| CliError::io(p, e))?,
+                )
+            }
+            None => None,
+        };
+        let mut list: Vec<&mut dyn Observer> = Vec::new();
+        if let Some(t) = tracer.as_mut() {
+            list.push(t);
+        }
+        if let Some(v) = vcd.as_mut() {
+            list.push(v);
+        }
+        let outcome = machine.run_observed(&mut uart, &limits, &mut Observers(list));
+        if let (Some(v), Some(p)) = (vcd.as_mut(), &a.vcd) {
+            v.finish().map_err(|e| CliError::io(p, e))?;
+        }
+        if let Some(t) = tracer.as_mut() {
+            let _ = t.flush();
+        }
+        outcome
+    } else {
+        machine.run(&mut uart, &limits)
+    };
+    uart.flush();
+
+    if let Some(p) = &a.stats_json {
+        let stats = machine.stats();
+        let mut text = serde_json::to_string_pretty(&stats).expect("stats serialise");
+        text.push('\n');
+        std::fs::File::create(p)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(|e| CliError::io(p, e))?;
+    }
+    match outcome {
+        Outcome::Halted | Outcome::Idle => Ok(()),
+        Outcome::MaxCycles => Err(CliError::MaxCycles {
+            cycles: machine.cycles(),
+            pc: machine.core(0).pc(),
+        }),
+    }
+}

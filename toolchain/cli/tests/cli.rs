@@ -1,0 +1,274 @@
+//! The `j1k` command as users run it: files in, bytes out, exit statuses.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn j1k() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_j1k"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn example(name: &str) -> PathBuf {
+    root().join("examples").join(name)
+}
+
+fn ok(out: Output) -> Output {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stats(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn asm_writes_three_formats_that_run_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for ext in ["hex", "bin", "ihex"] {
+        let img = dir.path().join(format!("hello.{ext}"));
+        ok(j1k()
+            .args(["asm"])
+            .arg(example("hello.fs"))
+            .arg("-o")
+            .arg(&img)
+            .output()
+            .unwrap());
+        let st = dir.path().join(format!("{ext}.json"));
+        let out = ok(j1k()
+            .arg("sim")
+            .arg(&img)
+            .arg("--stats-json")
+            .arg(&st)
+            .output()
+            .unwrap());
+        outputs.push((out.stdout, stats(&st)["cycles"].as_u64().unwrap()));
+    }
+    assert_eq!(outputs[0].0, b"Hello, world!\n");
+    assert!(outputs.iter().all(|o| o == &outputs[0]), "{outputs:?}");
+}
+
+#[test]
+fn listing_symbols_and_disasm() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = dir.path().join("fib.hex");
+    let lst = dir.path().join("fib.lst");
+    let sym = dir.path().join("fib.sym");
+    ok(j1k()
+        .arg("asm")
+        .arg(example("fib.fs"))
+        .arg("-o")
+        .arg(&img)
+        .arg("--listing")
+        .arg(&lst)
+        .arg("--symbols")
+        .arg(&sym)
+        .output()
+        .unwrap());
+    let symbols = std::fs::read_to_string(&sym).unwrap();
+    assert!(symbols.contains("fib"), "{symbols}");
+    assert!(symbols.contains("main"), "{symbols}");
+    let listing = std::fs::read_to_string(&lst).unwrap();
+    assert!(listing.contains("dup 2 < if exit then"), "{listing}");
+    let out = ok(j1k().arg("disasm").arg(&img).output().unwrap());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("0000  0") && first.contains("jmp $"),
+        "{first}"
+    );
+}
+
+#[test]
+fn source_and_image_take_the_same_cycles() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = dir.path().join("fib.bin");
+    ok(j1k()
+        .arg("asm")
+        .arg(example("fib.fs"))
+        .arg("-o")
+        .arg(&img)
+        .output()
+        .unwrap());
+    let a = dir.path().join("a.json");
+    let b = dir.path().join("b.json");
+    ok(j1k()
+        .arg("sim")
+        .arg(example("fib.fs"))
+        .arg("--stats-json")
+        .arg(&a)
+        .output()
+        .unwrap());
+    ok(j1k()
+        .arg("sim")
+        .arg(&img)
+        .arg("--stats-json")
+        .arg(&b)
+        .output()
+        .unwrap());
+    let (a, b) = (stats(&a), stats(&b));
+    assert!(a["cycles"].as_u64().unwrap() > 1000);
+    assert_eq!(a["cycles"], b["cycles"]);
+    assert_eq!(a["instructions"], b["instructions"]);
+}
+
+/// Input through a slow pipe gives the same output and cycle count as the same
+/// bytes from a file: the simulator waits for the writer instead of racing it.
+#[test]
+fn piped_input_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = b"slow and steady\nwins\n";
+    let file = dir.path().join("in.txt");
+    std::fs::write(&file, input).unwrap();
+    let from_file = dir.path().join("file.json");
+    let out1 = ok(j1k()
+        .arg("sim")
+        .arg(example("upper_echo.fs"))
+        .args(["--idle-cycles", "50000", "--stats-json"])
+        .arg(&from_file)
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap());
+
+    let from_pipe = dir.path().join("pipe.json");
+    let mut child = j1k()
+        .arg("sim")
+        .arg(example("upper_echo.fs"))
+        .args(["--idle-cycles", "50000", "--stats-json"])
+        .arg(&from_pipe)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for chunk in input.chunks(3) {
+        stdin.write_all(chunk).unwrap();
+        stdin.flush().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+    drop(stdin);
+    let out2 = ok(child.wait_with_output().unwrap());
+
+    assert_eq!(out1.stdout, input.to_ascii_uppercase());
+    assert_eq!(out1.stdout, out2.stdout);
+    assert_eq!(stats(&from_file)["cycles"], stats(&from_pipe)["cycles"]);
+}
+
+#[test]
+fn max_cycles_fails_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("spin.fs");
+    std::fs::write(&src, ": main begin 1 drop again ;\n").unwrap();
+    let out = j1k()
+        .arg("sim")
+        .arg(&src)
+        .args(["--max-cycles", "1000"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("--max-cycles 1000"), "{err}");
+}
+
+#[test]
+fn errors_name_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("bad.fs");
+    std::fs::write(&src, ": main\n  dup frobnicate ;\n").unwrap();
+    let img = dir.path().join("bad.hex");
+    let out = j1k()
+        .arg("asm")
+        .arg(&src)
+        .arg("-o")
+        .arg(&img)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("bad.fs:2:7"), "{}", stderr(&out));
+    assert!(!img.exists(), "a failed assembly writes nothing");
+
+    let odd = dir.path().join("odd.bin");
+    std::fs::write(&odd, [1u8, 2, 3]).unwrap();
+    let out = j1k().arg("sim").arg(&odd).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("byte offset 2"), "{}", stderr(&out));
+
+    let hex = dir.path().join("bad.hex");
+    std::fs::write(&hex, "0000\n12345\n").unwrap();
+    let out = j1k().arg("disasm").arg(&hex).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("line 2, column 1"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = j1k()
+        .arg("disasm")
+        .arg(dir.path().join("x.elf"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("extension"), "{}", stderr(&out));
+
+    let out = j1k()
+        .arg("sim")
+        .arg(dir.path().join("missing.fs"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("missing.fs"), "{}", stderr(&out));
+}
+
+#[test]
+fn unbuilt_parts_say_so() {
+    for flag in ["--rtl", "--lockstep", "--pty"] {
+        let out = j1k()
+            .arg("sim")
+            .arg(example("hello.fs"))
+            .arg(flag)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{flag}");
+        assert!(stderr(&out).contains("issue #"), "{flag}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn trace_and_vcd() {
+    let dir = tempfile::tempdir().unwrap();
+    let vcd = dir.path().join("hello.vcd");
+    let out = ok(j1k()
+        .arg("sim")
+        .arg(example("hello.fs"))
+        .arg("--trace")
+        .arg("--vcd")
+        .arg(&vcd)
+        .output()
+        .unwrap());
+    assert_eq!(out.stdout, b"Hello, world!\n");
+    let trace = stderr(&out);
+    assert!(trace.lines().count() > 100, "one line per cycle");
+    assert!(trace.contains("jmp"), "trace shows disassembly");
+    let wave = std::fs::read_to_string(&vcd).unwrap();
+    assert!(
+        wave.contains("$var") && wave.contains("$enddefinitions"),
+        "{}",
+        &wave[..wave.len().min(400)]
+    );
+}
