@@ -48,18 +48,25 @@ fn run(words: &[u16]) -> (u64, Vec<u8>) {
 fn indexing(c: &mut Criterion) {
     let blocks = image("index_blocks.fs");
     let checked = image("index_checked.fs");
+    let unchecked = image("index_unchecked.fs");
     let (cb, ob) = run(&blocks);
     let (cc, oc) = run(&checked);
+    let (cu, ou) = run(&unchecked);
     assert_eq!(ob, oc, "both versions compute the same checksum");
+    assert_eq!(ob, ou, "both versions compute the same checksum");
     println!(
-        "indexing: block instructions {cb} cycles, software-checked J1a {cc} cycles: checked / blocks = {:.2}",
-        cc as f64 / cb as f64
+        "indexing cycles: blocks {cb}, J1a checked {cc}, J1a unchecked {cu}; \
+         checked/blocks = {:.2}, unchecked/blocks = {:.2}",
+        cc as f64 / cb as f64,
+        cu as f64 / cb as f64
     );
     let mut g = c.benchmark_group("indexing");
     g.throughput(Throughput::Elements(cb));
     g.bench_function("blocks", |b| b.iter(|| run(&blocks)));
     g.throughput(Throughput::Elements(cc));
     g.bench_function("checked", |b| b.iter(|| run(&checked)));
+    g.throughput(Throughput::Elements(cu));
+    g.bench_function("unchecked", |b| b.iter(|| run(&unchecked)));
     g.finish();
 }
 

@@ -149,5 +149,6 @@ fn indexing_benchmark_programs_agree() {
     let sum: u32 = (0..128).map(|i| 100 * i).sum();
     let blocks = halts_with("bench/index_blocks.fs", &words([sum]));
     let checked = halts_with("bench/index_checked.fs", &words([sum]));
-    assert!(blocks > 0 && checked > 0);
+    let unchecked = halts_with("bench/index_unchecked.fs", &words([sum]));
+    assert!(blocks > 0 && checked > 0 && unchecked > 0);
 }
