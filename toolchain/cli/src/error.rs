@@ -37,6 +37,12 @@ pub enum CliError {
     #[diagnostic(help("raise --max-cycles, or end the program with `halt` (a jump to itself)"))]
     MaxCycles { cycles: u64, pc: u16 },
 
+    #[error("{0}")]
+    #[diagnostic(help(
+        "run the program under `j1k sim --trace` to see the Rust model's side of those cycles"
+    ))]
+    Divergence(Box<j1k_rtl::Divergence>),
+
     #[error("{what} is not available in this build yet ({why})")]
     #[diagnostic(help(
         "track the open issue named above; until then use the Rust model (the default)"
@@ -45,6 +51,70 @@ pub enum CliError {
         what: &'static str,
         why: &'static str,
     },
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "fix the field named above (boards/README.md describes every field), \
+         or check that the pin file agrees with the board file"
+    ))]
+    Board(String),
+
+    #[error("no board named `{name}` (known: {known})")]
+    #[diagnostic(help(
+        "`j1k boards` lists the boards; or pass a board file: --board path/NAME.toml"
+    ))]
+    UnknownBoard { name: String, known: String },
+
+    #[error("--cores {cores}: a build has exactly one core for now")]
+    #[diagnostic(help("use --cores 1; several cores per build arrive with the multi-core work"))]
+    Cores { cores: usize },
+
+    #[error("the image has {words} words; the RAM holds {}", j1k_isa::RAM_WORDS)]
+    #[diagnostic(help("the J1a RAM is 4K x 16 words: shorten the program"))]
+    ImageTooLarge { words: usize },
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "install them: apt-get install yosys nextpnr-ice40 fpga-icestorm (scripts/setup does it)"
+    ))]
+    ToolMissing(String),
+
+    #[error("{message}\n{tail}")]
+    #[diagnostic(help("the tool's whole output is in the log named above"))]
+    ToolFailed { message: String, tail: String },
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "lower clock.core_hz in the board file (with PLL settings from `icepll -i OSC -o CORE`), \
+         or shorten the design's slowest path; report.txt lists every clock"
+    ))]
+    TimingNotMet(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "a tool's output was not what the flow reads: check the tool versions \
+         (yosys 0.23, nextpnr-ice40 0.4 and icestorm 2023 are the ones tested)"
+    ))]
+    ToolOutput(String),
+}
+
+impl From<j1k_flow::FlowError> for CliError {
+    fn from(e: j1k_flow::FlowError) -> CliError {
+        use j1k_flow::FlowError as F;
+        let text = e.to_string();
+        match e {
+            F::Board { .. } | F::BoardSyntax { .. } => CliError::Board(text),
+            F::UnknownBoard { name, known } => CliError::UnknownBoard { name, known },
+            F::ToolMissing { .. } => CliError::ToolMissing(text),
+            F::ToolFailed { tail, .. } => CliError::ToolFailed {
+                message: text,
+                tail,
+            },
+            F::TimingNotMet { .. } => CliError::TimingNotMet(text),
+            F::ToolOutput { .. } => CliError::ToolOutput(text),
+            F::Io { path, source } => CliError::Io { path, source },
+        }
+    }
 }
 
 impl CliError {
@@ -59,6 +129,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::MaxCycles { .. } => 2,
+            CliError::Divergence(_) => 3,
             _ => 1,
         }
     }

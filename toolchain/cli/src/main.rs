@@ -3,11 +3,14 @@
 //! between files and the libraries, and reports errors with a line of help.
 
 mod asm_cmd;
+mod boards_cmd;
+mod build_cmd;
 mod console;
 mod disasm_cmd;
 mod error;
 mod program;
 mod sim_cmd;
+mod verilog_cmd;
 
 use clap::{Parser, Subcommand};
 use error::CliError;
@@ -16,7 +19,7 @@ use error::CliError;
 #[command(
     name = "j1k",
     version,
-    about = "j1k: assembler, disassembler and cycle-accurate simulator for the j1k stack CPU"
+    about = "j1k: assembler, disassembler, cycle-accurate simulator and iCE40 build for the j1k stack CPU"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -31,6 +34,12 @@ enum Command {
     Disasm(disasm_cmd::DisasmArgs),
     /// Run a program (source or image) on the simulator; UART 0 is stdin/stdout
     Sim(sim_cmd::SimArgs),
+    /// Build a bitstream for a board: Verilog, yosys, nextpnr-ice40, icepack, and a report
+    Build(build_cmd::BuildArgs),
+    /// Write the Verilog alone: a board's shell and SoC, or the simulation top
+    Verilog(verilog_cmd::VerilogArgs),
+    /// List the boards (device, package, clock, key unit, UART pins, USB id)
+    Boards(boards_cmd::BoardsArgs),
 }
 
 fn main() {
@@ -39,6 +48,9 @@ fn main() {
         Command::Asm(a) => asm_cmd::run(a),
         Command::Disasm(a) => disasm_cmd::run(a),
         Command::Sim(a) => sim_cmd::run(a),
+        Command::Build(a) => build_cmd::run(a),
+        Command::Verilog(a) => verilog_cmd::run(a),
+        Command::Boards(a) => boards_cmd::run(a),
     };
     if let Err(e) = result {
         let code = e.exit_code();

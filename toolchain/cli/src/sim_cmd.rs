@@ -66,11 +66,10 @@ impl Observer for Observers<'_> {
 }
 
 pub fn run(a: SimArgs) -> Result<(), CliError> {
-    if a.rtl || a.lockstep {
-        return Err(CliError::NotYet {
-            what: if a.rtl { "--rtl" } else { "--lockstep" },
-            why: "issue #3 brings the Verilated RTL model",
-        });
+    if (a.rtl || a.lockstep) && (a.trace || a.vcd.is_some()) {
+        return Err(CliError::Sim(
+            "--trace and --vcd observe the Rust model: run them without --rtl/--lockstep".into(),
+        ));
     }
     if a.pty {
         return Err(CliError::NotYet {
@@ -106,6 +105,9 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
         idle_cycles: a.idle_cycles,
     };
     let mut uart = StdioUart::new();
+    if a.rtl || a.lockstep {
+        return run_rtl(&a, machine, &words, &limits, &mut uart);
+    }
     let outcome = if a.trace || a.vcd.is_some() {
         let mut tracer = a
             .trace
@@ -141,18 +143,65 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
     uart.flush();
 
     if let Some(p) = &a.stats_json {
-        let stats = machine.stats();
-        let mut text = serde_json::to_string_pretty(&stats).expect("stats serialise");
-        text.push('\n');
-        std::fs::File::create(p)
-            .and_then(|mut f| f.write_all(text.as_bytes()))
-            .map_err(|e| CliError::io(p, e))?;
+        write_json(
+            p,
+            &serde_json::to_value(machine.stats()).expect("stats serialise"),
+        )?;
     }
+    finish(outcome, machine.cycles(), machine.core(0).pc())
+}
+
+fn finish(outcome: Outcome, cycles: u64, pc: u16) -> Result<(), CliError> {
     match outcome {
         Outcome::Halted | Outcome::Idle => Ok(()),
-        Outcome::MaxCycles => Err(CliError::MaxCycles {
-            cycles: machine.cycles(),
-            pc: machine.core(0).pc(),
-        }),
+        Outcome::MaxCycles => Err(CliError::MaxCycles { cycles, pc }),
     }
+}
+
+fn write_json(p: &std::path::Path, v: &serde_json::Value) -> Result<(), CliError> {
+    let mut text = serde_json::to_string_pretty(v).expect("stats serialise");
+    text.push('\n');
+    std::fs::File::create(p)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| CliError::io(p, e))
+}
+
+/// `--rtl`: the Verilated RTL alone, with the Rust model's console and end
+/// rules. `--lockstep`: both, stopping at the first cycle where they differ.
+fn run_rtl(
+    a: &SimArgs,
+    mut machine: Machine,
+    words: &[u16],
+    limits: &Limits,
+    uart: &mut StdioUart,
+) -> Result<(), CliError> {
+    let mut rtl = j1k_rtl::Rtl::new(machine.config()).map_err(|e| CliError::Sim(e.to_string()))?;
+    rtl.load_image(words)
+        .map_err(|e| CliError::Sim(e.to_string()))?;
+    if a.lockstep {
+        let result = j1k_rtl::lockstep(&mut machine, &mut rtl, uart, limits);
+        uart.flush();
+        let outcome = result.map_err(CliError::Divergence)?;
+        if let Some(p) = &a.stats_json {
+            let mut v = serde_json::to_value(machine.stats()).expect("stats serialise");
+            v["model"] = "lockstep".into();
+            v["end"] = outcome.name().into();
+            write_json(p, &v)?;
+        }
+        return finish(outcome, machine.cycles(), machine.core(0).pc());
+    }
+    let outcome = rtl.run(uart, limits);
+    uart.flush();
+    if let Some(p) = &a.stats_json {
+        let s = rtl.stats();
+        let v = serde_json::json!({
+            "model": "rtl",
+            "cycles": s.cycles,
+            "uart_tx_bytes": s.uart_tx_bytes,
+            "uart_rx_bytes": s.uart_rx_bytes,
+            "end": s.end,
+        });
+        write_json(p, &v)?;
+    }
+    finish(outcome, rtl.cycles(), rtl.observe().pc)
 }

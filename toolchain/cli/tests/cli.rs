@@ -237,16 +237,63 @@ fn errors_name_the_place() {
 
 #[test]
 fn unbuilt_parts_say_so() {
-    for flag in ["--rtl", "--lockstep", "--pty"] {
-        let out = j1k()
+    let out = j1k()
+        .arg("sim")
+        .arg(example("hello.fs"))
+        .arg("--pty")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("issue #4"), "{}", stderr(&out));
+}
+
+/// `--rtl` runs the Verilated hardware with the same console and counts the
+/// same cycles; `--lockstep` runs both and agrees.
+#[test]
+fn rtl_and_lockstep() {
+    let dir = tempfile::tempdir().unwrap();
+    let rust = dir.path().join("rust.json");
+    let rtl = dir.path().join("rtl.json");
+    let lock = dir.path().join("lock.json");
+    let input = b"keys and blocks\n";
+    let run = |flags: &[&str], stats: &Path| {
+        let mut child = j1k()
             .arg("sim")
-            .arg(example("hello.fs"))
-            .arg(flag)
-            .output()
+            .arg(example("upper_echo.fs"))
+            .args(["--idle-cycles", "20000", "--stats-json"])
+            .arg(stats)
+            .args(flags)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .unwrap();
-        assert_eq!(out.status.code(), Some(1), "{flag}");
-        assert!(stderr(&out).contains("issue #"), "{flag}: {}", stderr(&out));
-    }
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        ok(child.wait_with_output().unwrap()).stdout
+    };
+    let out_rust = run(&[], &rust);
+    let out_rtl = run(&["--rtl"], &rtl);
+    let out_lock = run(&["--lockstep"], &lock);
+    assert_eq!(out_rust, input.to_ascii_uppercase());
+    assert_eq!(out_rtl, out_rust);
+    assert_eq!(out_lock, out_rust);
+    let (rust, rtl, lock) = (stats(&rust), stats(&rtl), stats(&lock));
+    assert_eq!(rtl["model"], "rtl");
+    assert_eq!(rust["cycles"], rtl["cycles"]);
+    assert_eq!(rust["cycles"], lock["cycles"]);
+    assert_eq!(rtl["end"], "idle");
+
+    let out = j1k()
+        .arg("sim")
+        .arg(example("hello.fs"))
+        .args(["--rtl", "--trace"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "--trace observes the Rust model only"
+    );
 }
 
 #[test]

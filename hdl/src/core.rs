@@ -1,0 +1,511 @@
+//! The J1a core, exactly swapforth's `j1.v` (docs/isa.md §1–7): pc, T, the
+//! 4-bit `dsp`, the two `stack2` stacks, the RAM addressed with `pcN` (so its
+//! registered read data is `insn`), the fetch path (pc bit 12), the reboot
+//! cycle, and a synchronous reset. Key instructions (ALU class with bit 12
+//! set) are handed to the key unit through the `k_*` ports when the key unit
+//! is built; without it they are plain ALU instructions, as on the J1a.
+
+use crate::ram::CodeRam;
+use crate::stack::Stack2;
+use crate::util::k;
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct Core {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    /// The io read bus (`io_din`).
+    pub io_din: Signal<In, Bits<16>>,
+    /// The RAM write gate.
+    pub unlocked: Signal<In, Bit>,
+    // ---- from the key unit (tie to 0 without one) ----
+    /// Hold the pc: the key instruction continues next cycle.
+    pub k_hold: Signal<In, Bit>,
+    /// Push: d+1, T→N (T' from `k_tval`).
+    pub k_push: Signal<In, Bit>,
+    /// Pop: d−1, T' = N unless `k_tload`.
+    pub k_pop: Signal<In, Bit>,
+    /// T' = `k_tval`.
+    pub k_tload: Signal<In, Bit>,
+    pub k_tval: Signal<In, Bits<16>>,
+    /// Image loading by a simulation harness: while set, the RAM's write port
+    /// takes `load_addr`/`load_data` instead of the core's store (held in reset).
+    pub load_we: Signal<In, Bit>,
+    pub load_addr: Signal<In, Bits<12>>,
+    pub load_data: Signal<In, Bits<16>>,
+    // ---- state, as after the previous edge ----
+    pub pc: Signal<Out, Bits<13>>,
+    pub insn: Signal<Out, Bits<16>>,
+    pub t: Signal<Out, Bits<16>>,
+    pub n: Signal<Out, Bits<16>>,
+    pub r: Signal<Out, Bits<16>>,
+    pub dsp: Signal<Out, Bits<4>>,
+    pub rdepth: Signal<Out, Bits<5>>,
+    pub reboot: Signal<Out, Bit>,
+    /// pc zero-extended (for the key unit; linked to the register, not computed).
+    pub pc_full: Signal<Out, Bits<16>>,
+    // ---- this cycle ----
+    pub io_rd: Signal<Out, Bit>,
+    pub io_wr: Signal<Out, Bit>,
+    /// `io[T]` (ALU code 13) executes.
+    pub alu_io_read: Signal<Out, Bit>,
+    pub ram_we: Signal<Out, Bit>,
+    pub ram_waddr: Signal<Out, Bits<12>>,
+    pub ram_wdata: Signal<Out, Bits<16>>,
+    pub halt: Signal<Out, Bit>,
+
+    ram: CodeRam,
+    dstack: Stack2<240>,
+    rstack: Stack2<272>,
+    /// pc and dsp are kept zero-extended to 16 bits (masks, not concatenation).
+    pc_r: DFF<Bits<16>>,
+    t_r: DFF<Bits<16>>,
+    dsp_r: DFF<Bits<16>>,
+    rdepth_r: DFF<Bits<5>>,
+
+    key_on: Constant<Bit>,
+    c16_0: Constant<Bits<16>>,
+    c16_1: Constant<Bits<16>>,
+    c16_ones: Constant<Bits<16>>,
+    c16_sign: Constant<Bits<16>>,
+    c16_lit: Constant<Bits<16>>,
+    c16_kmask: Constant<Bits<16>>,
+    c16_kpat: Constant<Bits<16>>,
+    c16_pc: Constant<Bits<16>>,
+    c16_dsp: Constant<Bits<16>>,
+    c16_m1: Constant<Bits<16>>,
+    c16_m2: Constant<Bits<16>>,
+    c5_0: Constant<Bits<5>>,
+    c5_1: Constant<Bits<5>>,
+    c5_m1: Constant<Bits<5>>,
+    c2_0: Constant<Bits<2>>,
+    c2_1: Constant<Bits<2>>,
+    c2_2: Constant<Bits<2>>,
+    c2_3: Constant<Bits<2>>,
+    c3_1: Constant<Bits<3>>,
+    c3_2: Constant<Bits<3>>,
+    c3_3: Constant<Bits<3>>,
+    c3_4: Constant<Bits<3>>,
+    c3_5: Constant<Bits<3>>,
+    op_n: Constant<Bits<4>>,
+    op_add: Constant<Bits<4>>,
+    op_and: Constant<Bits<4>>,
+    op_or: Constant<Bits<4>>,
+    op_xor: Constant<Bits<4>>,
+    op_inv: Constant<Bits<4>>,
+    op_eq: Constant<Bits<4>>,
+    op_lt: Constant<Bits<4>>,
+    op_sra: Constant<Bits<4>>,
+    op_shl: Constant<Bits<4>>,
+    op_r: Constant<Bits<4>>,
+    op_sub: Constant<Bits<4>>,
+    op_io: Constant<Bits<4>>,
+    op_dsp: Constant<Bits<4>>,
+    op_ult: Constant<Bits<4>>,
+
+    rebooting: Signal<Local, Bit>,
+    /// A key instruction executes (starts or continues) this cycle.
+    key_exec: Signal<Local, Bit>,
+    insn_l: Signal<Local, Bits<16>>,
+    st0: Signal<Local, Bits<16>>,
+    st1: Signal<Local, Bits<16>>,
+    rst0: Signal<Local, Bits<16>>,
+    pc1: Signal<Local, Bits<16>>,
+    iclass: Signal<Local, Bits<2>>,
+    target: Signal<Local, Bits<16>>,
+    op: Signal<Local, Bits<4>>,
+    func: Signal<Local, Bits<3>>,
+    rret: Signal<Local, Bits<16>>,
+    alu: Signal<Local, Bits<16>>,
+    t_n: Signal<Local, Bits<16>>,
+    pc_n: Signal<Local, Bits<16>>,
+    d_we: Signal<Local, Bit>,
+    d_delta: Signal<Local, Bits<2>>,
+    r_we: Signal<Local, Bit>,
+    r_delta: Signal<Local, Bits<2>>,
+    r_wd: Signal<Local, Bits<16>>,
+    mem_wr: Signal<Local, Bit>,
+    io_wr_l: Signal<Local, Bit>,
+    io_rd_l: Signal<Local, Bit>,
+    d_add: Signal<Local, Bits<16>>,
+    r_add: Signal<Local, Bits<5>>,
+}
+
+impl Core {
+    /// A core whose RAM holds `image`; `key_on` builds the key-instruction path.
+    pub fn new(image: &[u16], key_on: bool) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            io_din: Default::default(),
+            unlocked: Default::default(),
+            k_hold: Default::default(),
+            k_push: Default::default(),
+            k_pop: Default::default(),
+            k_tload: Default::default(),
+            k_tval: Default::default(),
+            load_we: Default::default(),
+            load_addr: Default::default(),
+            load_data: Default::default(),
+            pc: Default::default(),
+            insn: Default::default(),
+            t: Default::default(),
+            n: Default::default(),
+            r: Default::default(),
+            dsp: Default::default(),
+            rdepth: Default::default(),
+            reboot: Default::default(),
+            pc_full: Default::default(),
+            key_exec: Default::default(),
+            io_rd: Default::default(),
+            io_wr: Default::default(),
+            alu_io_read: Default::default(),
+            ram_we: Default::default(),
+            ram_waddr: Default::default(),
+            ram_wdata: Default::default(),
+            halt: Default::default(),
+            ram: CodeRam::new(image),
+            dstack: Default::default(),
+            rstack: Default::default(),
+            pc_r: Default::default(),
+            t_r: Default::default(),
+            dsp_r: Default::default(),
+            rdepth_r: Default::default(),
+            key_on: Constant::new(key_on),
+            c16_0: k(0),
+            c16_1: k(1),
+            c16_ones: k(0xffff),
+            c16_sign: k(0x8000),
+            c16_lit: k(0x7fff),
+            c16_kmask: k(0xf000),
+            c16_kpat: k(0x7000),
+            c16_pc: k(0x1fff),
+            c16_dsp: k(0xf),
+            c16_m1: k(0xffff),
+            c16_m2: k(0xfffe),
+            c5_0: k(0),
+            c5_1: k(1),
+            c5_m1: k(31),
+            c2_0: k(0),
+            c2_1: k(1),
+            c2_2: k(2),
+            c2_3: k(3),
+            c3_1: k(1),
+            c3_2: k(2),
+            c3_3: k(3),
+            c3_4: k(4),
+            c3_5: k(5),
+            op_n: k(1),
+            op_add: k(2),
+            op_and: k(3),
+            op_or: k(4),
+            op_xor: k(5),
+            op_inv: k(6),
+            op_eq: k(7),
+            op_lt: k(8),
+            op_sra: k(9),
+            op_shl: k(10),
+            op_r: k(11),
+            op_sub: k(12),
+            op_io: k(13),
+            op_dsp: k(14),
+            op_ult: k(15),
+            rebooting: Default::default(),
+            insn_l: Default::default(),
+            st0: Default::default(),
+            st1: Default::default(),
+            rst0: Default::default(),
+            pc1: Default::default(),
+            iclass: Default::default(),
+            target: Default::default(),
+            op: Default::default(),
+            func: Default::default(),
+            rret: Default::default(),
+            alu: Default::default(),
+            t_n: Default::default(),
+            pc_n: Default::default(),
+            d_we: Default::default(),
+            d_delta: Default::default(),
+            r_we: Default::default(),
+            r_delta: Default::default(),
+            r_wd: Default::default(),
+            mem_wr: Default::default(),
+            io_wr_l: Default::default(),
+            io_rd_l: Default::default(),
+            d_add: Default::default(),
+            r_add: Default::default(),
+        }
+    }
+}
+
+impl Logic for Core {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, pc_r, t_r, dsp_r, rdepth_r);
+        // What the key unit reads comes straight from registers (links, not
+        // assignments in this block's `always`), so that Verilator sees no
+        // combinational loop core -> key unit -> core.
+        Signal::<Out, Bits<16>>::link(&mut self.insn, &mut self.ram.insn);
+        Signal::<Out, Bits<16>>::link(&mut self.t, &mut self.t_r.q);
+        Signal::<Out, Bits<16>>::link(&mut self.n, &mut self.dstack.head_q);
+        Signal::<Out, Bits<16>>::link(&mut self.pc_full, &mut self.pc_r.q);
+        self.ram.reset.next = self.reset.val();
+        self.ram.clock.next = self.clock.val();
+        self.dstack.clock.next = self.clock.val();
+        self.rstack.clock.next = self.clock.val();
+        self.dstack.reset.next = self.reset.val();
+        self.rstack.reset.next = self.reset.val();
+
+        // ---- decode ----
+        self.rebooting.next = self.ram.reboot.val();
+        self.insn_l.next = self.ram.insn.val();
+        self.st0.next = self.t_r.q.val();
+        self.st1.next = self.dstack.head_q.val();
+        self.rst0.next = self.rstack.head_q.val();
+        self.pc1.next = (self.pc_r.q.val() + self.c16_1.val()) & self.c16_pc.val();
+        self.iclass.next = self.insn_l.val().get_bits::<2>(13);
+        self.target.next = self.insn_l.val() & self.c16_pc.val();
+        self.op.next = self.insn_l.val().get_bits::<4>(8);
+        self.func.next = self.insn_l.val().get_bits::<3>(4);
+        self.rret.next = (self.rst0.val() >> self.c16_1.val()) & self.c16_pc.val();
+
+        // A key instruction: computed on its own, outside the big if/else below, so that
+        // Verilator can order the path core -> key unit -> core without a false loop.
+        self.key_exec.next = self.key_on.val()
+            && !self.pc_r.q.val().get_bit(12)
+            && ((self.insn_l.val() & self.c16_kmask.val()) == self.c16_kpat.val());
+
+        // ---- the ALU (T') ----
+        self.alu.next = self.st0.val();
+        if self.op.val() == self.op_n.val() {
+            self.alu.next = self.st1.val();
+        }
+        if self.op.val() == self.op_add.val() {
+            self.alu.next = self.st0.val() + self.st1.val();
+        }
+        if self.op.val() == self.op_and.val() {
+            self.alu.next = self.st0.val() & self.st1.val();
+        }
+        if self.op.val() == self.op_or.val() {
+            self.alu.next = self.st0.val() | self.st1.val();
+        }
+        if self.op.val() == self.op_xor.val() {
+            self.alu.next = self.st0.val() ^ self.st1.val();
+        }
+        if self.op.val() == self.op_inv.val() {
+            self.alu.next = !self.st0.val();
+        }
+        if self.op.val() == self.op_eq.val() {
+            self.alu.next = self.c16_0.val();
+            if self.st1.val() == self.st0.val() {
+                self.alu.next = self.c16_ones.val();
+            }
+        }
+        if self.op.val() == self.op_lt.val() {
+            self.alu.next = self.c16_0.val();
+            if (self.st1.val() ^ self.c16_sign.val()) < (self.st0.val() ^ self.c16_sign.val()) {
+                self.alu.next = self.c16_ones.val();
+            }
+        }
+        if self.op.val() == self.op_sra.val() {
+            self.alu.next =
+                (self.st0.val() >> self.c16_1.val()) | (self.st0.val() & self.c16_sign.val());
+        }
+        if self.op.val() == self.op_shl.val() {
+            self.alu.next = self.st0.val() << self.c16_1.val();
+        }
+        if self.op.val() == self.op_r.val() {
+            self.alu.next = self.rst0.val();
+        }
+        if self.op.val() == self.op_sub.val() {
+            self.alu.next = self.st1.val() - self.st0.val();
+        }
+        if self.op.val() == self.op_io.val() {
+            self.alu.next = self.io_din.val();
+        }
+        if self.op.val() == self.op_dsp.val() {
+            self.alu.next = self.dsp_r.q.val();
+        }
+        if self.op.val() == self.op_ult.val() {
+            self.alu.next = self.c16_0.val();
+            if self.st1.val() < self.st0.val() {
+                self.alu.next = self.c16_ones.val();
+            }
+        }
+
+        // ---- the next state ----
+        self.t_n.next = self.st0.val();
+        self.pc_n.next = self.pc1.val();
+        self.d_we.next = false;
+        self.d_delta.next = self.c2_0.val();
+        self.r_we.next = false;
+        self.r_delta.next = self.c2_0.val();
+        self.r_wd.next = self.st0.val();
+        self.mem_wr.next = false;
+        self.io_wr_l.next = false;
+        self.io_rd_l.next = false;
+        self.alu_io_read.next = false;
+        self.halt.next = false;
+        if self.pc_r.q.val().get_bit(12) {
+            // fetch: the word is a literal, with an implicit return
+            self.t_n.next = self.insn_l.val();
+            self.d_we.next = true;
+            self.d_delta.next = self.c2_1.val();
+            self.r_delta.next = self.c2_3.val();
+            self.pc_n.next = self.rret.val();
+        } else if self.insn_l.val().get_bit(15) {
+            self.t_n.next = self.insn_l.val() & self.c16_lit.val();
+            self.d_we.next = true;
+            self.d_delta.next = self.c2_1.val();
+        } else if self.iclass.val() == self.c2_0.val() {
+            self.pc_n.next = self.target.val();
+            if (self.target.val() == self.pc_r.q.val()) && !self.rebooting.val() {
+                self.halt.next = true;
+            }
+        } else if self.iclass.val() == self.c2_1.val() {
+            self.t_n.next = self.st1.val();
+            self.d_delta.next = self.c2_3.val();
+            if self.st0.val() == self.c16_0.val() {
+                self.pc_n.next = self.target.val();
+            }
+        } else if self.iclass.val() == self.c2_2.val() {
+            self.r_we.next = true;
+            self.r_delta.next = self.c2_1.val();
+            self.r_wd.next = self.pc1.val() << self.c16_1.val();
+            self.pc_n.next = self.target.val();
+        } else if self.key_exec.val() {
+            if self.k_push.val() {
+                self.d_we.next = true;
+                self.d_delta.next = self.c2_1.val();
+            }
+            if self.k_pop.val() {
+                self.d_delta.next = self.c2_3.val();
+                self.t_n.next = self.st1.val();
+            }
+            if self.k_tload.val() {
+                self.t_n.next = self.k_tval.val();
+            }
+            if self.k_hold.val() {
+                self.pc_n.next = self.pc_r.q.val();
+            }
+        } else {
+            self.t_n.next = self.alu.val();
+            self.d_we.next = self.func.val() == self.c3_1.val();
+            self.d_delta.next = self.insn_l.val().get_bits::<2>(0);
+            self.r_we.next = self.func.val() == self.c3_2.val();
+            self.r_delta.next = self.insn_l.val().get_bits::<2>(2);
+            self.mem_wr.next = self.func.val() == self.c3_3.val();
+            self.io_wr_l.next = self.func.val() == self.c3_4.val();
+            self.io_rd_l.next = self.func.val() == self.c3_5.val();
+            self.alu_io_read.next = self.op.val() == self.op_io.val();
+            if self.insn_l.val().get_bit(7) {
+                self.pc_n.next = self.rret.val();
+            }
+        }
+        if self.rebooting.val() {
+            self.pc_n.next = self.c16_0.val();
+            self.mem_wr.next = false;
+            self.io_wr_l.next = false;
+            self.io_rd_l.next = false;
+        }
+
+        // stack pointers: dsp += {d[1], d[1], d}; the model's rdepth follows the motion
+        self.d_add.next = self.c16_0.val();
+        if self.d_delta.val() == self.c2_1.val() {
+            self.d_add.next = self.c16_1.val();
+        }
+        if self.d_delta.val() == self.c2_2.val() {
+            self.d_add.next = self.c16_m2.val();
+        }
+        if self.d_delta.val() == self.c2_3.val() {
+            self.d_add.next = self.c16_m1.val();
+        }
+        self.r_add.next = self.c5_0.val();
+        if self.r_delta.val() == self.c2_1.val() {
+            self.r_add.next = self.c5_1.val();
+        }
+        if self.r_delta.val() == self.c2_3.val() {
+            self.r_add.next = self.c5_m1.val();
+        }
+
+        // ---- the edge ----
+        self.pc_r.d.next = self.pc_n.val();
+        self.t_r.d.next = self.t_n.val();
+        self.dsp_r.d.next = (self.dsp_r.q.val() + self.d_add.val()) & self.c16_dsp.val();
+        self.rdepth_r.d.next = self.rdepth_r.q.val() + self.r_add.val();
+        self.dstack.we.next = self.d_we.val();
+        self.dstack.delta.next = self.d_delta.val();
+        self.dstack.wd.next = self.st0.val();
+        self.rstack.we.next = self.r_we.val();
+        self.rstack.delta.next = self.r_delta.val();
+        self.rstack.wd.next = self.r_wd.val();
+        self.ram.raddr.next = self.pc_n.val().get_bits::<12>(0);
+        self.ram.waddr.next = self.st0.val().get_bits::<12>(1);
+        self.ram.wdata.next = self.st1.val();
+        self.ram.we.next = self.mem_wr.val() && self.unlocked.val() && !self.reset.val();
+        if self.load_we.val() {
+            self.ram.waddr.next = self.load_addr.val();
+            self.ram.wdata.next = self.load_data.val();
+            self.ram.we.next = self.load_we.val();
+        }
+        if self.reset.val() {
+            self.pc_r.d.next = self.c16_0.val();
+            self.t_r.d.next = self.c16_0.val();
+            self.dsp_r.d.next = self.c16_0.val();
+            self.rdepth_r.d.next = self.c5_0.val();
+        }
+
+        // ---- outputs ----
+        self.pc.next = self.pc_r.q.val().get_bits::<13>(0);
+        self.r.next = self.rst0.val();
+        self.dsp.next = self.dsp_r.q.val().get_bits::<4>(0);
+        self.rdepth.next = self.rdepth_r.q.val();
+        self.reboot.next = self.rebooting.val();
+        self.io_rd.next = self.io_rd_l.val();
+        self.io_wr.next = self.io_wr_l.val();
+        self.ram_we.next = self.mem_wr.val() && self.unlocked.val() && !self.reset.val();
+        self.ram_waddr.next = self.st0.val().get_bits::<12>(1);
+        self.ram_wdata.next = self.st1.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::validate;
+
+    /// The core alone, io and key ports tied off: `1 2 + halt` at word 0.
+    #[test]
+    fn core_simulates() {
+        // 8001 8002 6203 (+) 0003 (jmp 3: halt)
+        let image = [0x8001u16, 0x8002, 0x6203, 0x0003];
+        let mut uut = Core::new(&image, false);
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<Core>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut sim: Sim<Core>| {
+            let mut x = sim.init()?;
+            wait_clock_false!(sim, clock, x);
+            x.reset.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.reset.next = false;
+            sim_assert!(sim, x.reboot.val(), x);
+            for _ in 0..4 {
+                wait_clock_cycle!(sim, clock, x);
+            }
+            sim_assert_eq!(sim, x.pc.val(), bits::<13>(3), x);
+            sim_assert_eq!(sim, x.t.val(), bits::<16>(3), x);
+            sim_assert_eq!(sim, x.dsp.val(), bits::<4>(1), x);
+            sim_assert!(sim, x.halt.val(), x);
+            sim.done(x)
+        });
+        sim.run(Box::new(uut), 10_000).unwrap();
+    }
+
+    #[test]
+    fn core_yosys_validate() {
+        let mut uut = Core::new(&[0x8001, 0x0001], true);
+        uut.connect_all();
+        validate("j1k_core", &crate::util::verilog(&uut));
+    }
+}

@@ -1,0 +1,90 @@
+//! A bump allocator: hands out `first`, `first + 1`, … up to `limit − 1`
+//! (blocks from 1, nodes from 2: the null block, null node and root node are
+//! never handed out). `take` moves it on at the end of the cycle.
+
+use crate::util::k;
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct Allocator {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    pub take: Signal<In, Bit>,
+    /// The index the next `take` gets.
+    pub idx: Signal<Out, Bits<16>>,
+    /// An index is left.
+    pub avail: Signal<Out, Bit>,
+    ptr: DFF<Bits<16>>,
+    first: Constant<Bits<16>>,
+    limit: Constant<Bits<16>>,
+    one: Constant<Bits<16>>,
+}
+
+impl Allocator {
+    pub fn new(first: u16, limit: u16) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            take: Default::default(),
+            idx: Default::default(),
+            avail: Default::default(),
+            ptr: Default::default(),
+            first: k(first as u64),
+            limit: k(limit as u64),
+            one: k(1),
+        }
+    }
+}
+
+impl Logic for Allocator {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, ptr);
+        self.idx.next = self.ptr.q.val();
+        self.avail.next = self.ptr.q.val() < self.limit.val();
+        if self.take.val() && (self.ptr.q.val() < self.limit.val()) {
+            self.ptr.d.next = self.ptr.q.val() + self.one.val();
+        }
+        if self.reset.val() {
+            self.ptr.d.next = self.first.val();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::validate;
+
+    #[test]
+    fn allocator_simulates() {
+        let mut uut = Allocator::new(2, 4);
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<Allocator>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut sim: Sim<Allocator>| {
+            let mut x = sim.init()?;
+            wait_clock_false!(sim, clock, x);
+            x.reset.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.reset.next = false;
+            sim_assert!(sim, x.avail.val() && x.idx.val() == bits::<16>(2), x);
+            x.take.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert!(sim, x.avail.val() && x.idx.val() == bits::<16>(3), x);
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert!(sim, !x.avail.val() && x.idx.val() == bits::<16>(4), x);
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert!(sim, !x.avail.val() && x.idx.val() == bits::<16>(4), x);
+            sim.done(x)
+        });
+        sim.run(Box::new(uut), 10_000).unwrap();
+    }
+
+    #[test]
+    fn allocator_yosys_validate() {
+        let mut uut = Allocator::new(1, 256);
+        uut.connect_all();
+        validate("j1k_alloc", &crate::util::verilog(&uut));
+    }
+}

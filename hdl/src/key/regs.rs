@@ -1,0 +1,308 @@
+//! The key registers of a core: 8 block registers, 4 node registers (a key
+//! is 16 bits: bit 15 read-write, bits 14:0 the object index; 0 is the null
+//! key), the two *current* selectors and `faults`. Every output comes
+//! straight from a register (the sequencer does the read muxes, so that no
+//! combinational path runs back through this block). Writes: the current
+//! block register; the current node register or node register `sel_nb`.
+//! Reset: all null but `n0` = read-write root.
+
+use crate::util::k;
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct KeyRegs {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    /// The operand fields: block register (imm 2:0), node register (imm 1:0), node register (bits 6:5).
+    pub sel_b: Signal<In, Bits<3>>,
+    pub sel_na: Signal<In, Bits<2>>,
+    pub sel_nb: Signal<In, Bits<2>>,
+    /// cur_b := sel_b
+    pub set_cur_b: Signal<In, Bit>,
+    /// cur_n := sel_na
+    pub set_cur_n: Signal<In, Bit>,
+    /// block register cur_b := bwd
+    pub bwe: Signal<In, Bit>,
+    pub bwd: Signal<In, Bits<16>>,
+    /// node register (nw_cur ? cur_n : sel_nb) := nwd
+    pub nwe: Signal<In, Bit>,
+    pub nw_cur: Signal<In, Bit>,
+    pub nwd: Signal<In, Bits<16>>,
+    /// faults += 1
+    pub fault: Signal<In, Bit>,
+
+    pub cur_b: Signal<Out, Bits<3>>,
+    pub cur_n: Signal<Out, Bits<2>>,
+    pub faults: Signal<Out, Bits<16>>,
+    pub b0: Signal<Out, Bits<16>>,
+    pub b1: Signal<Out, Bits<16>>,
+    pub b2: Signal<Out, Bits<16>>,
+    pub b3: Signal<Out, Bits<16>>,
+    pub b4: Signal<Out, Bits<16>>,
+    pub b5: Signal<Out, Bits<16>>,
+    pub b6: Signal<Out, Bits<16>>,
+    pub b7: Signal<Out, Bits<16>>,
+    pub n0: Signal<Out, Bits<16>>,
+    pub n1: Signal<Out, Bits<16>>,
+    pub n2: Signal<Out, Bits<16>>,
+    pub n3: Signal<Out, Bits<16>>,
+
+    rb0: DFF<Bits<16>>,
+    rb1: DFF<Bits<16>>,
+    rb2: DFF<Bits<16>>,
+    rb3: DFF<Bits<16>>,
+    rb4: DFF<Bits<16>>,
+    rb5: DFF<Bits<16>>,
+    rb6: DFF<Bits<16>>,
+    rb7: DFF<Bits<16>>,
+    rn0: DFF<Bits<16>>,
+    rn1: DFF<Bits<16>>,
+    rn2: DFF<Bits<16>>,
+    rn3: DFF<Bits<16>>,
+    curb: DFF<Bits<3>>,
+    curn: DFF<Bits<2>>,
+    flt: DFF<Bits<16>>,
+    ntgt: Signal<Local, Bits<2>>,
+    on: Constant<Bit>,
+    root: Constant<Bits<16>>,
+    z16: Constant<Bits<16>>,
+    one16: Constant<Bits<16>>,
+    z3: Constant<Bits<3>>,
+    z2: Constant<Bits<2>>,
+    s1: Constant<Bits<3>>,
+    s2: Constant<Bits<3>>,
+    s3: Constant<Bits<3>>,
+    s4: Constant<Bits<3>>,
+    s5: Constant<Bits<3>>,
+    s6: Constant<Bits<3>>,
+    s7: Constant<Bits<3>>,
+    t1: Constant<Bits<2>>,
+    t2: Constant<Bits<2>>,
+    t3: Constant<Bits<2>>,
+}
+
+impl KeyRegs {
+    /// `on` false: the unit is not built; every output is null (and yosys drops the registers).
+    pub fn new(on: bool) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            sel_b: Default::default(),
+            sel_na: Default::default(),
+            sel_nb: Default::default(),
+            set_cur_b: Default::default(),
+            set_cur_n: Default::default(),
+            bwe: Default::default(),
+            bwd: Default::default(),
+            nwe: Default::default(),
+            nw_cur: Default::default(),
+            nwd: Default::default(),
+            fault: Default::default(),
+            cur_b: Default::default(),
+            cur_n: Default::default(),
+            faults: Default::default(),
+            b0: Default::default(),
+            b1: Default::default(),
+            b2: Default::default(),
+            b3: Default::default(),
+            b4: Default::default(),
+            b5: Default::default(),
+            b6: Default::default(),
+            b7: Default::default(),
+            n0: Default::default(),
+            n1: Default::default(),
+            n2: Default::default(),
+            n3: Default::default(),
+            rb0: Default::default(),
+            rb1: Default::default(),
+            rb2: Default::default(),
+            rb3: Default::default(),
+            rb4: Default::default(),
+            rb5: Default::default(),
+            rb6: Default::default(),
+            rb7: Default::default(),
+            rn0: Default::default(),
+            rn1: Default::default(),
+            rn2: Default::default(),
+            rn3: Default::default(),
+            curb: Default::default(),
+            curn: Default::default(),
+            flt: Default::default(),
+            ntgt: Default::default(),
+            on: Constant::new(on),
+            root: k(0x8000 | j1k_isa::ROOT_NODE as u64),
+            z16: k(0),
+            one16: k(1),
+            z3: k(0),
+            z2: k(0),
+            s1: k(1),
+            s2: k(2),
+            s3: k(3),
+            s4: k(4),
+            s5: k(5),
+            s6: k(6),
+            s7: k(7),
+            t1: k(1),
+            t2: k(2),
+            t3: k(3),
+        }
+    }
+}
+
+impl Logic for KeyRegs {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, rb0, rb1, rb2, rb3, rb4, rb5, rb6, rb7, rn0, rn1, rn2, rn3, curb, curn,
+            flt
+        );
+        // ---- writes ----
+        if self.set_cur_b.val() {
+            self.curb.d.next = self.sel_b.val();
+        }
+        if self.set_cur_n.val() {
+            self.curn.d.next = self.sel_na.val();
+        }
+        if self.fault.val() {
+            self.flt.d.next = self.flt.q.val() + self.one16.val();
+        }
+        if self.bwe.val() {
+            if self.curb.q.val() == self.z3.val() {
+                self.rb0.d.next = self.bwd.val();
+            }
+            if self.curb.q.val() == self.s1.val() {
+                self.rb1.d.next = self.bwd.val();
+            }
+            if self.curb.q.val() == self.s2.val() {
+                self.rb2.d.next = self.bwd.val();
+            }
+            if self.curb.q.val() == self.s3.val() {
+                self.rb3.d.next = self.bwd.val();
+            }
+            if self.curb.q.val() == self.s4.val() {
+                self.rb4.d.next = self.bwd.val();
+            }
+            if self.curb.q.val() == self.s5.val() {
+                self.rb5.d.next = self.bwd.val();
+            }
+            if self.curb.q.val() == self.s6.val() {
+                self.rb6.d.next = self.bwd.val();
+            }
+            if self.curb.q.val() == self.s7.val() {
+                self.rb7.d.next = self.bwd.val();
+            }
+        }
+        self.ntgt.next = self.sel_nb.val();
+        if self.nw_cur.val() {
+            self.ntgt.next = self.curn.q.val();
+        }
+        if self.nwe.val() {
+            if self.ntgt.val() == self.z2.val() {
+                self.rn0.d.next = self.nwd.val();
+            }
+            if self.ntgt.val() == self.t1.val() {
+                self.rn1.d.next = self.nwd.val();
+            }
+            if self.ntgt.val() == self.t2.val() {
+                self.rn2.d.next = self.nwd.val();
+            }
+            if self.ntgt.val() == self.t3.val() {
+                self.rn3.d.next = self.nwd.val();
+            }
+        }
+        if self.reset.val() {
+            self.rb0.d.next = self.z16.val();
+            self.rb1.d.next = self.z16.val();
+            self.rb2.d.next = self.z16.val();
+            self.rb3.d.next = self.z16.val();
+            self.rb4.d.next = self.z16.val();
+            self.rb5.d.next = self.z16.val();
+            self.rb6.d.next = self.z16.val();
+            self.rb7.d.next = self.z16.val();
+            self.rn0.d.next = self.root.val();
+            self.rn1.d.next = self.z16.val();
+            self.rn2.d.next = self.z16.val();
+            self.rn3.d.next = self.z16.val();
+            self.curb.d.next = self.z3.val();
+            self.curn.d.next = self.z2.val();
+            self.flt.d.next = self.z16.val();
+        }
+
+        // ---- state out ----
+        self.cur_b.next = self.curb.q.val();
+        self.cur_n.next = self.curn.q.val();
+        self.faults.next = self.flt.q.val();
+        self.b0.next = self.rb0.q.val();
+        self.b1.next = self.rb1.q.val();
+        self.b2.next = self.rb2.q.val();
+        self.b3.next = self.rb3.q.val();
+        self.b4.next = self.rb4.q.val();
+        self.b5.next = self.rb5.q.val();
+        self.b6.next = self.rb6.q.val();
+        self.b7.next = self.rb7.q.val();
+        self.n0.next = self.z16.val();
+        if self.on.val() {
+            self.n0.next = self.rn0.q.val();
+        }
+        self.n1.next = self.rn1.q.val();
+        self.n2.next = self.rn2.q.val();
+        self.n3.next = self.rn3.q.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::validate;
+
+    #[test]
+    fn key_regs_simulate() {
+        let mut uut = KeyRegs::new(true);
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<KeyRegs>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut sim: Sim<KeyRegs>| {
+            let mut x = sim.init()?;
+            wait_clock_false!(sim, clock, x);
+            x.reset.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.reset.next = false;
+            sim_assert_eq!(sim, x.n0.val(), bits::<16>(0x8001), x);
+            sim_assert_eq!(sim, x.b0.val(), bits::<16>(0), x);
+            // select b5 and n2, write them, count a fault
+            x.sel_b.next = bits::<3>(5);
+            x.sel_na.next = bits::<2>(2);
+            x.set_cur_b.next = true;
+            x.set_cur_n.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.set_cur_b.next = false;
+            x.set_cur_n.next = false;
+            sim_assert_eq!(sim, x.cur_b.val(), bits::<3>(5), x);
+            sim_assert_eq!(sim, x.cur_n.val(), bits::<2>(2), x);
+            x.bwe.next = true;
+            x.bwd.next = bits::<16>(0x8007);
+            x.nwe.next = true;
+            x.nw_cur.next = false;
+            x.sel_nb.next = bits::<2>(3);
+            x.nwd.next = bits::<16>(0x0004);
+            x.fault.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.bwe.next = false;
+            x.nwe.next = false;
+            x.fault.next = false;
+            sim_assert_eq!(sim, x.b5.val(), bits::<16>(0x8007), x);
+            sim_assert_eq!(sim, x.n3.val(), bits::<16>(0x0004), x);
+            sim_assert_eq!(sim, x.n2.val(), bits::<16>(0), x);
+            sim_assert_eq!(sim, x.faults.val(), bits::<16>(1), x);
+            sim.done(x)
+        });
+        sim.run(Box::new(uut), 10_000).unwrap();
+    }
+
+    #[test]
+    fn key_regs_yosys_validate() {
+        let mut uut = KeyRegs::new(true);
+        uut.connect_all();
+        validate("j1k_key_regs", &crate::util::verilog(&uut));
+    }
+}

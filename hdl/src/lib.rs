@@ -1,0 +1,96 @@
+//! The j1k hardware in rust-hdl 0.46: the J1a-exact core, the key unit and its
+//! stores, the io ports, the UART, and two tops — the simulation top whose
+//! ports are the lockstep contract, and the synthesizable SoC a board shell
+//! instantiates. See hdl/README.md for the block diagram and the export.
+
+pub mod core;
+pub mod io;
+pub mod key;
+pub mod ram;
+pub mod sim_top;
+pub mod soc;
+pub mod stack;
+pub mod uart;
+pub mod util;
+
+pub use j1k_isa::KeyConfig;
+use rust_hdl::prelude::*;
+
+/// What to build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HwConfig {
+    /// The key unit and its stores; `None` builds a plain J1a (key words are ALU words).
+    pub key: Option<KeyConfig>,
+    /// The SoC's clock, for the UART divisor.
+    pub clock_hz: u32,
+    pub baud: u32,
+}
+
+impl Default for HwConfig {
+    fn default() -> Self {
+        HwConfig {
+            key: Some(KeyConfig::default()),
+            clock_hz: 12_000_000,
+            baud: 115_200,
+        }
+    }
+}
+
+/// Verilator `--lint-only -Wall` waivers for the exported Verilog: (flag, why).
+/// The one list; hdl/README.md repeats it.
+pub const VERILATOR_WAIVERS: &[(&str, &str)] = &[
+    (
+        "-Wno-DECLFILENAME",
+        "rust-hdl writes every module into one file, so module names cannot match file names",
+    ),
+    (
+        "-Wno-UNUSEDSIGNAL",
+        "rust-hdl declares every port of a child block as a wire in its parent; the SoC leaves the \
+         core's lockstep outputs (pc, R, dsp, rdepth, reboot, the RAM write port) unread, and a \
+         block reads only some bits of a shared bus (the key unit looks at parts of insn)",
+    ),
+];
+
+/// The simulation top (module `top`): the lockstep contract (hdl/README.md).
+pub fn sim_top_verilog(cfg: &HwConfig, image: &[u16]) -> String {
+    let mut uut = sim_top::SimTop::new(cfg, image);
+    uut.connect_all();
+    util::verilog(&uut)
+}
+
+/// The SoC for a board shell: module `j1k_soc` (submodules `j1k_soc$…`), ports
+/// `clock`, `reset`, `uart_tx`, `uart_rx`, `leds[5]`.
+pub fn soc_verilog(cfg: &HwConfig, image: &[u16]) -> String {
+    let mut uut = soc::Soc::new(cfg, image);
+    uut.connect_all();
+    rename_top(&util::verilog(&uut), "j1k_soc")
+}
+
+/// Renames rust-hdl's module `top` and its submodules `top$…` to `name`, `name$…`.
+pub fn rename_top(verilog: &str, name: &str) -> String {
+    let mut out = String::with_capacity(verilog.len() + 4096);
+    for line in verilog.lines() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        if let Some(rest) = trimmed.strip_prefix("module top") {
+            if rest.starts_with('(') || rest.starts_with('$') {
+                out.push_str(&format!("{indent}module {name}{rest}\n"));
+                continue;
+            }
+        }
+        if let Some(rest) = trimmed.strip_prefix("endmodule // top") {
+            out.push_str(&format!("{indent}endmodule // {name}{rest}\n"));
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("top$") {
+            // a submodule instance: `top$a$b inst(`
+            if rest.contains(' ') && rest.trim_end().ends_with('(') {
+                out.push_str(&format!("{indent}{name}${rest}\n"));
+                continue;
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,136 @@
+//! The core's RAM: 4096 × 16, one synchronous read port (code, addressed with
+//! `pcN`, so the read data *is* the instruction register) and one write port
+//! (`N→[T]`), one clock. Read-old-data on a same-edge write to the same word
+//! (docs/isa.md §6). Initial contents are the program image; yosys maps it to
+//! 16 SB_RAM40_4K in 2048×2 mode with the image in their INIT parameters.
+//!
+//! The `reboot` flag lives here too, so that the instruction register (0 in
+//! the reboot cycle) comes straight out of this block and not through the
+//! core's big `always` (which reads the key unit's answers to it).
+
+use rust_hdl::prelude::*;
+use std::collections::BTreeMap;
+
+#[derive(LogicBlock)]
+pub struct CodeRam {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: the next cycle is the reboot cycle.
+    pub reset: Signal<In, Bit>,
+    pub raddr: Signal<In, Bits<12>>,
+    /// The instruction register: the word read at the last edge, 0 in the reboot cycle.
+    pub insn: Signal<Out, Bits<16>>,
+    /// This is the reboot cycle (the first after reset).
+    pub reboot: Signal<Out, Bit>,
+    pub we: Signal<In, Bit>,
+    pub waddr: Signal<In, Bits<12>>,
+    pub wdata: Signal<In, Bits<16>>,
+    cells: RAM<Bits<16>, 12>,
+    /// Not the reboot cycle (0 after reset, so that power-up equals reset).
+    booted: DFF<Bit>,
+    zero: Constant<Bits<16>>,
+}
+
+impl CodeRam {
+    /// A RAM holding `image` from word 0 (the rest zero). Panics over 4096 words.
+    pub fn new(image: &[u16]) -> Self {
+        assert!(image.len() <= j1k_isa::RAM_WORDS, "image over 4096 words");
+        let init: BTreeMap<Bits<12>, Bits<16>> = (0..j1k_isa::RAM_WORDS)
+            .map(|i| {
+                let w = image.get(i).copied().unwrap_or(0);
+                (bits::<12>(i as u64), bits::<16>(w as u64))
+            })
+            .collect();
+        Self {
+            clock: Default::default(),
+            raddr: Default::default(),
+            reset: Default::default(),
+            insn: Default::default(),
+            reboot: Default::default(),
+            we: Default::default(),
+            waddr: Default::default(),
+            wdata: Default::default(),
+            cells: RAM::new(init),
+            booted: Default::default(),
+            zero: crate::util::k(0),
+        }
+    }
+}
+
+impl Logic for CodeRam {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, booted);
+        self.booted.d.next = !self.reset.val();
+        self.reboot.next = !self.booted.q.val();
+        self.insn.next = self.cells.read_data.val();
+        if !self.booted.q.val() {
+            self.insn.next = self.zero.val();
+        }
+        self.cells.read_clock.next = self.clock.val();
+        self.cells.write_clock.next = self.clock.val();
+        self.cells.read_address.next = self.raddr.val();
+        self.cells.write_address.next = self.waddr.val();
+        self.cells.write_data.next = self.wdata.val();
+        self.cells.write_enable.next = self.we.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::validate;
+
+    fn image() -> Vec<u16> {
+        (0..100u16)
+            .map(|i| i.wrapping_mul(0x9e37) ^ 0x1234)
+            .collect()
+    }
+
+    #[test]
+    fn code_ram_simulates() {
+        let img = image();
+        let mut uut = CodeRam::new(&img);
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<CodeRam>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut sim: Sim<CodeRam>| {
+            let mut x = sim.init()?;
+            wait_clock_false!(sim, clock, x);
+            // the reboot cycle reads 0, whatever the RAM holds
+            x.raddr.next = bits::<12>(0);
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert!(sim, !x.reboot.val(), x);
+            x.reset.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.reset.next = false;
+            sim_assert!(sim, x.reboot.val() && x.insn.val() == bits::<16>(0), x);
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert!(sim, !x.reboot.val(), x);
+            for a in [0usize, 1, 99, 100, 4095] {
+                x.raddr.next = bits::<12>(a as u64);
+                wait_clock_cycle!(sim, clock, x);
+                let want = img.get(a).copied().unwrap_or(0) as u64;
+                sim_assert_eq!(sim, x.insn.val(), bits::<16>(want), x);
+            }
+            // A write and a read of the same word on one edge: the read sees the old word.
+            x.raddr.next = bits::<12>(5);
+            x.waddr.next = bits::<12>(5);
+            x.wdata.next = bits::<16>(0xbeef);
+            x.we.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert_eq!(sim, x.insn.val(), bits::<16>(img[5] as u64), x);
+            x.we.next = false;
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert_eq!(sim, x.insn.val(), bits::<16>(0xbeef), x);
+            sim.done(x)
+        });
+        sim.run(Box::new(uut), 100_000).unwrap();
+    }
+
+    #[test]
+    fn code_ram_yosys_validate() {
+        let mut uut = CodeRam::new(&image());
+        uut.connect_all();
+        validate("j1k_code_ram", &crate::util::verilog(&uut));
+    }
+}

@@ -1,0 +1,130 @@
+//! Small glue blocks that rust-hdl's `#[hdl_gen]` cannot express cleanly:
+//! zero extension (no concatenation in `hdl_gen`, and `bit_cast` emits a
+//! width-mismatched `&`) and the tool checks the tests share.
+
+use rust_hdl::prelude::*;
+
+/// Zero extension of `A` bits to `B` bits: `y = {0, a}`. One line of Verilog.
+#[derive(LogicBlock, Default)]
+pub struct Zext<const A: usize, const B: usize> {
+    pub a: Signal<In, Bits<A>>,
+    pub y: Signal<Out, Bits<B>>,
+}
+
+impl<const A: usize, const B: usize> Logic for Zext<A, B> {
+    fn update(&mut self) {
+        self.y.next = bit_cast::<B, A>(self.a.val());
+    }
+    fn connect(&mut self) {
+        self.y.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        assert!(B > A, "Zext widens");
+        Verilog::Custom(format!("always @(*) y = {{{}'d0, a}};", B - A))
+    }
+}
+
+/// The constant `v` as `Bits<N>`, for `Constant::new` in constructors.
+pub fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
+    Constant::new(bits::<N>(v))
+}
+
+/// Fails (never skips) when `tool` is not on the PATH, with the install hint.
+pub fn require_tool(tool: &str) {
+    let ok = std::process::Command::new(tool)
+        .arg(if tool == "iverilog" {
+            "-V"
+        } else {
+            "--version"
+        })
+        .output()
+        .is_ok();
+    assert!(
+        ok,
+        "`{tool}` is not installed: it is needed by this test. Install it with \
+         `sudo apt-get install -y yosys nextpnr-ice40 fpga-icestorm verilator iverilog` \
+         (or run scripts/setup)."
+    );
+}
+
+/// Runs `yosys_validate` after checking that yosys exists; panics with the log on failure.
+pub fn validate(name: &str, verilog: &str) {
+    require_tool("yosys");
+    if let Err(e) = yosys_validate(name, verilog) {
+        panic!("yosys_validate({name}) failed: {e:?}");
+    }
+}
+
+/// A 16-bit register that also presents its value zero-extended to `W` bits
+/// (the stacks shift the head into a wide tail; reading a `Zext` of a register
+/// inside a large `always @(*)` makes Verilator see a false combinational loop).
+#[derive(LogicBlock, Default)]
+pub struct RegW<const W: usize> {
+    pub clock: Signal<In, Clock>,
+    pub d: Signal<In, Bits<16>>,
+    pub q: Signal<Out, Bits<16>>,
+    pub qw: Signal<Out, Bits<W>>,
+}
+
+impl<const W: usize> Logic for RegW<W> {
+    fn update(&mut self) {
+        if self.clock.pos_edge() {
+            self.q.next = self.d.val();
+        }
+        self.qw.next = bit_cast::<W, 16>(self.q.val());
+    }
+    fn connect(&mut self) {
+        self.q.connect();
+        self.qw.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(format!(
+            "initial q = 16'h0;\nalways @(posedge clock) q <= d;\nalways @(*) qw = {{{}'d0, q}};",
+            W - 16
+        ))
+    }
+    fn timing(&self) -> Vec<TimingInfo> {
+        vec![TimingInfo {
+            name: "regw".into(),
+            clock: "clock".into(),
+            inputs: vec!["d".into()],
+            outputs: vec!["q".into(), "qw".into()],
+        }]
+    }
+}
+
+/// Address bits for `size` entries.
+pub fn addr_bits(size: usize) -> usize {
+    let mut b = 1;
+    while (1usize << b) < size {
+        b += 1;
+    }
+    b
+}
+
+/// `generate_verilog`, with rust-hdl's links of plain signals repaired: it
+/// emits `always @(*) a$ = b$c$;` (names built for interface members); this
+/// turns them into `always @(*) a = b$c;`. `Signal::link` is how a block's
+/// output is driven straight from a child's, outside the block's big `always`.
+pub fn verilog<U: Block>(uut: &U) -> String {
+    fix_links(&generate_verilog(uut))
+}
+
+pub fn fix_links(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for line in v.lines() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("always @(*) ") {
+            if let Some((lhs, rhs)) = rest.split_once(" = ") {
+                if let (Some(l), Some(r)) = (lhs.strip_suffix('$'), rhs.strip_suffix("$;")) {
+                    let indent = &line[..line.len() - t.len()];
+                    out.push_str(&format!("{indent}always @(*) {l} = {r};\n"));
+                    continue;
+                }
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,167 @@
+//! The exported Verilog passes `verilator --lint-only -Wall` (with the waivers
+//! of `j1k_hdl::VERILATOR_WAIVERS` only) and yosys `synth_ice40` without
+//! latches, undriven wires or multiple drivers. Missing tools fail the test.
+
+use j1k_hdl::util::require_tool;
+use j1k_hdl::{sim_top_verilog, soc_verilog, HwConfig, KeyConfig, VERILATOR_WAIVERS};
+use std::path::PathBuf;
+use std::process::Command;
+
+fn image() -> Vec<u16> {
+    // jmp 1; a few words of data: enough to give the RAM an INIT pattern
+    let mut v = vec![0x0001u16, 0x8123, 0x6000, 0x0003];
+    v.extend((0..60u16).map(|i| i.wrapping_mul(0x9e37)));
+    v
+}
+
+fn small_key() -> KeyConfig {
+    KeyConfig {
+        block_words: 128,
+        node_slots: 32,
+        blocks: 16,
+        nodes: 8,
+    }
+}
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join("j1k-hdl-export").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn lint(name: &str, top: &str, verilog: &str) {
+    require_tool("verilator");
+    let d = dir(name);
+    let f = d.join(format!("{top}.v"));
+    std::fs::write(&f, verilog).unwrap();
+    let out = Command::new("verilator")
+        .arg("--lint-only")
+        .arg("-Wall")
+        .args(VERILATOR_WAIVERS.iter().map(|(w, _)| *w))
+        .arg("--top-module")
+        .arg(top)
+        .arg(&f)
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !log.contains("%Warning") && !log.contains("%Error"),
+        "verilator --lint-only -Wall {name} ({}):\n{log}",
+        f.display()
+    );
+}
+
+#[test]
+fn sim_top_lints_clean_without_key_unit() {
+    let cfg = HwConfig {
+        key: None,
+        ..HwConfig::default()
+    };
+    lint("sim_nokey", "top", &sim_top_verilog(&cfg, &image()));
+}
+
+#[test]
+fn sim_top_lints_clean_with_key_unit() {
+    lint(
+        "sim_key",
+        "top",
+        &sim_top_verilog(&HwConfig::default(), &image()),
+    );
+}
+
+#[test]
+fn soc_lints_clean() {
+    let cfg = HwConfig {
+        key: Some(small_key()),
+        ..HwConfig::default()
+    };
+    lint("soc_key", "j1k_soc", &soc_verilog(&cfg, &image()));
+    let cfg = HwConfig {
+        key: None,
+        ..HwConfig::default()
+    };
+    lint("soc_nokey", "j1k_soc", &soc_verilog(&cfg, &image()));
+}
+
+/// Synthesizes the SoC for iCE40 and returns the log.
+fn synth(name: &str, cfg: &HwConfig) -> String {
+    require_tool("yosys");
+    let d = dir(name);
+    std::fs::write(d.join("j1k_soc.v"), soc_verilog(cfg, &image())).unwrap();
+    let out = Command::new("yosys")
+        .current_dir(&d)
+        .arg("-l")
+        .arg("synth.log")
+        .arg("-q")
+        .arg("-p")
+        .arg("read_verilog j1k_soc.v; synth_ice40 -top j1k_soc -json j1k_soc.json; stat")
+        .output()
+        .unwrap();
+    let log = std::fs::read_to_string(d.join("synth.log")).unwrap_or_default();
+    assert!(
+        out.status.success(),
+        "yosys failed on {name}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for bad in [
+        "Latch inferred",
+        "is used but has no driver",
+        "multiple conflicting drivers",
+        "Driver-driver conflict",
+        "undriven",
+    ] {
+        assert!(!log.contains(bad), "{name}: yosys log has `{bad}`");
+    }
+    // Only ABC's "network is combinational" note is allowed among warnings.
+    for line in log.lines().filter(|l| l.contains("Warning")) {
+        assert!(
+            line.contains("The network is combinational"),
+            "{name}: yosys warning: {line}"
+        );
+    }
+    log
+}
+
+fn cells(log: &str, cell: &str) -> u64 {
+    log.lines()
+        .rev()
+        .find_map(|l| {
+            let mut w = l.split_whitespace();
+            (w.next() == Some(cell)).then(|| w.next().unwrap().parse().unwrap())
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn soc_synthesizes_without_key_unit() {
+    let cfg = HwConfig {
+        key: None,
+        ..HwConfig::default()
+    };
+    let log = synth("synth_nokey", &cfg);
+    assert_eq!(
+        cells(&log, "SB_RAM40_4K"),
+        16,
+        "the 4K x 16 RAM is 16 block RAMs"
+    );
+    eprintln!(
+        "soc without key unit: {} LUT4, {} SB_RAM40_4K",
+        cells(&log, "SB_LUT4"),
+        cells(&log, "SB_RAM40_4K")
+    );
+}
+
+#[test]
+fn soc_synthesizes_with_key_unit() {
+    let cfg = HwConfig {
+        key: Some(small_key()),
+        ..HwConfig::default()
+    };
+    let log = synth("synth_key", &cfg);
+    eprintln!(
+        "soc with key unit: {} LUT4, {} SB_RAM40_4K",
+        cells(&log, "SB_LUT4"),
+        cells(&log, "SB_RAM40_4K")
+    );
+}

@@ -1,0 +1,216 @@
+//! `j1k build --board NAME [--cores N] [--image FILE] [--out DIR]`: Verilog, bitstream and a
+//! report in one folder (yosys → nextpnr-ice40 → icepack, through j1k-flow).
+
+use crate::error::CliError;
+use crate::program::load_program;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use j1k_flow::{Board, BuildOptions, Progress};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The default image's source, built in: examples/banner.fs.
+const BANNER_SOURCE: &str = include_str!("../../../examples/banner.fs");
+const BANNER_NAME_LINE: &str = "create board-name ,\"";
+
+#[derive(Args)]
+pub struct BuildArgs {
+    /// Board name (`j1k boards` lists them) or a board file path/NAME.toml (its pin file is
+    /// ../constraints/NAME.pcf or NAME.pcf beside it)
+    #[arg(long, value_name = "NAME")]
+    board: String,
+    /// Cores in the SoC (only 1 until the multi-core work lands)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    cores: usize,
+    /// Program for the RAM: an image (.hex, .bin, .ihex) or a source file to assemble
+    /// [default: examples/banner.fs, which prints "j1k BOARD ready"]
+    #[arg(long, value_name = "FILE")]
+    image: Option<PathBuf>,
+    /// Output folder [default: build/BOARD]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Use this Verilog for module j1k_soc instead of generating it (flow development)
+    #[arg(long, value_name = "FILE", hide = true)]
+    soc: Option<PathBuf>,
+}
+
+/// The banner program with the board's name in it, assembled.
+pub fn banner_image(board_name: &str) -> Result<Vec<u16>, CliError> {
+    let src = banner_source(board_name);
+    Ok(j1k_asm::assemble_str("examples/banner.fs", &src)?.words)
+}
+
+fn banner_source(board_name: &str) -> String {
+    let mut found = false;
+    let src: String = BANNER_SOURCE
+        .lines()
+        .map(|l| {
+            if l.starts_with(BANNER_NAME_LINE) {
+                found = true;
+                format!("{BANNER_NAME_LINE} {board_name}\"\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    assert!(
+        found,
+        "examples/banner.fs lost its `create board-name` line"
+    );
+    src
+}
+
+/// The board by name or path.
+pub fn find_board(name: &str) -> Result<Board, CliError> {
+    Ok(j1k_flow::board::find(name)?)
+}
+
+pub fn check_cores(cores: usize) -> Result<(), CliError> {
+    if cores != 1 {
+        return Err(CliError::Cores { cores });
+    }
+    Ok(())
+}
+
+/// The RAM image: the given program, or the banner for this board. Returns the words and a
+/// description for the report.
+pub fn board_image(board: &Board, image: Option<&Path>) -> Result<(Vec<u16>, String), CliError> {
+    match image {
+        Some(p) => Ok((load_program(p)?, p.display().to_string())),
+        None => Ok((
+            banner_image(&board.name)?,
+            format!("examples/banner.fs (\"j1k {} ready\")", board.name),
+        )),
+    }
+}
+
+/// The SoC's Verilog (module `j1k_soc`) for a board and image, from j1k-hdl; or the file
+/// given with the hidden `--soc` option.
+pub fn soc_verilog(board: &Board, image: &[u16], soc: Option<&Path>) -> Result<String, CliError> {
+    if let Some(p) = soc {
+        return std::fs::read_to_string(p).map_err(|e| CliError::io(p, e));
+    }
+    if image.len() > j1k_isa::RAM_WORDS {
+        return Err(CliError::ImageTooLarge { words: image.len() });
+    }
+    let cfg = j1k_hdl::HwConfig {
+        key: board.key_config(),
+        clock_hz: board.clock.core_hz,
+        baud: board.uart.baud,
+    };
+    Ok(j1k_hdl::soc_verilog(&cfg, image))
+}
+
+/// Spinners on a terminal, plain lines otherwise.
+enum Reporter {
+    Spinner(Option<ProgressBar>),
+    Plain,
+}
+
+impl Reporter {
+    fn new() -> Reporter {
+        if std::io::stderr().is_terminal() {
+            Reporter::Spinner(None)
+        } else {
+            Reporter::Plain
+        }
+    }
+}
+
+impl Progress for Reporter {
+    fn start(&mut self, step: &str) {
+        match self {
+            Reporter::Spinner(bar) => {
+                let pb = ProgressBar::new_spinner();
+                pb.set_style(
+                    ProgressStyle::with_template(
+                        "{spinner:.cyan} {prefix:<14} {elapsed:>4} {wide_msg:.dim}",
+                    )
+                    .expect("a valid template"),
+                );
+                pb.set_prefix(step.to_string());
+                pb.enable_steady_tick(Duration::from_millis(100));
+                *bar = Some(pb);
+            }
+            Reporter::Plain => eprintln!("j1k build: {step} ..."),
+        }
+    }
+
+    fn tick(&mut self, last_log_line: &str) {
+        if let Reporter::Spinner(Some(pb)) = self {
+            pb.set_message(last_log_line.to_string());
+        }
+    }
+
+    fn finish(&mut self, step: &str, elapsed: Duration, ok: bool) {
+        let verdict = if ok { "done" } else { "FAILED" };
+        let line = format!("{step:<14} {verdict} in {:.1} s", elapsed.as_secs_f64());
+        match self {
+            Reporter::Spinner(bar) => {
+                if let Some(pb) = bar.take() {
+                    pb.finish_and_clear();
+                }
+                eprintln!("{} {line}", if ok { "✓" } else { "✗" });
+            }
+            Reporter::Plain => eprintln!("j1k build: {line}"),
+        }
+    }
+}
+
+pub fn run(a: BuildArgs) -> Result<(), CliError> {
+    check_cores(a.cores)?;
+    let board = find_board(&a.board)?;
+    // Before the (slow) Verilog generation: a missing tool is the likeliest failure.
+    j1k_flow::check_tools()?;
+    let (image, image_source) = board_image(&board, a.image.as_deref())?;
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("build").join(&board.name));
+    let mut progress = Reporter::new();
+    progress.start("verilog");
+    let t0 = std::time::Instant::now();
+    let soc = soc_verilog(&board, &image, a.soc.as_deref());
+    progress.finish("verilog", t0.elapsed(), soc.is_ok());
+    let soc = soc?;
+    let report = j1k_flow::build(
+        &BuildOptions {
+            board: &board,
+            soc_verilog: &soc,
+            image: &image,
+            image_source,
+            out_dir: &out,
+        },
+        &mut progress,
+    )?;
+    println!(
+        "{}: {} logic cells, {} block RAMs, {} SPRAMs, {} PLL; Fmax {:.2} MHz (core clock {:.2} MHz)",
+        board.name,
+        report.logic_cells.used,
+        report.block_rams.used,
+        report.sprams.used,
+        report.plls.used,
+        report.fmax_mhz,
+        report.core_clock_mhz
+    );
+    println!(
+        "{}",
+        out.join(report.bitstream.as_deref().unwrap_or_default())
+            .display()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_banner_carries_the_board_name() {
+        let src = banner_source("icestick");
+        assert!(src.contains("create board-name ,\" icestick\""));
+        assert!(!src.contains(",\" sim\""));
+        banner_image("hx8k-breakout").unwrap();
+    }
+}

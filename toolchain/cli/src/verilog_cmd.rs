@@ -1,0 +1,62 @@
+//! `j1k verilog --board NAME [-o FILE]` (the board shell and the SoC) and
+//! `j1k verilog --sim [-o FILE]` (the simulation top): the Verilog alone.
+
+use crate::build_cmd::{board_image, check_cores, find_board, soc_verilog};
+use crate::error::CliError;
+use crate::program::load_program;
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct VerilogArgs {
+    /// Board name or board file: writes the board shell (module top) and the SoC (j1k_soc)
+    #[arg(
+        long,
+        value_name = "NAME",
+        required_unless_present = "sim",
+        conflicts_with = "sim"
+    )]
+    board: Option<String>,
+    /// Write the simulation top instead (module top; the RTL model's ports)
+    #[arg(long)]
+    sim: bool,
+    /// Program for the RAM: an image (.hex, .bin, .ihex) or a source file
+    /// [default with --board: the banner; with --sim: an empty RAM]
+    #[arg(long, value_name = "FILE")]
+    image: Option<PathBuf>,
+    /// Cores in the SoC (only 1 until the multi-core work lands)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    cores: usize,
+    /// Output file [default: stdout]
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Use this Verilog for module j1k_soc instead of generating it (flow development)
+    #[arg(long, value_name = "FILE", hide = true)]
+    soc: Option<PathBuf>,
+}
+
+pub fn run(a: VerilogArgs) -> Result<(), CliError> {
+    check_cores(a.cores)?;
+    let text = match &a.board {
+        Some(name) => {
+            let board = find_board(name)?;
+            let (image, _) = board_image(&board, a.image.as_deref())?;
+            let soc = soc_verilog(&board, &image, a.soc.as_deref())?;
+            format!("{}\n{soc}", j1k_flow::shell::shell_verilog(&board))
+        }
+        None => {
+            let image = match &a.image {
+                Some(p) => load_program(p)?,
+                None => Vec::new(),
+            };
+            j1k_hdl::sim_top_verilog(&j1k_hdl::HwConfig::default(), &image)
+        }
+    };
+    match &a.output {
+        Some(p) => std::fs::write(p, text).map_err(|e| CliError::io(p, e)),
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| CliError::io("<stdout>", e)),
+    }
+}

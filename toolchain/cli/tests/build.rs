@@ -1,0 +1,318 @@
+//! `j1k boards`, `j1k verilog` and `j1k build` as users run them. The builds are real: yosys,
+//! nextpnr-ice40 and icepack run, and a missing tool fails the test with the install hint
+//! (the command's own error), never a skip.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
+
+/// The builds run one at a time: the machine has two cores and yosys wants one.
+static TOOLS: Mutex<()> = Mutex::new(());
+
+fn j1k() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_j1k"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    root().join("hdl/flow/tests/fixtures").join(rel)
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn ok(out: Output) -> Output {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    out
+}
+
+fn failed(out: Output) -> String {
+    assert!(
+        !out.status.success(),
+        "expected a failure\nstdout: {}\nstderr: {}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stderr)
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    let t = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&t).unwrap()
+}
+
+fn sim_output(image: &Path, input: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = j1k()
+        .arg("sim")
+        .arg(image)
+        .args(["--idle-cycles", "100000"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    text(&ok(child.wait_with_output().unwrap()).stdout)
+}
+
+#[test]
+fn boards_lists_the_three_boards() {
+    let out = text(&ok(j1k().arg("boards").output().unwrap()).stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(
+        lines[0].starts_with("board") && lines[0].contains("USB"),
+        "{out}"
+    );
+    for (name, part, pins) in [
+        ("icebreaker", "iCE40UP5K", "6/9"),
+        ("hx8k-breakout", "iCE40HX8K", "B10/B12"),
+        ("icestick", "iCE40HX1K", "9/8"),
+    ] {
+        let line = lines.iter().find(|l| l.starts_with(name)).expect(name);
+        assert!(line.contains(part) && line.contains(pins), "{line}");
+        assert!(line.contains("0403:6010 if B"), "{line}");
+    }
+    assert!(out.contains("off (J1a core alone)"), "{out}");
+}
+
+#[test]
+fn banner_runs_on_the_simulator() {
+    let out = sim_output(&root().join("examples/banner.fs"), b"echo me");
+    assert_eq!(out, "j1k sim ready\r\necho me");
+}
+
+#[test]
+fn verilog_writes_the_shell_and_soc_or_the_sim_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("stick.v");
+    ok(j1k()
+        .args(["verilog", "--board", "icestick", "-o"])
+        .arg(&v)
+        .output()
+        .unwrap());
+    let t = std::fs::read_to_string(&v).unwrap();
+    assert!(
+        t.contains("module top (") && t.contains("SB_PLL40_CORE #("),
+        "shell"
+    );
+    assert!(t.contains("module j1k_soc"), "soc");
+    let sim = text(&ok(j1k().args(["verilog", "--sim"]).output().unwrap()).stdout);
+    assert!(sim.contains("module top"), "sim top");
+    assert!(!sim.contains("SB_PLL40"), "no primitives in the sim top");
+    failed(j1k().args(["verilog"]).output().unwrap());
+    failed(
+        j1k()
+            .args(["verilog", "--sim", "--board", "icestick"])
+            .output()
+            .unwrap(),
+    );
+}
+
+#[test]
+fn more_than_one_core_is_refused() {
+    let err = failed(
+        j1k()
+            .args(["build", "--board", "icestick", "--cores", "2"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        err.contains("--cores 2") && err.contains("--cores 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_board_lists_the_known_ones() {
+    let err = failed(j1k().args(["build", "--board", "ulx3s"]).output().unwrap());
+    assert!(
+        err.contains("icebreaker") && err.contains("j1k boards"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_tools_name_the_packages() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let err = failed(
+        j1k()
+            .args(["build", "--board", "icestick", "--out"])
+            .arg(&out_dir)
+            .env("PATH", dir.path())
+            .output()
+            .unwrap(),
+    );
+    assert!(err.contains("yosys") && err.contains("not found"), "{err}");
+    assert!(
+        err.contains("apt-get install yosys nextpnr-ice40 fpga-icestorm"),
+        "{err}"
+    );
+    assert!(
+        !out_dir.exists(),
+        "nothing is written when tools are missing"
+    );
+}
+
+/// One real build; returns the parsed report.json.
+fn build(board: &str, out_dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let _one_at_a_time = TOOLS.lock().unwrap_or_else(|e| e.into_inner());
+    let out = ok(j1k()
+        .args(["build", "--board", board, "--out"])
+        .arg(out_dir)
+        .args(extra)
+        .output()
+        .unwrap());
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    // Not a terminal: one plain line per step.
+    for step in ["yosys", "nextpnr-ice40", "icepack"] {
+        assert!(stderr.contains(&format!("j1k build: {step} ")), "{stderr}");
+    }
+    assert!(stdout.contains("Fmax"), "{stdout}");
+    let name = Path::new(board).file_stem().unwrap().to_str().unwrap();
+    let bin = out_dir.join(format!("{name}.bin"));
+    assert!(
+        std::fs::metadata(&bin).unwrap().len() > 0,
+        "empty bitstream"
+    );
+    for f in [
+        "top.v",
+        "j1k_soc.v",
+        "image.hex",
+        "yosys.log",
+        "nextpnr.log",
+        "icepack.log",
+        "report.txt",
+        &format!("{name}.pcf"),
+    ] {
+        assert!(out_dir.join(f).exists(), "{f} missing");
+    }
+    let r = json(&out_dir.join("report.json"));
+    assert!(r["logic_cells"]["used"].as_u64().unwrap() > 100, "{r}");
+    assert!(r["fmax_mhz"].as_f64().unwrap() >= r["core_clock_mhz"].as_f64().unwrap());
+    assert_eq!(r["timing_met"], true);
+    assert_eq!(r["plls"]["used"], 1, "every board here uses its PLL");
+    assert!(r["tools"]["yosys"].as_str().unwrap().contains("Yosys"));
+    assert!(r["tools"]["nextpnr-ice40"]
+        .as_str()
+        .unwrap()
+        .contains("nextpnr"));
+    let txt = std::fs::read_to_string(out_dir.join("report.txt")).unwrap();
+    assert!(txt.contains("logic cells") && txt.contains("Fmax"), "{txt}");
+    r
+}
+
+#[test]
+fn build_icestick() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = build("icestick", dir.path(), &[]);
+    assert_eq!(r["device"], "iCE40HX1K");
+    // The 4K x 16 core RAM: all 16 BRAMs of the HX1K.
+    assert_eq!(r["block_rams"]["used"], 16);
+    assert_eq!(r["block_rams"]["available"], 16);
+    assert_eq!(r["core_clock_mhz"], 36.0);
+    // The default image is the banner, with the board's name in it.
+    let out = sim_output(&dir.path().join("image.hex"), b"");
+    assert_eq!(out, "j1k icestick ready\r\n");
+}
+
+#[test]
+fn build_hx8k_breakout_with_an_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let hello = root().join("examples/hello.fs");
+    let r = build(
+        "hx8k-breakout",
+        dir.path(),
+        &["--image", hello.to_str().unwrap()],
+    );
+    assert_eq!(r["device"], "iCE40HX8K");
+    assert!(r["block_rams"]["used"].as_u64().unwrap() >= 16);
+    assert!(r["image"].as_str().unwrap().ends_with("hello.fs"));
+    let expected = j1k_image_hex(&hello);
+    let written = std::fs::read_to_string(dir.path().join("image.hex")).unwrap();
+    assert_eq!(written, expected, "the SoC was made from the given image");
+}
+
+#[test]
+fn build_icebreaker() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = build("icebreaker", dir.path(), &[]);
+    assert_eq!(r["device"], "iCE40UP5K");
+    assert!(r["block_rams"]["used"].as_u64().unwrap() >= 16);
+    assert_eq!(r["sprams"]["available"], 4);
+}
+
+fn j1k_image_hex(src: &Path) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let hex = dir.path().join("x.hex");
+    ok(j1k()
+        .arg("asm")
+        .arg(src)
+        .arg("-o")
+        .arg(&hex)
+        .output()
+        .unwrap());
+    std::fs::read_to_string(hex).unwrap()
+}
+
+#[test]
+fn timing_failure_is_an_error_with_a_report() {
+    // A test-only board that demands 500 MHz, with the flow's stand-in SoC (a fixture).
+    let _one_at_a_time = TOOLS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let err = failed(
+        j1k()
+            .args(["build", "--board"])
+            .arg(fixture("boards/toofast.toml"))
+            .arg("--soc")
+            .arg(fixture("fixture_soc.v"))
+            .arg("--out")
+            .arg(dir.path())
+            .output()
+            .unwrap(),
+    );
+    assert!(err.contains("timing not met on toofast"), "{err}");
+    assert!(err.contains("500.00 MHz"), "{err}");
+    assert!(err.contains("icepll"), "the help line: {err}");
+    let r = json(&dir.path().join("report.json"));
+    assert_eq!(r["timing_met"], false);
+    assert!(r["fmax_mhz"].as_f64().unwrap() < 500.0);
+    assert_eq!(r["plls"]["used"], 0, "no PLL on this board");
+    assert!(!dir.path().join("toofast.bin").exists(), "no bitstream");
+    let txt = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(txt.contains("NOT MET"), "{txt}");
+}
+
+#[test]
+fn a_failing_tool_points_at_its_log() {
+    let _one_at_a_time = TOOLS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad_soc.v");
+    std::fs::write(&bad, "module j1k_soc(input wire clock; endmodule\n").unwrap();
+    let out_dir = dir.path().join("out");
+    let err = failed(
+        j1k()
+            .args(["build", "--board", "icestick", "--soc"])
+            .arg(&bad)
+            .arg("--out")
+            .arg(&out_dir)
+            .output()
+            .unwrap(),
+    );
+    assert!(err.contains("yosys failed"), "{err}");
+    assert!(err.contains("yosys.log"), "{err}");
+    assert!(err.contains("syntax error"), "the log's last lines: {err}");
+}
