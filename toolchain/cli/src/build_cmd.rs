@@ -30,6 +30,9 @@ pub struct BuildArgs {
     /// Output folder [default: build/BOARD]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Build the J1a-compatible core alone, whatever the board file says about the key unit
+    #[arg(long)]
+    no_key: bool,
     /// Use this Verilog for module j1k_soc instead of generating it (flow development)
     #[arg(long, value_name = "FILE", hide = true)]
     soc: Option<PathBuf>,
@@ -160,7 +163,16 @@ impl Progress for Reporter {
 
 pub fn run(a: BuildArgs) -> Result<(), CliError> {
     check_cores(a.cores)?;
-    let board = find_board(&a.board)?;
+    let mut board = find_board(&a.board)?;
+    if a.no_key {
+        board.key = j1k_flow::board::Key {
+            enabled: false,
+            block_words: None,
+            node_slots: None,
+            blocks: None,
+            nodes: None,
+        };
+    }
     // Before the (slow) Verilog generation: a missing tool is the likeliest failure.
     j1k_flow::check_tools()?;
     let (image, image_source) = board_image(&board, a.image.as_deref())?;
