@@ -229,7 +229,7 @@ impl KeyUnit {
             blk_wmask: Default::default(),
             blk_waddr: Default::default(),
             blk_wdata: Default::default(),
-            regs: KeyRegs::new(on),
+            regs: KeyRegs::new(on, c.blocks, c.nodes),
             blocks: BlockStore::new(words),
             nodes: NodeStore::new(slots),
             balloc: Allocator::new(1, c.blocks),
@@ -494,7 +494,7 @@ impl Logic for KeyUnit {
         self.nodes.raddr.next = self.z16.val();
         self.nodes.we_b.next = false;
         self.nodes.we_n.next = false;
-        self.nodes.waddr.next = self.node_base.val() + self.slot.val();
+        self.nodes.waddr.next = self.node_base.val() | self.slot.val();
         self.nodes.wdata_b.next = self.cb.val();
         self.nodes.wdata_n.next = self.rnb.val();
         self.balloc.take.next = false;
@@ -559,9 +559,9 @@ impl Logic for KeyUnit {
                     self.lat_hi.d.next = self.t.val().get_bit(0);
                     self.lat_null.d.next = self.cb_idx.val() == self.z16.val();
                     if self.opc.val() == self.o_bfetch.val() {
-                        self.blocks.raddr.next = self.blk_base.val() + self.word.val();
+                        self.blocks.raddr.next = self.blk_base.val() | self.word.val();
                     } else {
-                        self.blocks.raddr.next = self.blk_base.val() + self.bword.val();
+                        self.blocks.raddr.next = self.blk_base.val() | self.bword.val();
                     }
                 } else {
                     self.tload.next = true;
@@ -585,10 +585,10 @@ impl Logic for KeyUnit {
                     if self.cb_ok.val() {
                         self.bk_we.next = true;
                         if self.opc.val() == self.o_bstore.val() {
-                            self.bk_addr.next = self.blk_base.val() + self.word.val();
+                            self.bk_addr.next = self.blk_base.val() | self.word.val();
                             self.bk_data.next = self.n.val();
                         } else {
-                            self.bk_addr.next = self.blk_base.val() + self.bword.val();
+                            self.bk_addr.next = self.blk_base.val() | self.bword.val();
                             self.bk_data.next = ((self.n.val() & self.lowb.val())
                                 << self.eight16.val())
                                 | (self.n.val() & self.lowb.val());
@@ -606,8 +606,8 @@ impl Logic for KeyUnit {
             if (self.opc.val() == self.o_bxchg.val()) || (self.opc.val() == self.o_bxadd.val()) {
                 if self.first.val() {
                     self.hold_l.next = true;
-                    self.blocks.raddr.next = self.blk_base.val() + self.word.val();
-                    self.lat_addr.d.next = self.blk_base.val() + self.word.val();
+                    self.blocks.raddr.next = self.blk_base.val() | self.word.val();
+                    self.lat_addr.d.next = self.blk_base.val() | self.word.val();
                     self.lat_null.d.next = self.cb_idx.val() == self.z16.val();
                 } else {
                     self.pop.next = true;
@@ -633,7 +633,7 @@ impl Logic for KeyUnit {
             {
                 if self.first.val() {
                     self.hold_l.next = true;
-                    self.nodes.raddr.next = self.node_base.val() + self.slot.val();
+                    self.nodes.raddr.next = self.node_base.val() | self.slot.val();
                     self.lat_null.d.next = self.cn_idx.val() == self.z16.val();
                     self.lat_weak.d.next = !self.cn.val().get_bit(15);
                 } else {
@@ -692,8 +692,8 @@ impl Logic for KeyUnit {
                 } else {
                     self.bk_we.next = true;
                     self.bk_zero.next = true;
-                    self.bk_addr.next = (self.lat_idx.q.val() << self.lw.val()) + self.cnt.q.val()
-                        - self.one16.val();
+                    self.bk_addr.next = (self.lat_idx.q.val() << self.lw.val())
+                        | ((self.cnt.q.val() - self.one16.val()) & self.wmask.val());
                     if self.cnt.q.val() == self.wlast.val() {
                         self.regs.bwe.next = true;
                         self.regs.bwd.next = self.lat_idx.q.val() | self.rwbit.val();
@@ -721,8 +721,7 @@ impl Logic for KeyUnit {
                     self.nodes.we_b.next = true;
                     self.nodes.we_n.next = true;
                     self.nodes.waddr.next = (self.lat_idx.q.val() << self.ls.val())
-                        + self.cnt.q.val()
-                        - self.one16.val();
+                        | ((self.cnt.q.val() - self.one16.val()) & self.smask.val());
                     self.nodes.wdata_b.next = self.z16.val();
                     self.nodes.wdata_n.next = self.z16.val();
                     if self.cnt.q.val() == self.slast.val() {

@@ -64,6 +64,12 @@ pub struct KeyRegs {
     flt: DFF<Bits<16>>,
     ntgt: Signal<Local, Bits<2>>,
     on: Constant<Bit>,
+    /// The bits a block / node key can have: the rights bit and the index bits that
+    /// `blocks - 1` / `nodes - 1` need. No key has others (keys come only from reset,
+    /// the allocators and node slots), so masking the writes changes nothing but lets
+    /// synthesis drop the always-zero register bits and the logic behind them.
+    bkm: Constant<Bits<16>>,
+    nkm: Constant<Bits<16>>,
     root: Constant<Bits<16>>,
     z16: Constant<Bits<16>>,
     one16: Constant<Bits<16>>,
@@ -83,7 +89,8 @@ pub struct KeyRegs {
 
 impl KeyRegs {
     /// `on` false: the unit is not built; every output is null (and yosys drops the registers).
-    pub fn new(on: bool) -> Self {
+    /// `blocks` / `nodes`: the store sizes, which bound the key indices.
+    pub fn new(on: bool, blocks: u16, nodes: u16) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -130,6 +137,8 @@ impl KeyRegs {
             flt: Default::default(),
             ntgt: Default::default(),
             on: Constant::new(on),
+            bkm: k(key_mask(blocks)),
+            nkm: k(key_mask(nodes)),
             root: k(0x8000 | j1k_isa::ROOT_NODE as u64),
             z16: k(0),
             one16: k(1),
@@ -147,6 +156,13 @@ impl KeyRegs {
             t3: k(3),
         }
     }
+}
+
+/// The rights bit and the index bits needed for indices `0..count`.
+pub fn key_mask(count: u16) -> u64 {
+    let max = count.saturating_sub(1).max(1) as u64;
+    let bits = 64 - max.leading_zeros() as u64;
+    0x8000 | (((1u64 << bits) - 1) & 0x7fff)
 }
 
 impl Logic for KeyRegs {
@@ -168,28 +184,28 @@ impl Logic for KeyRegs {
         }
         if self.bwe.val() {
             if self.curb.q.val() == self.z3.val() {
-                self.rb0.d.next = self.bwd.val();
+                self.rb0.d.next = self.bwd.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s1.val() {
-                self.rb1.d.next = self.bwd.val();
+                self.rb1.d.next = self.bwd.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s2.val() {
-                self.rb2.d.next = self.bwd.val();
+                self.rb2.d.next = self.bwd.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s3.val() {
-                self.rb3.d.next = self.bwd.val();
+                self.rb3.d.next = self.bwd.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s4.val() {
-                self.rb4.d.next = self.bwd.val();
+                self.rb4.d.next = self.bwd.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s5.val() {
-                self.rb5.d.next = self.bwd.val();
+                self.rb5.d.next = self.bwd.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s6.val() {
-                self.rb6.d.next = self.bwd.val();
+                self.rb6.d.next = self.bwd.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s7.val() {
-                self.rb7.d.next = self.bwd.val();
+                self.rb7.d.next = self.bwd.val() & self.bkm.val();
             }
         }
         self.ntgt.next = self.sel_nb.val();
@@ -198,16 +214,16 @@ impl Logic for KeyRegs {
         }
         if self.nwe.val() {
             if self.ntgt.val() == self.z2.val() {
-                self.rn0.d.next = self.nwd.val();
+                self.rn0.d.next = self.nwd.val() & self.nkm.val();
             }
             if self.ntgt.val() == self.t1.val() {
-                self.rn1.d.next = self.nwd.val();
+                self.rn1.d.next = self.nwd.val() & self.nkm.val();
             }
             if self.ntgt.val() == self.t2.val() {
-                self.rn2.d.next = self.nwd.val();
+                self.rn2.d.next = self.nwd.val() & self.nkm.val();
             }
             if self.ntgt.val() == self.t3.val() {
-                self.rn3.d.next = self.nwd.val();
+                self.rn3.d.next = self.nwd.val() & self.nkm.val();
             }
         }
         if self.reset.val() {
@@ -257,7 +273,7 @@ mod tests {
 
     #[test]
     fn key_regs_simulate() {
-        let mut uut = KeyRegs::new(true);
+        let mut uut = KeyRegs::new(true, 16, 8);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<KeyRegs>| x.clock.next = !x.clock.val());
@@ -301,7 +317,7 @@ mod tests {
 
     #[test]
     fn key_regs_yosys_validate() {
-        let mut uut = KeyRegs::new(true);
+        let mut uut = KeyRegs::new(true, 16, 8);
         uut.connect_all();
         validate("j1k_key_regs", &crate::util::verilog(&uut));
     }
