@@ -10,8 +10,11 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The default image's source, built in: examples/banner.fs.
-const BANNER_SOURCE: &str = include_str!("../../../examples/banner.fs");
+/// The board firmware (the serial bootloader, docs/protocol.md), built in: firmware/boot.fs.
+/// It prints "j1k BOARD ready" after reset, as the banner did.
+const BANNER_SOURCE: &str = include_str!("../../../firmware/boot.fs");
+/// The bootloader's region starts here (words); its first word is the entry slot.
+pub const BOOT_START: usize = 0xc00;
 const BANNER_NAME_LINE: &str = "create board-name ,\"";
 
 #[derive(Args)]
@@ -24,7 +27,7 @@ pub struct BuildArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     cores: usize,
     /// Program for the RAM: an image (.hex, .bin, .ihex) or a source file to assemble
-    /// [default: examples/banner.fs, which prints "j1k BOARD ready"]
+    /// stored under the bootloader [default: none: the bootloader alone, "j1k BOARD ready"]
     #[arg(long, value_name = "FILE")]
     image: Option<PathBuf>,
     /// Output folder [default: build/BOARD]
@@ -38,10 +41,29 @@ pub struct BuildArgs {
     soc: Option<PathBuf>,
 }
 
-/// The banner program with the board's name in it, assembled.
+/// The board firmware with the board's name in it, assembled.
 pub fn banner_image(board_name: &str) -> Result<Vec<u16>, CliError> {
     let src = banner_source(board_name);
-    Ok(j1k_asm::assemble_str("examples/banner.fs", &src)?.words)
+    Ok(j1k_asm::assemble_str("firmware/boot.fs", &src)?.words)
+}
+
+/// The firmware with a program stored under it, as the loader would leave it: the program's
+/// word 0 goes to the entry slot, word 0 keeps jumping to the bootloader.
+pub fn firmware_with(board_name: &str, program: &[u16]) -> Result<Vec<u16>, CliError> {
+    let mut image = banner_image(board_name)?;
+    if program.len() > BOOT_START {
+        return Err(CliError::Sim(format!(
+            "the program has {} words; under the bootloader a program may use words 0..{:#x} ({} words)",
+            program.len(),
+            BOOT_START - 1,
+            BOOT_START
+        )));
+    }
+    if let Some((&first, rest)) = program.split_first() {
+        image[BOOT_START] = first;
+        image[1..=rest.len()].copy_from_slice(rest);
+    }
+    Ok(image)
 }
 
 fn banner_source(board_name: &str) -> String {
@@ -57,10 +79,7 @@ fn banner_source(board_name: &str) -> String {
             }
         })
         .collect();
-    assert!(
-        found,
-        "examples/banner.fs lost its `create board-name` line"
-    );
+    assert!(found, "firmware/boot.fs lost its `create board-name` line");
     src
 }
 
@@ -80,10 +99,13 @@ pub fn check_cores(cores: usize) -> Result<(), CliError> {
 /// description for the report.
 pub fn board_image(board: &Board, image: Option<&Path>) -> Result<(Vec<u16>, String), CliError> {
     match image {
-        Some(p) => Ok((load_program(p)?, p.display().to_string())),
+        Some(p) => Ok((
+            firmware_with(&board.name, &load_program(p)?)?,
+            format!("{} under firmware/boot.fs", p.display()),
+        )),
         None => Ok((
             banner_image(&board.name)?,
-            format!("examples/banner.fs (\"j1k {} ready\")", board.name),
+            format!("firmware/boot.fs (\"j1k {} ready\")", board.name),
         )),
     }
 }

@@ -96,6 +96,117 @@ pub enum CliError {
          (yosys 0.23, nextpnr-ice40 0.4 and icestorm 2023 are the ones tested)"
     ))]
     ToolOutput(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "`j1k ports` lists the serial ports; pass one with --port PORT or J1K_PORT=PORT"
+    ))]
+    NoSuchPort(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "close the other program that has the port open (a terminal, another `j1k monitor`, \
+         screen, minicom), then try again"
+    ))]
+    PortBusy(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "add yourself to the dialout group: `sudo usermod -aG dialout $USER`, then log out and in again"
+    ))]
+    PortPermission(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "pass a serial port (`j1k ports` lists them) or the pty path that `j1k sim --pty` prints"
+    ))]
+    NotASerialPort(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "plug the board in (FTDI 0403:6010; its UART is interface B), or name the port: \
+         --port /dev/ttyUSB1 or J1K_PORT=/dev/ttyUSB1; `j1k ports` lists the ports"
+    ))]
+    NoBoardFound(String),
+
+    #[error("{0}")]
+    #[diagnostic(help("choose one with --port PORT or the J1K_PORT environment variable"))]
+    AmbiguousPort(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "is the j1k firmware loaded? build and program it (`j1k build --board NAME`, then \
+         `iceprog build/NAME/NAME.bin`); check --port (interface B is the UART) and --baud, \
+         and press the board's reset button while `j1k load` waits"
+    ))]
+    NoAnswer(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "rebuild the bitstream with this j1k (`j1k build --board NAME`, then iceprog), \
+         or load with the j1k that built it"
+    ))]
+    VersionMismatch(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "shorten the program: the top of RAM holds the board's firmware (docs/protocol.md §1)"
+    ))]
+    BoardImageTooLarge(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "choose a core the board has with --core (the handshake reports how many)"
+    ))]
+    NoSuchCore(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "the line is noisy or too fast: try a lower --baud, another cable or USB port, \
+         or more --retries"
+    ))]
+    RetriesExhausted(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "the board's RAM did not keep what was written; nothing was started. Reset the board \
+         and upload again; if it persists, rebuild the bitstream"
+    ))]
+    VerifyFailed(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
+        "the port answers, but not as the j1k firmware does: check --port and --baud, \
+         reset the board, and check that the bitstream is a j1k build"
+    ))]
+    BoardProtocol(String),
+
+    #[error("{0}")]
+    #[diagnostic(help("the port went away or failed: check the cable and `j1k ports`"))]
+    PortIo(String),
+}
+
+impl From<j1k_loader::LoaderError> for CliError {
+    fn from(e: j1k_loader::LoaderError) -> CliError {
+        use j1k_loader::LoaderError as L;
+        let text = e.to_string();
+        match e {
+            L::NoSuchPort { .. } => CliError::NoSuchPort(text),
+            L::PortBusy { .. } => CliError::PortBusy(text),
+            L::PermissionDenied { .. } => CliError::PortPermission(text),
+            L::NotASerialPort { .. } => CliError::NotASerialPort(text),
+            L::PortOpen { .. } | L::Io { .. } => CliError::PortIo(text),
+            L::NoBoardFound { .. } => CliError::NoBoardFound(text),
+            L::AmbiguousPort { .. } => CliError::AmbiguousPort(text),
+            L::NoAnswer { .. } => CliError::NoAnswer(text),
+            L::IsaMismatch { .. } | L::ProtocolVersion { .. } => CliError::VersionMismatch(text),
+            L::ImageTooLarge { .. } | L::EmptyImage => CliError::BoardImageTooLarge(text),
+            L::NoSuchCore { .. } => CliError::NoSuchCore(text),
+            L::RetriesExhausted { .. } => CliError::RetriesExhausted(text),
+            L::VerifyFailed { .. } => CliError::VerifyFailed(text),
+            L::Refused { .. } | L::Protocol(_) => CliError::BoardProtocol(text),
+        }
+    }
 }
 
 impl From<j1k_flow::FlowError> for CliError {

@@ -8,7 +8,11 @@ mod build_cmd;
 mod console;
 mod disasm_cmd;
 mod error;
+mod load_cmd;
+mod monitor_cmd;
+mod ports_cmd;
 mod program;
+mod serial_args;
 mod sim_cmd;
 mod verilog_cmd;
 
@@ -40,6 +44,12 @@ enum Command {
     Verilog(verilog_cmd::VerilogArgs),
     /// List the boards (device, package, clock, key unit, UART pins, USB id)
     Boards(boards_cmd::BoardsArgs),
+    /// Upload a program to a board's bootloader, verify it and start it
+    Load(load_cmd::LoadArgs),
+    /// A terminal on the board's UART (Ctrl-C or Ctrl-] leaves)
+    Monitor(monitor_cmd::MonitorArgs),
+    /// List the serial ports, their USB ids, and the boards they match
+    Ports(ports_cmd::PortsArgs),
 }
 
 fn main() {
@@ -51,6 +61,9 @@ fn main() {
         Command::Build(a) => build_cmd::run(a),
         Command::Verilog(a) => verilog_cmd::run(a),
         Command::Boards(a) => boards_cmd::run(a),
+        Command::Load(a) => load_cmd::run(a),
+        Command::Monitor(a) => monitor_cmd::run(a),
+        Command::Ports(a) => ports_cmd::run(a),
     };
     if let Err(e) = result {
         let code = e.exit_code();

@@ -74,15 +74,9 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
     if a.pty {
         return Err(CliError::NotYet {
             what: "--pty",
-            why: "issue #4 brings the simulated board on a pseudo-terminal",
+            why: "the simulated board on a pseudo-terminal is still to come (issue #4); without --pty, `j1k sim` boots the firmware on stdin/stdout",
         });
     }
-    let Some(path) = &a.program else {
-        return Err(CliError::NotYet {
-            what: "booting the board firmware (sim without PROGRAM)",
-            why: "issue #4 brings the bootloader; give a PROGRAM",
-        });
-    };
     let key = KeyConfig {
         block_words: a.block_words,
         node_slots: a.node_slots,
@@ -90,7 +84,11 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
         nodes: a.nodes,
     };
     key.validate().map_err(CliError::Sim)?;
-    let words = load_program(path)?;
+    // Without PROGRAM: the board firmware (firmware/boot.fs), as a freshly configured FPGA.
+    let words = match &a.program {
+        Some(path) => load_program(path)?,
+        None => crate::build_cmd::banner_image("sim")?,
+    };
     let mut machine = Machine::new(Config {
         cores: a.cores,
         key,

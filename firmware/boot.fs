@@ -1,0 +1,192 @@
+\ boot.fs — the j1k board firmware: the serial bootloader (docs/protocol.md).
+\
+\ It lives at the top of RAM, words $c00..$fff, and word 0 always jumps to it. After reset it
+\ opens the write gate, says "j1k BOARD ready", and listens for the loader for a window of
+\ about 1.8 million cycles (100 ms at 18 MHz). A frame with a good header CRC commits it to the
+\ loader until START or RESET; otherwise, when the window passes, it runs the stored program by
+\ jumping to the entry slot, which holds the program's own word 0.
+\
+\ `j1k build` and `j1k sim` carry this file built in and patch the `board-name` line.
+\ Self-contained (no include).
+
+$1800 org
+label entry  jmp idle             \ word $c00: the program's word 0 (its `jmp main`) goes here
+
+create board-name ," sim"
+1 constant cores
+0 constant clock-khz
+1 constant isa-version
+128 constant block-words
+32 constant node-slots
+256 constant blocks
+64 constant nodes
+$c00 constant boot-start          \ first bootloader word: programs use words 0..$bff
+$1800 constant entry-a            \ byte address of the entry slot
+127 constant max-words            \ data words per WRITE
+1 constant window-hi              \ the listening window, in polls of the idle RX loop:
+1130 constant window-lo             \ window-hi * 65536 + window-lo, 27 cycles each (see docs/protocol.md §5)
+
+variable crc
+variable committed                \ a good frame header has arrived: stay in the loader
+variable whi  variable wlo        \ the window's countdown
+variable rpos variable rcnt       \ replay of a bad header's bytes (resynchronisation)
+variable cmd  variable seq  variable len  variable addr
+variable ptr  variable bad
+create hbuf 14 allot              \ the 7 header bytes after SYNC, one per word
+
+: 0=  ( x -- f )  0 = ;
+: u>  ( a b -- f )  swap u< ;
+: 2dup ( a b -- a b a b )  over over ;
+: 8lshift ( x -- x<<8 )  2* 2* 2* 2* 2* 2* 2* 2* ;
+: 8rshift ( x -- x>>8 )  2/ 2/ 2/ 2/ 2/ 2/ 2/ 2/ $ff and ;
+: c@ ( a -- c )                   \ bytes are little-endian within a word
+    dup @ swap 1 and if 8rshift exit then $ff and ;
+: clear ( -- )  begin depth while drop repeat ;
+: go ( byte-addr -- )             \ jump there with an empty data stack
+    >r clear ;
+
+\ CRC-16/CCITT-FALSE, one byte, table-free:
+\   x = (crc >> 8) ^ c;  x ^= x >> 4;  crc = (crc << 8) ^ (x << 12) ^ (x << 5) ^ x
+: crc+ ( c -- )
+    crc @ dup >r 8rshift xor
+    dup 2/ 2/ 2/ 2/ xor
+    r> 8lshift over xor
+    over 2* 2* 2* 2* 2* dup >r xor
+    r> 2* 2* 2* 2* 2* 2* 2* xor
+    nip crc ! ;
+
+: run-stored ( -- )  entry-a go ;
+: tick ( -- )                     \ one idle poll inside the window
+    committed @ if exit then
+    wlo @ 1 - dup wlo ! 0= if
+        whi @ dup 0= if run-stored then 1 - whi !
+    then ;
+
+: emit ( c -- )  begin $2000 io@ 1 and until $1000 io! ;
+: hb! ( c i -- )  2* hbuf + ! ;
+: hb@ ( i -- c )  2* hbuf + @ ;
+: key ( -- c )
+    rcnt @ if
+        rpos @ dup 1 + rpos !  hb@  rcnt @ 1 - rcnt ! exit
+    then
+    begin $2000 io@ 2 and 0= while tick repeat
+    $1000 io@ ;
+
+\ Output with the running CRC.
+: out ( c -- )  dup crc+ emit ;
+: out16 ( w -- )  dup $ff and out 8rshift out ;
+: crc-out ( -- )  crc @ dup $ff and emit 8rshift emit ;
+: respond ( len cmd -- )          \ a response header; leaves crc ready for the payload
+    $a5 emit  $ffff crc !
+    out seq @ out out addr @ out16 crc-out
+    $ffff crc ! ;
+: ack ( -- )  0 $80 respond ;
+: nak ( code -- )  1 $ff respond out crc-out ;
+
+\ Input.
+: pkey ( -- c )  key dup crc+ ;
+: pcrc? ( -- f )  key key 8lshift or crc @ = ;
+: skip ( -- )                     \ drop the payload and its CRC
+    len @ dup if
+        begin dup while key drop 1 - repeat key drop key
+    then drop ;
+: header ( -- f )                 \ after SYNC: CMD SEQ LEN ADDR HCRC
+    0 begin dup 7 u< while key over hb! 1 + repeat drop
+    $ffff crc !
+    0 hb@ crc+ 1 hb@ crc+ 2 hb@ crc+ 3 hb@ crc+ 4 hb@ crc+
+    6 hb@ 8lshift 5 hb@ or crc @ = dup if
+        0 hb@ cmd !  1 hb@ seq !  2 hb@ len !  4 hb@ 8lshift 3 hb@ or addr !
+    then ;
+
+: word@ ( byte-addr -- w )  dup 0= if drop entry-a then @ ;
+
+: do-info
+    len @ if skip 2 nak exit then
+    board-name c@ 22 + $81 respond
+    1 out  isa-version out16  cores out  4096 out16  boot-start out16  max-words out
+    block-words out16  node-slots out16  blocks out16  nodes out16  clock-khz out16
+    entry-a @ out16
+    board-name c@ dup out
+    board-name 1 + swap begin dup while over c@ out swap 1 + swap 1 - repeat drop drop
+    crc-out ;
+
+: do-write
+    len @ dup 0= swap 1 and or if skip 2 nak exit then
+    addr @ boot-start u< 0=  addr @ len @ 2/ + boot-start u>  or if skip 3 nak exit then
+    $ffff crc !  0 bad !  addr @ 2* ptr !
+    len @ 2/ begin dup while
+        pkey pkey 8lshift or
+        ptr @ dup 0= if drop entry-a then
+        2dup !  @ = 0= if -1 bad ! then
+        ptr @ 2 + ptr !
+        1 -
+    repeat drop
+    pcrc? 0= if 1 nak exit then
+    bad @ if 6 nak exit then
+    ack ;
+
+: range? ( n -- n f )             \ addr .. addr+n-1 inside RAM, n >= 1
+    dup addr @ + 4096 u>  over 0= or  over 4096 u> or  addr @ 4096 u< 0= or  0= ;
+
+: do-check
+    len @ 2 = 0= if skip 2 nak exit then
+    $ffff crc !  pkey pkey 8lshift or
+    pcrc? 0= if drop 1 nak exit then
+    range? 0= if drop 3 nak exit then
+    $ffff crc !  addr @ 2* ptr !
+    begin dup while
+        ptr @ word@ dup $ff and crc+ 8rshift crc+
+        ptr @ 2 + ptr !  1 -
+    repeat drop
+    crc @ >r 2 $83 respond r> out16 crc-out ;
+
+: do-read
+    len @ 1 = 0= if skip 2 nak exit then
+    $ffff crc !  pkey
+    pcrc? 0= if drop 1 nak exit then
+    dup max-words u> if drop 3 nak exit then
+    range? 0= if drop 3 nak exit then
+    dup 2* $84 respond  addr @ 2* ptr !
+    begin dup while ptr @ word@ out16 ptr @ 2 + ptr ! 1 - repeat drop
+    crc-out ;
+
+: do-start
+    len @ 1 = 0= if skip 2 nak exit then
+    $ffff crc !  pkey
+    pcrc? 0= if drop 1 nak exit then
+    if 5 nak exit then
+    addr @ boot-start u< 0= if 3 nak exit then
+    ack  addr @ 2* dup 0= if drop entry-a then go ;
+
+: do-reset
+    len @ if skip 2 nak exit then
+    ack 0 go ;
+
+: frame ( -- )
+    begin key $a5 = until
+    header 0= if 0 rpos ! 7 rcnt ! exit then
+    -1 committed !
+    cmd @ 1 = if do-info exit then
+    cmd @ 2 = if do-write exit then
+    cmd @ 3 = if do-check exit then
+    cmd @ 4 = if do-read exit then
+    cmd @ 5 = if do-start exit then
+    cmd @ 6 = if do-reset exit then
+    skip 4 nak ;
+
+: serve ( -- )  begin frame again ;
+: idle ( -- )  -1 committed ! serve ;
+
+: print ( counted-string -- )
+    dup c@ begin dup while swap 1 + dup c@ emit swap 1 - repeat drop drop ;
+create hello ," j1k "
+create ready ," ready"
+
+: main
+    0 4 io!                       \ any io write opens the RAM write gate
+    clear
+    0 committed !  0 rcnt !  0 rpos !
+    window-hi whi !  window-lo wlo !
+    hello print  board-name print  32 emit  ready print  13 emit 10 emit
+    1 4 io!
+    serve ;

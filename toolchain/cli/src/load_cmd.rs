@@ -1,0 +1,90 @@
+//! `j1k load`: upload a program to a board's bootloader, verify it, start it.
+
+use crate::error::CliError;
+use crate::program::load_program;
+use crate::serial_args::{resolve_port, PortArgs};
+use j1k_loader::client::Started;
+use j1k_loader::progress::BarProgress;
+use j1k_loader::{upload, Client, Options, SerialLink};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct LoadArgs {
+    /// The program: an image (.hex, .bin, .ihex) or a source file (assembled first)
+    pub image: PathBuf,
+    #[command(flatten)]
+    pub port: PortArgs,
+    /// The core to start at the image's entry
+    #[arg(long, short = 'c', default_value_t = 0)]
+    pub core: u16,
+    /// Drop into the terminal after the upload (Ctrl-C leaves)
+    #[arg(long, short = 'm')]
+    pub monitor: bool,
+    /// Skip the read-back verify (each write is still checked by the board)
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Write (and verify) but do not start the program
+    #[arg(long)]
+    pub no_start: bool,
+    /// Seconds to wait for the bootloader (press reset on the board meanwhile)
+    #[arg(long, default_value_t = 3.0)]
+    pub connect_timeout: f64,
+    /// Retransmissions of one frame before giving up
+    #[arg(long, default_value_t = 8)]
+    pub retries: u32,
+}
+
+pub fn run(a: LoadArgs) -> Result<(), CliError> {
+    let words = load_program(&a.image)?;
+    let port = resolve_port(&a.port)?;
+    let link = SerialLink::open(&port, a.port.baud)?;
+    let opts = Options {
+        baud: a.port.baud,
+        verify: !a.no_verify,
+        retries: a.retries,
+        connect_timeout: Duration::from_secs_f64(a.connect_timeout.max(0.05)),
+        ..Options::default()
+    };
+    let mut client = Client::new(link, opts);
+    let mut progress = BarProgress::new();
+    let report = upload(
+        &mut client,
+        &words,
+        (!a.no_start).then_some(a.core),
+        &mut progress,
+    )?;
+    let i = &report.info;
+    eprintln!(
+        "board `{}`: {} core(s), {} words of RAM (programs below ${:03x}), ISA v{}, \
+         blocks {}x{} words, nodes {}x{} slots",
+        i.name,
+        i.cores,
+        i.ram_words,
+        i.boot_start,
+        i.isa,
+        i.blocks,
+        i.block_words,
+        i.nodes,
+        i.node_slots
+    );
+    eprintln!(
+        "loaded {} words{} in {:.2} s{}",
+        report.words,
+        if report.verified { ", verified" } else { "" },
+        report.elapsed.as_secs_f64(),
+        match report.started {
+            Some(Started::Confirmed) => format!(", core {} started", a.core),
+            Some(Started::Unconfirmed) => format!(
+                ", core {} started (the board did not confirm, but it left the loader)",
+                a.core
+            ),
+            None => String::new(),
+        }
+    );
+    if a.monitor {
+        let (mut link, first) = client.into_parts();
+        crate::monitor_cmd::session(&mut link, &first)?;
+    }
+    Ok(())
+}

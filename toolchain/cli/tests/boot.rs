@@ -1,0 +1,376 @@
+//! The bootloader (firmware/boot.fs) on the simulator, driven with hand-made frames
+//! (docs/protocol.md): handshake, writes with read-back, CHECK, READ, START, RESET,
+//! corrupted, duplicated and garbage input, and the boot window.
+
+use j1k_sim::{BufUart, Config, Limits, Machine, Outcome};
+use std::path::PathBuf;
+
+const BOOT_START: u16 = 0xc00;
+const ENTRY: usize = 0xc00;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn boot_words() -> Vec<u16> {
+    j1k_asm::assemble_file(&root().join("firmware/boot.fs"))
+        .expect("firmware assembles")
+        .words
+}
+
+/// CRC-16/CCITT-FALSE.
+fn crc16(data: &[u8]) -> u16 {
+    let mut crc: u16 = 0xffff;
+    for &b in data {
+        crc ^= (b as u16) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            };
+        }
+    }
+    crc
+}
+
+fn frame(cmd: u8, seq: u8, addr: u16, payload: &[u8]) -> Vec<u8> {
+    let mut f = vec![0xa5, cmd, seq, payload.len() as u8];
+    f.extend_from_slice(&addr.to_le_bytes());
+    let h = crc16(&f[1..6]);
+    f.extend_from_slice(&h.to_le_bytes());
+    if !payload.is_empty() {
+        f.extend_from_slice(payload);
+        f.extend_from_slice(&crc16(payload).to_le_bytes());
+    }
+    f
+}
+
+fn info(seq: u8) -> Vec<u8> {
+    frame(1, seq, 0, &[])
+}
+fn write(seq: u8, addr: u16, words: &[u16]) -> Vec<u8> {
+    let p: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    frame(2, seq, addr, &p)
+}
+fn check(seq: u8, addr: u16, count: u16) -> Vec<u8> {
+    frame(3, seq, addr, &count.to_le_bytes())
+}
+fn read(seq: u8, addr: u16, count: u8) -> Vec<u8> {
+    frame(4, seq, addr, &[count])
+}
+fn start(seq: u8, core: u8, addr: u16) -> Vec<u8> {
+    frame(5, seq, addr, &[core])
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct Resp {
+    cmd: u8,
+    seq: u8,
+    addr: u16,
+    payload: Vec<u8>,
+}
+
+/// Parse the board's output: text before the first frame, the frames, text after them.
+fn parse(out: &[u8]) -> (String, Vec<Resp>, String) {
+    let mut i = 0;
+    let mut pre = String::new();
+    let mut frames = Vec::new();
+    while i < out.len() {
+        if out[i] != 0xa5 || i + 8 > out.len() {
+            if frames.is_empty() {
+                pre.push(out[i] as char);
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        let h = &out[i + 1..i + 6];
+        let hcrc = u16::from_le_bytes([out[i + 6], out[i + 7]]);
+        if crc16(h) != hcrc {
+            break;
+        }
+        let len = h[2] as usize;
+        let mut payload = Vec::new();
+        let mut next = i + 8;
+        if len > 0 {
+            payload = out[next..next + len].to_vec();
+            let p = u16::from_le_bytes([out[next + len], out[next + len + 1]]);
+            assert_eq!(crc16(&payload), p, "payload CRC of a response");
+            next += len + 2;
+        }
+        frames.push(Resp {
+            cmd: h[0],
+            seq: h[1],
+            addr: u16::from_le_bytes([h[3], h[4]]),
+            payload,
+        });
+        i = next;
+    }
+    let post = String::from_utf8_lossy(&out[i..]).into_owned();
+    (pre, frames, post)
+}
+
+fn boot_machine(image: &[u16]) -> Machine {
+    let mut m = Machine::new(Config::default()).unwrap();
+    m.load_image(0, image).unwrap();
+    m
+}
+
+/// Run the board on this input until it halts or has been idle a while.
+fn run(image: &[u16], input: &[u8], idle: u64) -> (Machine, BufUart, Outcome) {
+    let mut m = boot_machine(image);
+    let mut u = BufUart::new(input);
+    let o = m.run(
+        &mut u,
+        &Limits {
+            max_cycles: Some(200_000_000),
+            idle_cycles: idle,
+        },
+    );
+    (m, u, o)
+}
+
+fn talk(input: &[u8]) -> (String, Vec<Resp>, String, Machine) {
+    let (m, u, _) = run(&boot_words(), input, 100_000);
+    let (pre, f, post) = parse(&u.output);
+    (pre, f, post, m)
+}
+
+fn ack(seq: u8, addr: u16) -> Resp {
+    Resp {
+        cmd: 0x80,
+        seq,
+        addr,
+        payload: vec![],
+    }
+}
+fn nak(seq: u8, addr: u16, code: u8) -> Resp {
+    Resp {
+        cmd: 0xff,
+        seq,
+        addr,
+        payload: vec![code],
+    }
+}
+
+#[test]
+fn crc_reference_value() {
+    assert_eq!(crc16(b"123456789"), 0x29b1);
+}
+
+#[test]
+fn the_firmware_fits_its_region() {
+    let w = boot_words();
+    assert_eq!(w[0] >> 13, 0, "word 0 is a jump");
+    assert!(
+        (w[0] & 0x1fff) as usize >= ENTRY,
+        "word 0 jumps into the region"
+    );
+    assert!(
+        w[1..ENTRY].iter().all(|&x| x == 0),
+        "nothing below the region"
+    );
+    assert!(w.len() <= 4096);
+    eprintln!("firmware: words {ENTRY:#x}..{:#x}", w.len() - 1);
+}
+
+#[test]
+fn hello_and_info() {
+    let (pre, f, _, _) = talk(&info(7));
+    assert_eq!(pre, "j1k sim ready\r\n");
+    assert_eq!(f.len(), 1);
+    let r = &f[0];
+    assert_eq!((r.cmd, r.seq), (0x81, 7));
+    let p = &r.payload;
+    assert_eq!(p[0], 1, "protocol version");
+    assert_eq!(u16::from_le_bytes([p[1], p[2]]), j1k_isa::ISA_VERSION);
+    assert_eq!(p[3], 1, "cores");
+    assert_eq!(u16::from_le_bytes([p[4], p[5]]), 4096);
+    assert_eq!(u16::from_le_bytes([p[6], p[7]]), BOOT_START);
+    assert_eq!(p[8], 127);
+    assert_eq!(u16::from_le_bytes([p[9], p[10]]), 128);
+    assert_eq!(u16::from_le_bytes([p[11], p[12]]), 32);
+    assert_eq!(u16::from_le_bytes([p[13], p[14]]), 256);
+    assert_eq!(u16::from_le_bytes([p[15], p[16]]), 64);
+    assert_eq!(p[21] as usize, 3);
+    assert_eq!(&p[22..], b"sim");
+    assert_eq!(p.len(), 25);
+}
+
+/// A program: prints "hi" and halts. Uploaded, checked, read back and started.
+fn hi_program() -> Vec<u16> {
+    j1k_asm::assemble_str(
+        "hi.fs",
+        ": emit begin $2000 io@ 1 and until $1000 io! ;\n: main 0 0 io! 'h' emit 'i' emit halt ;",
+    )
+    .unwrap()
+    .words
+}
+
+fn image_crc(words: &[u16]) -> u16 {
+    let b: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    crc16(&b)
+}
+
+#[test]
+fn upload_verify_and_start() {
+    let prog = hi_program();
+    let n = prog.len() as u16;
+    let mut input = info(1);
+    input.extend(write(2, 0, &prog));
+    input.extend(check(3, 0, n));
+    input.extend(read(4, 0, n as u8));
+    input.extend(start(5, 0, 0));
+    let (m, u, o) = run(&boot_words(), &input, 100_000);
+    let (_, f, post) = parse(&u.output);
+    assert_eq!(o, Outcome::Halted, "the program ran and halted");
+    assert_eq!(f[1], ack(2, 0));
+    assert_eq!(f[2].cmd, 0x83);
+    assert_eq!(
+        u16::from_le_bytes([f[2].payload[0], f[2].payload[1]]),
+        image_crc(&prog)
+    );
+    let back: Vec<u16> = f[3]
+        .payload
+        .chunks(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    assert_eq!(back, prog, "READ gives the image back, word 0 included");
+    assert_eq!(f[4], ack(5, 0));
+    assert_eq!(post, "hi");
+    // Word 0 still jumps to the bootloader; the program's word 0 is in the entry slot.
+    let ram = m.core(0).ram();
+    assert_eq!(ram[0], boot_words()[0]);
+    assert_eq!(ram[ENTRY], prog[0]);
+}
+
+#[test]
+fn corrupted_payload_is_naked_and_retransmission_is_acked() {
+    let mut bad = write(1, 0x100, &[0x1111, 0x2222]);
+    let k = bad.len() - 4;
+    bad[k] ^= 0x10; // a flipped data bit
+    let mut input = bad;
+    input.extend(write(1, 0x100, &[0x1111, 0x2222]));
+    input.extend(write(1, 0x100, &[0x1111, 0x2222])); // a duplicate: re-acked
+    input.extend(read(2, 0x100, 2));
+    let (_, f, _, _) = talk(&input);
+    assert_eq!(f[0], nak(1, 0x100, 1));
+    assert_eq!(f[1], ack(1, 0x100));
+    assert_eq!(f[2], ack(1, 0x100));
+    assert_eq!(f[3].payload, vec![0x11, 0x11, 0x22, 0x22]);
+}
+
+#[test]
+fn garbage_dropped_and_bad_headers_resynchronise() {
+    let good = write(9, 0x40, &[0xbeef]);
+    let mut input = vec![0x00, 0xa5, 0xa5, 0x13, 0xff]; // noise with false syncs
+    let mut broken = info(3);
+    broken[2] ^= 0x01; // header CRC fails: no answer
+    input.extend(broken);
+    let mut dropped = write(4, 0x40, &[0x1234]);
+    dropped.remove(9); // a dropped payload byte
+    input.extend(dropped);
+    input.extend(&[0u8; 262]); // the host's preamble completes any partial frame
+    input.extend(good);
+    input.extend(read(10, 0x40, 1));
+    let (_, f, _, _) = talk(&input);
+    let last = &f[f.len() - 2..];
+    assert_eq!(last[0], ack(9, 0x40));
+    assert_eq!(last[1].payload, vec![0xef, 0xbe]);
+    assert!(f.iter().all(|r| r.seq != 3), "a bad header gets no answer");
+}
+
+#[test]
+fn a_sync_inside_a_bad_header_is_found_again() {
+    // A stray $A5 right before a good frame: the first 7 bytes after it fail the
+    // header CRC, and the real frame must be found among them (replay).
+    let mut input = vec![0xa5];
+    input.extend(info(5));
+    let (_, f, _, _) = talk(&input);
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].cmd, f[0].seq), (0x81, 5));
+}
+
+#[test]
+fn refusals() {
+    let mut input = write(1, BOOT_START - 1, &[1, 2]); // overlaps the bootloader
+    input.extend(frame(2, 2, 0, &[1, 2, 3])); // odd length
+    input.extend(frame(0x42, 3, 0, &[])); // unknown command
+    input.extend(start(4, 1, 0)); // no core 1
+    input.extend(start(5, 0, BOOT_START)); // into the bootloader
+    input.extend(check(6, 0xfff, 2)); // past RAM
+    let (_, f, _, m) = talk(&input);
+    assert_eq!(f[0], nak(1, BOOT_START - 1, 3));
+    assert_eq!(f[1], nak(2, 0, 2));
+    assert_eq!(f[2], nak(3, 0, 4));
+    assert_eq!(f[3], nak(4, 0, 5));
+    assert_eq!(f[4], nak(5, BOOT_START, 3));
+    assert_eq!(f[5], nak(6, 0xfff, 3));
+    assert_eq!(m.core(0).ram()[..ENTRY], boot_words()[..ENTRY]);
+}
+
+#[test]
+fn reset_restarts_the_bootloader_and_keeps_the_program() {
+    let prog = hi_program();
+    let mut input = write(1, 0, &prog);
+    input.extend(frame(6, 2, 0, &[]));
+    input.extend(start(3, 0, 0));
+    let (m, u, o) = run(&boot_words(), &input, 100_000);
+    assert_eq!(o, Outcome::Halted);
+    let (pre, f, post) = parse(&u.output);
+    assert_eq!(pre, "j1k sim ready\r\n");
+    assert_eq!(f[0], ack(1, 0));
+    assert_eq!(f[1], ack(2, 0));
+    assert!(post.starts_with("j1k sim ready\r\n"), "{post:?}");
+    let _ = m;
+}
+
+#[test]
+fn the_window_runs_the_stored_program_or_stays_in_the_loader() {
+    // A board configured with a program: silence → the program runs after the window.
+    let prog = hi_program();
+    let mut image = boot_words();
+    image[ENTRY] = prog[0];
+    image[1..prog.len()].copy_from_slice(&prog[1..]);
+    let (m, u, o) = run(&image, &[], 3_000_000);
+    assert_eq!(o, Outcome::Halted);
+    assert_eq!(String::from_utf8_lossy(&u.output), "j1k sim ready\r\nhi");
+    let c = m.cycles();
+    eprintln!("window: program started after {c} cycles");
+    assert!((1_700_000..2_000_000).contains(&c), "{c} cycles");
+    // A fresh board (no program) stays in the loader: idle, no halt.
+    let (_, u, o) = run(&boot_words(), &[], 3_000_000);
+    assert_eq!(o, Outcome::Idle);
+    assert_eq!(String::from_utf8_lossy(&u.output), "j1k sim ready\r\n");
+}
+
+/// Cycles per byte: of the CRC alone (CHECK over RAM, per word / 2) and of a WRITE stream.
+#[test]
+fn throughput_budget() {
+    let words: Vec<u16> = (0..127u16).map(|i| i.wrapping_mul(0x9e37)).collect();
+    let cycles_for = |input: &[u8]| {
+        let (m, _, _) = run(&boot_words(), input, 1);
+        m.cycles()
+    };
+    let base = cycles_for(&info(0));
+    let mut w1 = info(0);
+    w1.extend(write(1, 0x100, &words));
+    let mut w2 = w1.clone();
+    w2.extend(write(2, 0x200, &words));
+    let per_frame = cycles_for(&w2) - cycles_for(&w1);
+    let mut c1 = info(0);
+    c1.extend(check(1, 0, 1));
+    let mut c2 = info(0);
+    c2.extend(check(1, 0, 2049));
+    let per_word = (cycles_for(&c2) - cycles_for(&c1)) as f64 / 2048.0;
+    let write_per_byte = per_frame as f64 / 264.0;
+    eprintln!(
+        "CHECK: {per_word:.1} cycles/word = {:.1} cycles/byte; WRITE: {per_frame} cycles per 127-word frame = {write_per_byte:.1} cycles/line byte (base {base})",
+        per_word / 2.0
+    );
+    assert!(
+        write_per_byte < 180.0,
+        "the board keeps up with 1 Mbaud at 18 MHz"
+    );
+}

@@ -1,0 +1,604 @@
+//! The protocol client (docs/protocol.md): connect and handshake, check the image against
+//! the board, pipelined writes (two outstanding, go-back-N) with bounded retries and
+//! per-command timeouts, verify with `CHECK` (and `READ` to name the first wrong word), start a
+//! core, reset.
+
+use crate::crc::crc16;
+use crate::error::LoaderError;
+use crate::frame::*;
+use crate::link::Link;
+use crate::progress::Progress;
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+/// Settings of a session.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The line rate (for timeouts; the link is opened at it).
+    pub baud: u32,
+    /// How long to try to reach the bootloader (INFO every 20 ms).
+    pub connect_timeout: Duration,
+    /// Retransmissions of one frame before giving up.
+    pub retries: u32,
+    /// Added to every response timeout (FTDI USB latency is up to 16 ms).
+    pub latency: Duration,
+    /// Read back with `CHECK` after writing (on by default).
+    pub verify: bool,
+    /// Frames in flight during a write (the protocol allows up to 2).
+    pub window: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            baud: 115_200,
+            connect_timeout: Duration::from_secs(3),
+            retries: 8,
+            latency: Duration::from_millis(20),
+            verify: true,
+            window: 2,
+        }
+    }
+}
+
+/// How a `START` went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Started {
+    /// The board acknowledged it.
+    Confirmed,
+    /// No acknowledgement, but the board no longer answers as the bootloader: the program is
+    /// (most likely) running; the `ACK` was lost.
+    Unconfirmed,
+}
+
+/// A connected session with a board's bootloader.
+pub struct Client<L: Link> {
+    link: L,
+    opts: Options,
+    seq: u8,
+    dec: Decoder,
+    info: Option<BoardInfo>,
+    /// Retransmissions done so far (all commands).
+    pub retransmissions: u32,
+}
+
+/// The checks made before any byte of an image is sent.
+pub fn check_image(info: &BoardInfo, words: &[u16]) -> Result<(), LoaderError> {
+    if words.is_empty() {
+        return Err(LoaderError::EmptyImage);
+    }
+    if words.len() > info.boot_start as usize {
+        return Err(LoaderError::ImageTooLarge {
+            words: words.len(),
+            end: words.len() - 1,
+            lo: 0,
+            hi: info.boot_start as usize,
+            ram: info.ram_words as usize,
+        });
+    }
+    Ok(())
+}
+
+/// CRC of words as `CHECK` computes it.
+pub fn words_crc(words: &[u16]) -> u16 {
+    crc16(&words_to_bytes(words))
+}
+
+enum Wait {
+    Got(Frame),
+    BadPayload,
+    Timeout,
+}
+
+impl<L: Link> Client<L> {
+    pub fn new(link: L, opts: Options) -> Client<L> {
+        Client {
+            link,
+            opts,
+            seq: 0,
+            dec: Decoder::default(),
+            info: None,
+            retransmissions: 0,
+        }
+    }
+
+    pub fn info(&self) -> Option<&BoardInfo> {
+        self.info.as_ref()
+    }
+
+    /// The link back, with the bytes received but not part of a frame (e.g. the program's
+    /// first output after `START`).
+    pub fn into_parts(mut self) -> (L, Vec<u8>) {
+        let rest = self.dec.take_rest();
+        (self.link, rest)
+    }
+
+    fn next_seq(&mut self) -> u8 {
+        let s = self.seq;
+        self.seq = self.seq.wrapping_add(1);
+        s
+    }
+
+    fn io(&self, e: std::io::Error) -> LoaderError {
+        LoaderError::Io {
+            port: self.link.name(),
+            source: e,
+        }
+    }
+
+    fn byte_time(&self) -> Duration {
+        Duration::from_secs_f64(10.0 / self.opts.baud.max(1) as f64)
+    }
+
+    /// §4: 2 × (frame + response bytes) × T_byte + latency.
+    fn timeout_for(&self, out_bytes: usize, in_bytes: usize) -> Duration {
+        self.byte_time() * (2 * (out_bytes + in_bytes)) as u32 + self.opts.latency
+    }
+
+    fn send(&mut self, f: &Frame) -> Result<(), LoaderError> {
+        let bytes = f.encode();
+        self.link.send(&bytes).map_err(|e| self.io(e))
+    }
+
+    /// Waits until `deadline` for a response frame (bit 7 set).
+    fn wait(&mut self, deadline: Instant) -> Result<Wait, LoaderError> {
+        let mut buf = [0u8; 512];
+        loop {
+            while let Some(p) = self.dec.next_frame() {
+                match p {
+                    Parsed::Frame(f) if f.cmd & 0x80 != 0 => return Ok(Wait::Got(f)),
+                    Parsed::Frame(_) => {} // our own frames echoed back by a program
+                    Parsed::BadPayload { cmd, .. } if cmd & 0x80 != 0 => {
+                        return Ok(Wait::BadPayload)
+                    }
+                    Parsed::BadPayload { .. } => {}
+                }
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(Wait::Timeout);
+            }
+            let n = self
+                .link
+                .recv(&mut buf, deadline - now)
+                .map_err(|e| self.io(e))?;
+            self.dec.push(&buf[..n]);
+        }
+    }
+
+    /// One command, one response, with retransmission on a bad or missing response and on
+    /// `NAK $01`. Returns the response (an `ACK`, a data response or another `NAK`).
+    fn transact(
+        &mut self,
+        what: &'static str,
+        addr: u32,
+        cmd: u8,
+        payload: Vec<u8>,
+        resp_bytes: usize,
+        extra: Duration,
+    ) -> Result<Frame, LoaderError> {
+        let f = Frame::new(cmd, self.next_seq(), payload);
+        let timeout = self.timeout_for(Frame::wire_len(f.payload.len()), resp_bytes) + extra;
+        let mut last = String::new();
+        for attempt in 0..=self.opts.retries {
+            if attempt > 0 {
+                self.retransmissions += 1;
+            }
+            self.send(&f)?;
+            let deadline = Instant::now() + timeout;
+            loop {
+                match self.wait(deadline)? {
+                    Wait::Got(r) if r.seq != f.seq => continue, // a late duplicate
+                    Wait::Got(r) if r.cmd == NAK && r.payload == [E_CRC] => {
+                        last = "the board saw a payload CRC error (NAK $01)".into();
+                        break;
+                    }
+                    Wait::Got(r) => return Ok(r),
+                    Wait::BadPayload => {
+                        last = "a response with a bad CRC".into();
+                        break;
+                    }
+                    Wait::Timeout => {
+                        last = format!("no answer within {} ms", timeout.as_millis());
+                        break;
+                    }
+                }
+            }
+            // Let a half-received frame drain so it does not mix with the retry's answer.
+            self.dec.take_rest();
+        }
+        Err(LoaderError::RetriesExhausted {
+            what,
+            addr,
+            attempts: self.opts.retries + 1,
+            last,
+        })
+    }
+
+    fn nak_error(&self, what: &'static str, r: &Frame) -> LoaderError {
+        let code = r.payload.first().copied().unwrap_or(0);
+        let reason = match code {
+            E_CRC => "payload CRC wrong".to_string(),
+            E_LEN => "bad length for the command (a loader bug)".to_string(),
+            E_RANGE => "address outside the program area".to_string(),
+            E_CMD => "unknown command".to_string(),
+            E_CORE => "no such core".to_string(),
+            c => format!("error ${c:02x}"),
+        };
+        LoaderError::Refused { what, reason }
+    }
+
+    fn unexpected(&self, what: &str, r: &Frame) -> LoaderError {
+        LoaderError::Protocol(format!(
+            "{what}: response ${:02x} with {} payload bytes",
+            r.cmd,
+            r.payload.len()
+        ))
+    }
+
+    /// Reaches the bootloader and reads its `INFO`; refuses a protocol or ISA mismatch.
+    pub fn connect(&mut self) -> Result<BoardInfo, LoaderError> {
+        // Complete any partial frame the board may be waiting for (§4).
+        self.link.send(&[0u8; 262]).map_err(|e| self.io(e))?;
+        let start = Instant::now();
+        let mut attempts = 0;
+        let f = Frame::new(INFO, self.next_seq(), vec![]);
+        let per_try = Duration::from_millis(20).max(self.timeout_for(6 + 262, 60));
+        loop {
+            attempts += 1;
+            self.send(&f)?;
+            let deadline = (Instant::now() + per_try).min(start + self.opts.connect_timeout);
+            loop {
+                match self.wait(deadline)? {
+                    Wait::Got(r) if r.cmd == INFO_R => {
+                        let info = BoardInfo::decode(&r.payload).map_err(LoaderError::Protocol)?;
+                        if info.protocol != PROTOCOL_VERSION {
+                            return Err(LoaderError::ProtocolVersion {
+                                board: info.protocol as u16,
+                                host: PROTOCOL_VERSION as u16,
+                            });
+                        }
+                        if info.isa != j1k_isa::ISA_VERSION {
+                            return Err(LoaderError::IsaMismatch {
+                                board: info.isa,
+                                host: j1k_isa::ISA_VERSION,
+                            });
+                        }
+                        self.info = Some(info.clone());
+                        self.dec.take_rest();
+                        return Ok(info);
+                    }
+                    Wait::Got(_) | Wait::BadPayload => continue,
+                    Wait::Timeout => break,
+                }
+            }
+            if start.elapsed() >= self.opts.connect_timeout {
+                return Err(LoaderError::NoAnswer {
+                    port: self.link.name(),
+                    baud: self.opts.baud,
+                    waited: start.elapsed(),
+                    attempts,
+                });
+            }
+        }
+    }
+
+    fn info_or_connect(&mut self) -> Result<BoardInfo, LoaderError> {
+        match &self.info {
+            Some(i) => Ok(i.clone()),
+            None => self.connect(),
+        }
+    }
+
+    /// Writes `words` from address 0, at most two frames in flight (§4). Each `ACK` means the
+    /// words are in RAM, read back by the board. Checks the image first: nothing is sent for
+    /// an image that does not fit.
+    ///
+    /// Frames are as large as the board allows (126 words) on a clean line. Each failure (a
+    /// timeout, `NAK $01`) halves the size of the frames that follow, down to one word, and
+    /// every 8 clean frames in a row double it again, so a noisy line still gets frames
+    /// through. A failure counts against the retry budget of the first unacknowledged word;
+    /// acknowledgements count in order only (go-back-N).
+    pub fn write_image(
+        &mut self,
+        words: &[u16],
+        progress: &mut dyn Progress,
+    ) -> Result<(), LoaderError> {
+        let info = self.info_or_connect()?;
+        check_image(&info, words)?;
+        let max = (info.max_write_words as usize).clamp(1, MAX_WORDS);
+        let mut size = max;
+        let mut clean = 0u32;
+        progress.begin("write", (words.len() * 2) as u64);
+        let window = self.opts.window.clamp(1, 2);
+        let mut attempts = 0u32; // failures at `base`
+        let mut last_fail = String::new();
+        let mut base = 0usize; // first word not yet acknowledged
+        let mut next = 0usize; // first word not yet sent
+                               // (addr, words, seq, deadline) of the frames in flight, oldest first.
+        let mut flight: VecDeque<(usize, usize, u8, Instant)> = VecDeque::new();
+        while base < words.len() {
+            while next < words.len() && flight.len() < window {
+                let n = size.min(words.len() - next);
+                let mut p = (next as u16).to_le_bytes().to_vec();
+                p.extend(words_to_bytes(&words[next..next + n]));
+                let f = Frame::new(WRITE, self.next_seq(), p);
+                let timeout = self.timeout_for(Frame::wire_len(f.payload.len()), 6)
+                    // the frame ahead of it in the board's queue
+                    + self.byte_time() * (Frame::wire_len(2 + 2 * max) * flight.len()) as u32;
+                self.send(&f)?;
+                flight.push_back((next, n, f.seq, Instant::now() + timeout));
+                next += n;
+            }
+            let Some(&(_, _, front_seq, deadline)) = flight.front() else {
+                break;
+            };
+            let failed = match self.wait(deadline)? {
+                Wait::Got(r) if r.seq != front_seq => {
+                    if r.cmd == NAK && r.payload == [E_RANGE] {
+                        return Err(self.too_large(&info, words.len()));
+                    }
+                    false // a later frame's answer, or a late duplicate: in order only
+                }
+                Wait::Got(r) => match r.cmd {
+                    ACK => {
+                        let Some((addr, n, _, _)) = flight.pop_front() else {
+                            continue;
+                        };
+                        base = addr + n;
+                        attempts = 0;
+                        progress.advance((n * 2) as u64);
+                        clean += 1;
+                        if clean >= 8 && size < max {
+                            size = (size * 2).min(max);
+                            clean = 0;
+                        }
+                        false
+                    }
+                    NAK if r.payload == [E_CRC] => {
+                        last_fail = "the board saw a payload CRC error (NAK $01)".into();
+                        true
+                    }
+                    NAK if r.payload == [E_RANGE] => {
+                        return Err(self.too_large(&info, words.len()));
+                    }
+                    NAK => return Err(self.nak_error("a write", &r)),
+                    _ => return Err(self.unexpected("WRITE", &r)),
+                },
+                Wait::BadPayload => {
+                    last_fail = "a response with a bad CRC".into();
+                    false // its frame times out, or a good answer follows
+                }
+                Wait::Timeout => {
+                    last_fail = "no answer in time".into();
+                    true
+                }
+            };
+            if failed {
+                attempts += 1;
+                if attempts > self.opts.retries {
+                    progress.end();
+                    return Err(LoaderError::RetriesExhausted {
+                        what: "write",
+                        addr: base as u32,
+                        attempts,
+                        last: last_fail,
+                    });
+                }
+                self.retransmissions += 1;
+                size = (size / 2).max(1);
+                clean = 0;
+                flight.clear();
+                next = base;
+                self.dec.take_rest();
+            }
+        }
+        progress.end();
+        Ok(())
+    }
+
+    fn too_large(&self, info: &BoardInfo, words: usize) -> LoaderError {
+        LoaderError::ImageTooLarge {
+            words,
+            end: words.saturating_sub(1),
+            lo: 0,
+            hi: info.boot_start as usize,
+            ram: info.ram_words as usize,
+        }
+    }
+
+    /// `CHECK` of words 0..len against `words`; on a mismatch, `READ`s to name the first
+    /// wrong word.
+    pub fn verify(
+        &mut self,
+        words: &[u16],
+        progress: &mut dyn Progress,
+    ) -> Result<(), LoaderError> {
+        progress.begin("verify", (words.len() * 2) as u64);
+        let mut p = 0u16.to_le_bytes().to_vec();
+        p.extend((words.len() as u16).to_le_bytes());
+        let extra = Duration::from_micros(100) * words.len() as u32;
+        let r = self.transact("verify", 0, CHECK, p, 8, extra)?;
+        let crc = match (r.cmd, r.payload.len()) {
+            (CRC_R, 2) => u16::from_le_bytes([r.payload[0], r.payload[1]]),
+            (NAK, _) => return Err(self.nak_error("the verify", &r)),
+            _ => return Err(self.unexpected("CHECK", &r)),
+        };
+        if crc == words_crc(words) {
+            progress.advance((words.len() * 2) as u64);
+            progress.end();
+            return Ok(());
+        }
+        progress.end();
+        let mut addr = 0usize;
+        for chunk in words.chunks(MAX_WORDS) {
+            let got = self.read(addr as u16, chunk.len() as u8)?;
+            if let Some(i) = (0..chunk.len()).find(|&i| chunk[i] != got[i]) {
+                return Err(LoaderError::VerifyFailed {
+                    addr: (addr + i) as u32,
+                    wrote: chunk[i],
+                    read: got[i],
+                });
+            }
+            addr += chunk.len();
+        }
+        Err(LoaderError::Protocol(format!(
+            "CHECK gave ${crc:04x}, expected ${:04x}, yet every word reads back right",
+            words_crc(words)
+        )))
+    }
+
+    /// `READ` of `count` (1..=126) words at `addr`.
+    pub fn read(&mut self, addr: u16, count: u8) -> Result<Vec<u16>, LoaderError> {
+        let mut p = addr.to_le_bytes().to_vec();
+        p.push(count);
+        let r = self.transact(
+            "read",
+            addr as u32,
+            READ,
+            p,
+            8 + 2 * count as usize,
+            Duration::ZERO,
+        )?;
+        match r.cmd {
+            DATA_R if r.payload.len() == 2 * count as usize => Ok(bytes_to_words(&r.payload)),
+            NAK => Err(self.nak_error("a read", &r)),
+            _ => Err(self.unexpected("READ", &r)),
+        }
+    }
+
+    /// Starts `core` at `addr` (0: the program's own entry). Without an `ACK`, asks `INFO`:
+    /// a bootloader that still answers did not get the `START`, which is sent again; one that
+    /// no longer answers has started the program.
+    pub fn start(&mut self, core: u16, addr: u16) -> Result<Started, LoaderError> {
+        let info = self.info_or_connect()?;
+        if core >= info.cores as u16 || core > 255 {
+            return Err(LoaderError::NoSuchCore {
+                core,
+                cores: info.cores as u16,
+            });
+        }
+        let mut p = vec![core as u8];
+        p.extend(addr.to_le_bytes());
+        let timeout = self.timeout_for(Frame::wire_len(3), 6);
+        for attempt in 0..=self.opts.retries {
+            if attempt > 0 {
+                self.retransmissions += 1;
+            }
+            let f = Frame::new(START, self.next_seq(), p.clone());
+            self.send(&f)?;
+            let deadline = Instant::now() + timeout;
+            loop {
+                match self.wait(deadline)? {
+                    Wait::Got(r) if r.seq != f.seq => continue,
+                    Wait::Got(r) if r.cmd == ACK => return Ok(Started::Confirmed),
+                    Wait::Got(r) if r.cmd == NAK && r.payload == [E_CRC] => break,
+                    Wait::Got(r) if r.cmd == NAK => return Err(self.nak_error("the start", &r)),
+                    Wait::Got(r) => return Err(self.unexpected("START", &r)),
+                    Wait::BadPayload | Wait::Timeout => break,
+                }
+            }
+            // Is the bootloader still there?
+            if !self.still_in_loader()? {
+                return Ok(Started::Unconfirmed);
+            }
+        }
+        Err(LoaderError::RetriesExhausted {
+            what: "start",
+            addr: addr as u32,
+            attempts: self.opts.retries + 1,
+            last: "the bootloader answers but does not take the START".into(),
+        })
+    }
+
+    /// Asks INFO a few times; true when the bootloader answers.
+    fn still_in_loader(&mut self) -> Result<bool, LoaderError> {
+        let timeout = self.timeout_for(6, 60);
+        for _ in 0..3 {
+            let f = Frame::new(INFO, self.next_seq(), vec![]);
+            self.send(&f)?;
+            let deadline = Instant::now() + timeout;
+            loop {
+                match self.wait(deadline)? {
+                    Wait::Got(r) if r.seq == f.seq && r.cmd == INFO_R => return Ok(true),
+                    Wait::Got(_) => continue,
+                    Wait::BadPayload => break,
+                    Wait::Timeout => break,
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// `RESET`: the board restarts its bootloader (RAM kept). True when acknowledged.
+    pub fn reset(&mut self) -> Result<bool, LoaderError> {
+        let f = Frame::new(RESET, self.next_seq(), vec![]);
+        let timeout = self.timeout_for(6, 6);
+        for _ in 0..=self.opts.retries.min(2) {
+            self.send(&f)?;
+            let deadline = Instant::now() + timeout;
+            loop {
+                match self.wait(deadline)? {
+                    Wait::Got(r) if r.seq == f.seq && r.cmd == ACK => {
+                        self.info = None;
+                        return Ok(true);
+                    }
+                    Wait::Got(_) => continue,
+                    _ => break,
+                }
+            }
+        }
+        self.info = None;
+        Ok(false)
+    }
+}
+
+/// What an upload did.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub info: BoardInfo,
+    pub words: usize,
+    pub verified: bool,
+    pub started: Option<Started>,
+    pub retransmissions: u32,
+    pub elapsed: Duration,
+}
+
+/// The whole upload: connect, check the image, write, verify (unless `opts.verify` is off),
+/// then start `start_core` at the image's entry (if given). A program is started only after
+/// every write was acknowledged and the verify matched.
+pub fn upload<L: Link>(
+    client: &mut Client<L>,
+    words: &[u16],
+    start_core: Option<u16>,
+    progress: &mut dyn Progress,
+) -> Result<Report, LoaderError> {
+    let t0 = Instant::now();
+    let info = client.connect()?;
+    check_image(&info, words)?;
+    if let Some(c) = start_core {
+        if c >= info.cores as u16 {
+            return Err(LoaderError::NoSuchCore {
+                core: c,
+                cores: info.cores as u16,
+            });
+        }
+    }
+    client.write_image(words, progress)?;
+    let verified = client.opts.verify;
+    if verified {
+        client.verify(words, progress)?;
+    }
+    let started = match start_core {
+        Some(c) => Some(client.start(c, 0)?),
+        None => None,
+    };
+    Ok(Report {
+        info,
+        words: words.len(),
+        verified,
+        started,
+        retransmissions: client.retransmissions,
+        elapsed: t0.elapsed(),
+    })
+}

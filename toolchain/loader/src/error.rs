@@ -1,0 +1,114 @@
+//! One error enum for the loader. Every variant says what happened; [`LoaderError::help`]
+//! says what to try (the `j1k` command shows it as the help line).
+
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoaderError {
+    #[error("{port}: no such port")]
+    NoSuchPort { port: String },
+
+    #[error("{port}: the port is busy (another program has it open)")]
+    PortBusy { port: String },
+
+    #[error("{port}: permission denied")]
+    PermissionDenied { port: String },
+
+    #[error("{port}: not a serial port (not a terminal device)")]
+    NotASerialPort { port: String },
+
+    #[error("{port}: cannot open the port: {message}")]
+    PortOpen { port: String, message: String },
+
+    #[error("no j1k board found among the serial ports ({seen})")]
+    NoBoardFound { seen: String },
+
+    #[error("several ports could be the board: {candidates}")]
+    AmbiguousPort { candidates: String },
+
+    #[error(
+        "{port}: no answer from the board at {baud} baud (waited {waited:?}, {attempts} attempts)"
+    )]
+    NoAnswer {
+        port: String,
+        baud: u32,
+        waited: Duration,
+        attempts: u32,
+    },
+
+    #[error("the board's ISA is version {board}; this loader speaks version {host}")]
+    IsaMismatch { board: u16, host: u16 },
+
+    #[error("the board speaks loader protocol version {board}; this loader speaks version {host}")]
+    ProtocolVersion { board: u16, host: u16 },
+
+    #[error(
+        "the image has {words} words (up to ${end:04x}); the board takes programs in \
+         ${lo:04x}..${hi:04x} (the firmware keeps ${hi:04x}..${ram:04x})"
+    )]
+    ImageTooLarge {
+        words: usize,
+        end: usize,
+        lo: usize,
+        hi: usize,
+        ram: usize,
+    },
+
+    #[error("the image is empty")]
+    EmptyImage,
+
+    #[error("core {core} does not exist: the board has {cores} core(s)")]
+    NoSuchCore { core: u16, cores: u16 },
+
+    #[error(
+        "{what} at ${addr:04x} failed {attempts} times (last: {last}); gave up after the retry budget"
+    )]
+    RetriesExhausted {
+        what: &'static str,
+        addr: u32,
+        attempts: u32,
+        last: String,
+    },
+
+    #[error("verify failed at ${addr:04x}: wrote ${wrote:04x}, read back ${read:04x}")]
+    VerifyFailed { addr: u32, wrote: u16, read: u16 },
+
+    #[error("the board refused {what}: {reason}")]
+    Refused { what: &'static str, reason: String },
+
+    #[error("unexpected answer from the board: {0}")]
+    Protocol(String),
+
+    #[error("{port}: {source}")]
+    Io {
+        port: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl LoaderError {
+    /// One line of what to try.
+    pub fn help(&self) -> String {
+        use LoaderError::*;
+        match self {
+            NoSuchPort { .. } => "`j1k ports` lists the serial ports; pass one with --port or J1K_PORT".into(),
+            PortBusy { .. } => "close the other program that has it (a terminal, another `j1k monitor`, screen, minicom), then try again".into(),
+            PermissionDenied { .. } => "add yourself to the dialout group: `sudo usermod -aG dialout $USER`, then log out and in again".into(),
+            NotASerialPort { .. } => "pass a serial port (`j1k ports` lists them) or the pty path that `j1k sim --pty` prints".into(),
+            PortOpen { .. } => "check the port with `j1k ports`; unplug and replug the board".into(),
+            NoBoardFound { .. } => "plug the board in (FTDI 0403:6010, interface B), or name the port: --port /dev/ttyUSB1 or J1K_PORT=/dev/ttyUSB1; `j1k ports` lists them".into(),
+            AmbiguousPort { .. } => "choose one with --port PORT or the J1K_PORT environment variable".into(),
+            NoAnswer { .. } => "is the j1k firmware loaded? build and program it (`j1k build --board NAME` then `iceprog build/NAME/NAME.bin`); check --port (interface B is the UART) and --baud, and reset the board".into(),
+            IsaMismatch { .. } | ProtocolVersion { .. } => "rebuild the bitstream with this j1k (`j1k build --board NAME`, then iceprog), or use the j1k that built it".into(),
+            ImageTooLarge { .. } => "shorten the program: the firmware's reserved range at the top of RAM is not available to programs".into(),
+            EmptyImage => "assemble a program with at least one word".into(),
+            NoSuchCore { .. } => "choose a core below the board's count with --core, or build with more cores".into(),
+            RetriesExhausted { .. } => "the line is noisy or too fast: try a lower --baud, a shorter cable, or another USB port".into(),
+            VerifyFailed { .. } => "the board's RAM did not keep what was written: reset the board and upload again; if it persists, rebuild the bitstream".into(),
+            Refused { .. } => "reset the board (`j1k load` resets it first; or press its reset button) and try again".into(),
+            Protocol(_) => "the port answers but not as the j1k firmware does: check --port, --baud and that the bitstream is a j1k build".into(),
+            Io { .. } => "the port went away: check the cable and `j1k ports`".into(),
+        }
+    }
+}
