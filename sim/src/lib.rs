@@ -29,7 +29,7 @@ pub use machine::Machine;
 pub use stats::Stats;
 pub use step::{CoreStep, CycleKind, Step};
 pub use store::{Key, Store};
-pub use uart::{BufUart, Uart};
+pub use uart::{BufUart, RxPort, Uart};
 
 /// What to build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +69,22 @@ pub struct Limits {
     /// many cycles (counted from the last byte moved, or from the cycle that
     /// found the end of input if that came later).
     pub idle_cycles: u64,
+}
+
+impl Limits {
+    /// The end condition that holds before the next cycle, if any: `cycles`
+    /// since reset, `quiet_since` the cycle count after the last UART movement
+    /// (or the discovery of the end of input), `exhausted` whether input ended.
+    /// The Rust model and the RTL runner (sim/rtl) both end runs by this rule.
+    pub fn ended(&self, cycles: u64, quiet_since: u64, exhausted: bool) -> Option<Outcome> {
+        if exhausted && cycles.saturating_sub(quiet_since) >= self.idle_cycles {
+            return Some(Outcome::Idle);
+        }
+        match self.max_cycles {
+            Some(m) if cycles >= m => Some(Outcome::MaxCycles),
+            _ => None,
+        }
+    }
 }
 
 impl Default for Limits {

@@ -144,13 +144,7 @@ impl Machine {
 
     /// The end condition that holds now, before another cycle, if any.
     fn ended(&self, limits: &Limits) -> Option<Outcome> {
-        if self.rx.exhausted && self.cycles.saturating_sub(self.quiet_since) >= limits.idle_cycles {
-            return Some(Outcome::Idle);
-        }
-        match limits.max_cycles {
-            Some(m) if self.cycles >= m => Some(Outcome::MaxCycles),
-            _ => None,
-        }
+        limits.ended(self.cycles, self.quiet_since, self.rx.exhausted)
     }
 
     /// The cycle count at which a limit will end the run if nothing else happens.

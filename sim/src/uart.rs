@@ -46,8 +46,9 @@ impl Uart for BufUart {
 }
 
 /// The receiver's state: a pending (valid) byte, the data register, end of input.
+/// Public so that the RTL runner (sim/rtl) drives its UART inputs by the same rule.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct RxPort {
+pub struct RxPort {
     /// RX valid: a byte has been received and not yet consumed.
     pub pending: bool,
     /// The receive data register: the last byte received (0 before any).

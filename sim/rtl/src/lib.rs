@@ -12,7 +12,7 @@ mod lockstep;
 pub use ffi::Obs;
 pub use lockstep::{lockstep, Divergence};
 
-use j1k_sim::{Config, Limits, Outcome, Uart};
+use j1k_sim::{Config, Limits, Outcome, RxPort, Uart};
 use std::ffi::c_void;
 use std::ptr::NonNull;
 
@@ -39,20 +39,12 @@ pub struct RtlStats {
     pub end: &'static str,
 }
 
-/// The receiver as the simulator models it (docs/isa.md §5), outside the RTL:
-/// the RTL's `uart_rx_valid`/`uart_rx_data` inputs follow it.
-#[derive(Clone, Copy, Debug, Default)]
-struct Rx {
-    pending: bool,
-    data: u8,
-    exhausted: bool,
-}
-
 /// A Verilated simulation top.
 pub struct Rtl {
     model: NonNull<c_void>,
     cycles: u64,
-    rx: Rx,
+    /// The receiver, kept by the Rust model's rule; the RTL's RX inputs follow it.
+    rx: RxPort,
     quiet_since: u64,
     stats: RtlStats,
 }
@@ -79,7 +71,7 @@ impl Rtl {
         let mut r = Rtl {
             model,
             cycles: 0,
-            rx: Rx::default(),
+            rx: RxPort::default(),
             quiet_since: 0,
             stats: RtlStats::default(),
         };
@@ -96,9 +88,9 @@ impl Rtl {
         unsafe { ffi::j1k_rtl_reset_load(self.model.as_ptr(), words.as_ptr(), words.len()) };
         self.cycles = 0;
         self.quiet_since = 0;
-        self.rx = Rx {
+        self.rx = RxPort {
             exhausted: self.rx.exhausted,
-            ..Rx::default()
+            ..RxPort::default()
         };
         self.stats = RtlStats::default();
         self.drive_rx();
@@ -138,13 +130,7 @@ impl Rtl {
         let mut o = self.observe();
         let was_exhausted = self.rx.exhausted;
         if o.uart_rx_look != 0 && !self.rx.pending && !self.rx.exhausted {
-            match uart.rx() {
-                Some(b) => {
-                    self.rx.pending = true;
-                    self.rx.data = b;
-                }
-                None => self.rx.exhausted = true,
-            }
+            self.rx.observe(uart);
             self.drive_rx();
             o = self.observe();
         }
@@ -174,13 +160,7 @@ impl Rtl {
     }
 
     pub(crate) fn ended(&self, limits: &Limits) -> Option<Outcome> {
-        if self.rx.exhausted && self.cycles.saturating_sub(self.quiet_since) >= limits.idle_cycles {
-            return Some(Outcome::Idle);
-        }
-        match limits.max_cycles {
-            Some(m) if self.cycles >= m => Some(Outcome::MaxCycles),
-            _ => None,
-        }
+        limits.ended(self.cycles, self.quiet_since, self.rx.exhausted)
     }
 
     /// Runs until a halt, an idle end or the cycle limit — the Rust model's rules.

@@ -7,19 +7,8 @@
 //! `cargo bench -p j1k --bench indexing`
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use j1k_sim::{Config, Limits, Machine, Outcome, Uart};
+use j1k_sim::{BufUart, Config, Limits, Machine, Outcome};
 use std::path::PathBuf;
-
-struct Sink(Vec<u8>);
-
-impl Uart for Sink {
-    fn rx(&mut self) -> Option<u8> {
-        None
-    }
-    fn tx(&mut self, b: u8) {
-        self.0.push(b);
-    }
-}
 
 fn image(name: &str) -> Vec<u16> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -33,7 +22,7 @@ fn image(name: &str) -> Vec<u16> {
 fn run(words: &[u16]) -> (u64, Vec<u8>) {
     let mut m = Machine::new(Config::default()).unwrap();
     m.load_image(0, words).unwrap();
-    let mut out = Sink(Vec::new());
+    let mut out = BufUart::new(b"");
     let outcome = m.run(
         &mut out,
         &Limits {
@@ -42,7 +31,7 @@ fn run(words: &[u16]) -> (u64, Vec<u8>) {
         },
     );
     assert_eq!(outcome, Outcome::Halted);
-    (m.cycles(), out.0)
+    (m.cycles(), out.output)
 }
 
 fn indexing(c: &mut Criterion) {

@@ -42,7 +42,7 @@ pub struct BuildArgs {
 }
 
 /// The board firmware with the board's name in it, assembled.
-pub fn banner_image(board_name: &str) -> Result<Vec<u16>, CliError> {
+pub fn firmware_image(board_name: &str) -> Result<Vec<u16>, CliError> {
     let src = banner_source(board_name);
     Ok(j1k_asm::assemble_str("firmware/boot.fs", &src)?.words)
 }
@@ -50,7 +50,7 @@ pub fn banner_image(board_name: &str) -> Result<Vec<u16>, CliError> {
 /// The firmware with a program stored under it, as the loader would leave it: the program's
 /// word 0 goes to the entry slot, word 0 keeps jumping to the bootloader.
 pub fn firmware_with(board_name: &str, program: &[u16]) -> Result<Vec<u16>, CliError> {
-    let mut image = banner_image(board_name)?;
+    let mut image = firmware_image(board_name)?;
     if program.len() > BOOT_START {
         return Err(CliError::Sim(format!(
             "the program has {} words; under the bootloader a program may use words 0..{:#x} ({} words)",
@@ -104,7 +104,7 @@ pub fn board_image(board: &Board, image: Option<&Path>) -> Result<(Vec<u16>, Str
             format!("{} under firmware/boot.fs", p.display()),
         )),
         None => Ok((
-            banner_image(&board.name)?,
+            firmware_image(&board.name)?,
             format!("firmware/boot.fs (\"j1k {} ready\")", board.name),
         )),
     }
@@ -245,6 +245,6 @@ mod tests {
         let src = banner_source("icestick");
         assert!(src.contains("create board-name ,\" icestick\""));
         assert!(!src.contains(",\" sim\""));
-        banner_image("hx8k-breakout").unwrap();
+        firmware_image("hx8k-breakout").unwrap();
     }
 }

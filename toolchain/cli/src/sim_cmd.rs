@@ -87,7 +87,7 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
     // Without PROGRAM: the board firmware (firmware/boot.fs), as a freshly configured FPGA.
     let words = match &a.program {
         Some(path) => load_program(path)?,
-        None => crate::build_cmd::banner_image("sim")?,
+        None => crate::build_cmd::firmware_image("sim")?,
     };
     let mut machine = Machine::new(Config {
         cores: a.cores,

@@ -1,25 +1,8 @@
 //! Runs every program in examples/ on the simulator and checks its UART output
 //! against the answer computed here, independently, in Rust.
 
-use j1k_sim::{Config, Limits, Machine, Outcome, Uart};
+use j1k_sim::{BufUart, Config, Limits, Machine, Outcome};
 use std::path::PathBuf;
-
-struct Bytes {
-    input: Vec<u8>,
-    pos: usize,
-    output: Vec<u8>,
-}
-
-impl Uart for Bytes {
-    fn rx(&mut self) -> Option<u8> {
-        let b = self.input.get(self.pos).copied();
-        self.pos += 1;
-        b
-    }
-    fn tx(&mut self, byte: u8) {
-        self.output.push(byte);
-    }
-}
 
 fn example(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -33,11 +16,7 @@ fn run(name: &str, input: &[u8]) -> (String, Outcome, u64) {
         .unwrap_or_else(|e| panic!("{name} does not assemble: {e}"));
     let mut m = Machine::new(Config::default()).unwrap();
     m.load_image(0, &asm.words).unwrap();
-    let mut uart = Bytes {
-        input: input.to_vec(),
-        pos: 0,
-        output: Vec::new(),
-    };
+    let mut uart = BufUart::new(input);
     let limits = Limits {
         max_cycles: Some(200_000_000),
         idle_cycles: 100_000,
