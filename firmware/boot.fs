@@ -27,11 +27,15 @@ $1800 constant entry-a            \ byte address of the entry slot
 1130 constant window-lo             \ window-hi * 65536 + window-lo, 27 cycles each (see docs/protocol.md §5)
 
 variable crc
+create valid -1 ,                 \ the stored program is whole: cleared by the first WRITE,
+                                  \ set by START; only a whole program runs when the window
+                                  \ passes (RAM, so it survives a reset; set in a bitstream)
 variable committed                \ a good frame header has arrived: stay in the loader
 variable whi  variable wlo        \ the window's countdown
 variable rpos variable rcnt       \ replay of a bad header's bytes (resynchronisation)
 variable cmd  variable seq  variable len  variable addr
 variable ptr  variable bad
+variable cend                     \ where CHECK's sums end (a fetch address)
 create hbuf 14 allot              \ the 7 header bytes after SYNC, one per word
 
 : 0=  ( x -- f )  0 = ;
@@ -55,7 +59,9 @@ create hbuf 14 allot              \ the 7 header bytes after SYNC, one per word
     r> 2* 2* 2* 2* 2* 2* 2* xor
     nip crc ! ;
 
-: run-stored ( -- )  entry-a go ;
+: run-stored ( -- )              \ the window passed: the program, if it is whole
+    valid @ if entry-a go then
+    -1 committed ! ;
 : tick ( -- )                     \ one idle poll inside the window
     committed @ if exit then
     wlo @ 1 - dup wlo ! 0= if
@@ -91,9 +97,12 @@ create hbuf 14 allot              \ the 7 header bytes after SYNC, one per word
         begin dup while key drop 1 - repeat key drop key
     then drop ;
 : header ( -- f )                 \ after SYNC: CMD SEQ LEN ADDR HCRC
-    0 begin dup 7 u< while key over hb! 1 + repeat drop
+    \ The CRC goes byte by byte as the header arrives, so no burst of work follows its
+    \ last byte (a one-byte receive register at a high baud rate could not absorb one).
     $ffff crc !
-    0 hb@ crc+ 1 hb@ crc+ 2 hb@ crc+ 3 hb@ crc+ 4 hb@ crc+
+    0 begin dup 7 u< while
+        key over hb!  dup 5 u< if dup hb@ crc+ then  1 +
+    repeat drop
     6 hb@ 8lshift 5 hb@ or crc @ = dup if
         0 hb@ cmd !  1 hb@ seq !  2 hb@ len !  4 hb@ 8lshift 3 hb@ or addr !
     then ;
@@ -113,6 +122,7 @@ create hbuf 14 allot              \ the 7 header bytes after SYNC, one per word
 : do-write
     len @ dup 0= swap 1 and or if skip 2 nak exit then
     addr @ boot-start u< 0=  addr @ len @ 2/ + boot-start u>  or if skip 3 nak exit then
+    0 valid !
     $ffff crc !  0 bad !  addr @ 2* ptr !
     len @ 2/ begin dup while
         pkey pkey 8lshift or
@@ -128,17 +138,36 @@ create hbuf 14 allot              \ the 7 header bytes after SYNC, one per word
 : range? ( n -- n f )             \ addr .. addr+n-1 inside RAM, n >= 1
     dup addr @ + 4096 u>  over 0= or  over 4096 u> or  addr @ 4096 u< 0= or  0= ;
 
+: fetch ( fa -- w )  >r ;        \ fa = $2000 or a byte address: the J1a fetch path
+
+\ CHECK's digest: sum = the words added, sum2 = the running sums added (both mod 2^16),
+\ Fletcher-style: any changed word changes sum, any moved word changes sum2. About 13 cycles
+\ a word (four words per turn of the loop), a twelfth of a CRC-16's cost, so the final
+\ verify stays short at 1 Mbaud.
+: sum1 ( s2 s1 fa -- s2' s1' fa' )        \ one word
+    dup>r fetch +  swap over+ swap  r> 2 + ;
+: sums ( s2 s1 fa n -- s2' s1' )          \ n words from fetch address fa
+    dup 3 and >r  2* over + cend !
+    r> begin dup while >r sum1 r> 1 - repeat drop
+    begin dup cend @ xor while             \ four words a turn
+        dup>r fetch +  swap over+ swap
+        r@ 2 + fetch +  swap over+ swap
+        r@ 4 + fetch +  swap over+ swap
+        r@ 6 + fetch +  swap over+ swap
+        r> 8 +
+    repeat drop ;
+
 : do-check
     len @ 2 = 0= if skip 2 nak exit then
     $ffff crc !  pkey pkey 8lshift or
     pcrc? 0= if drop 1 nak exit then
     range? 0= if drop 3 nak exit then
-    $ffff crc !  addr @ 2* ptr !
-    begin dup while
-        ptr @ word@ dup $ff and crc+ 8rshift crc+
-        ptr @ 2 + ptr !  1 -
-    repeat drop
-    crc @ >r 2 $83 respond r> out16 crc-out ;
+    >r 0 0  addr @ 2* $2000 or  r>          ( s2 s1 fa n )
+    addr @ 0= if                            \ word 0 is the entry slot
+        >r >r drop drop  entry-a @ dup  r> 2 +  r> 1 -
+    then
+    sums
+    swap >r >r  4 $83 respond  r> out16 r> out16  crc-out ;
 
 : do-read
     len @ 1 = 0= if skip 2 nak exit then
@@ -156,6 +185,7 @@ create hbuf 14 allot              \ the 7 header bytes after SYNC, one per word
     pcrc? 0= if drop 1 nak exit then
     if 5 nak exit then
     addr @ boot-start u< 0= if 3 nak exit then
+    -1 valid !
     ack  addr @ 2* dup 0= if drop entry-a then go ;
 
 : do-reset

@@ -18,6 +18,12 @@ pub trait Uart {
     fn rx(&mut self) -> Option<u8>;
     /// A byte the program sent.
     fn tx(&mut self, byte: u8);
+    /// A live line (the simulated board on a pseudo-terminal): `rx` answers at once, and
+    /// `None` means "no byte has arrived yet" rather than the end of input — it is asked
+    /// again the next time the program looks, and the input never ends.
+    fn live(&self) -> bool {
+        false
+    }
 }
 
 /// A UART over byte buffers: input from a queue, output collected.
@@ -66,6 +72,7 @@ impl RxPort {
                     self.pending = true;
                     self.data = b;
                 }
+                None if uart.live() => {}
                 None => self.exhausted = true,
             }
         }

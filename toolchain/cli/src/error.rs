@@ -43,15 +43,6 @@ pub enum CliError {
     ))]
     Divergence(Box<j1k_rtl::Divergence>),
 
-    #[error("{what} is not available in this build yet ({why})")]
-    #[diagnostic(help(
-        "track the open issue named above; until then use the Rust model (the default)"
-    ))]
-    NotYet {
-        what: &'static str,
-        why: &'static str,
-    },
-
     #[error("{0}")]
     #[diagnostic(help(
         "fix the field named above (boards/README.md describes every field), \

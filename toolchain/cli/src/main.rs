@@ -12,6 +12,7 @@ mod load_cmd;
 mod monitor_cmd;
 mod ports_cmd;
 mod program;
+mod pty_board;
 mod serial_args;
 mod sim_cmd;
 mod verilog_cmd;

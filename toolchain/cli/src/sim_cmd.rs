@@ -3,6 +3,7 @@
 use crate::console::StdioUart;
 use crate::error::CliError;
 use crate::program::load_program;
+use crate::pty_board::{serve, PtyOptions, RtlBoard, RustBoard};
 use clap::Args;
 use j1k_sim::{Config, KeyConfig, Limits, Machine, Observer, Outcome, Step};
 use std::io::Write;
@@ -38,8 +39,20 @@ pub struct SimArgs {
     #[arg(long)]
     lockstep: bool,
     /// Serve UART 0 on a pseudo-terminal and print its path on the first line of stdout
+    /// (the simulated board: `j1k load --port PATH` talks to it); runs until killed
     #[arg(long)]
     pty: bool,
+    /// With --pty: pace the line at this baud rate (10 bit times per byte, both ways)
+    #[arg(long, value_name = "B", requires = "pty")]
+    baud: Option<u32>,
+    /// With --pty: the board clock in Hz; the simulation never runs faster than it
+    #[arg(
+        long,
+        value_name = "HZ",
+        default_value_t = 18_000_000,
+        requires = "pty"
+    )]
+    clock_hz: u64,
     /// Words per block (power of two)
     #[arg(long, value_name = "N", default_value_t = KeyConfig::default().block_words)]
     block_words: u16,
@@ -71,11 +84,16 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
             "--trace and --vcd observe the Rust model: run them without --rtl/--lockstep".into(),
         ));
     }
-    if a.pty {
-        return Err(CliError::NotYet {
-            what: "--pty",
-            why: "the simulated board on a pseudo-terminal is still to come (issue #4); without --pty, `j1k sim` boots the firmware on stdin/stdout",
-        });
+    if a.pty && (a.lockstep || a.trace || a.vcd.is_some() || a.stats_json.is_some()) {
+        return Err(CliError::Sim(
+            "--pty serves a live line: run --lockstep, --trace, --vcd and --stats-json without it"
+                .into(),
+        ));
+    }
+    if a.baud == Some(0) || a.clock_hz == 0 {
+        return Err(CliError::Sim(
+            "--baud and --clock-hz must be above 0".into(),
+        ));
     }
     let key = KeyConfig {
         block_words: a.block_words,
@@ -102,6 +120,9 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
         max_cycles: a.max_cycles,
         idle_cycles: a.idle_cycles,
     };
+    if a.pty {
+        return run_pty(&a, machine, &words);
+    }
     let mut uart = StdioUart::new();
     if a.rtl || a.lockstep {
         return run_rtl(&a, machine, &words, &limits, &mut uart);
@@ -202,4 +223,23 @@ fn run_rtl(
         write_json(p, &v)?;
     }
     finish(outcome, rtl.cycles(), rtl.observe().pc)
+}
+
+/// `--pty`: the simulated board on a pseudo-terminal (the Rust model, or the RTL with --rtl).
+fn run_pty(a: &SimArgs, machine: Machine, words: &[u16]) -> Result<(), CliError> {
+    let opts = PtyOptions {
+        clock_hz: a.clock_hz,
+        baud: a.baud,
+        max_cycles: a.max_cycles,
+    };
+    let (cycles, pc) = if a.rtl {
+        let mut rtl =
+            j1k_rtl::Rtl::new(machine.config()).map_err(|e| CliError::Sim(e.to_string()))?;
+        rtl.load_image(words)
+            .map_err(|e| CliError::Sim(e.to_string()))?;
+        serve(&mut RtlBoard::new(rtl, words), &opts)?
+    } else {
+        serve(&mut RustBoard(machine), &opts)?
+    };
+    Err(CliError::MaxCycles { cycles, pc })
 }

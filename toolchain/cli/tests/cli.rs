@@ -236,15 +236,21 @@ fn errors_name_the_place() {
 }
 
 #[test]
-fn unbuilt_parts_say_so() {
-    let out = j1k()
-        .arg("sim")
-        .arg(example("hello.fs"))
-        .arg("--pty")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("issue #4"), "{}", stderr(&out));
+fn a_live_line_refuses_the_deterministic_observers() {
+    for extra in ["--lockstep", "--trace"] {
+        let out = j1k()
+            .arg("sim")
+            .arg(example("hello.fs"))
+            .arg("--pty")
+            .arg(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains("live line"), "{}", stderr(&out));
+        assert!(out.stdout.is_empty(), "no pty was opened");
+    }
+    let out = j1k().args(["sim", "--baud", "115200"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "--baud needs --pty");
 }
 
 /// `--rtl` runs the Verilated hardware with the same console and counts the

@@ -3,7 +3,6 @@
 //! per-command timeouts, verify with `CHECK` (and `READ` to name the first wrong word), start a
 //! core, reset.
 
-use crate::crc::crc16;
 use crate::error::LoaderError;
 use crate::frame::*;
 use crate::link::Link;
@@ -79,9 +78,15 @@ pub fn check_image(info: &BoardInfo, words: &[u16]) -> Result<(), LoaderError> {
     Ok(())
 }
 
-/// CRC of words as `CHECK` computes it.
-pub fn words_crc(words: &[u16]) -> u16 {
-    crc16(&words_to_bytes(words))
+/// The digest `CHECK` answers for these words (docs/protocol.md §3): the words added, and
+/// the running sums added, both mod 2^16.
+pub fn check_sums(words: &[u16]) -> (u16, u16) {
+    let (mut sum, mut sum2) = (0u16, 0u16);
+    for &w in words {
+        sum = sum.wrapping_add(w);
+        sum2 = sum2.wrapping_add(sum);
+    }
+    (sum, sum2)
 }
 
 enum Wait {
@@ -177,7 +182,7 @@ impl<L: Link> Client<L> {
         resp_bytes: usize,
         extra: Duration,
     ) -> Result<Frame, LoaderError> {
-        let f = Frame::new(cmd, self.next_seq(), payload);
+        let f = Frame::new(cmd, self.next_seq(), addr as u16, payload);
         let timeout = self.timeout_for(Frame::wire_len(f.payload.len()), resp_bytes) + extra;
         let mut last = String::new();
         for attempt in 0..=self.opts.retries {
@@ -223,6 +228,7 @@ impl<L: Link> Client<L> {
             E_RANGE => "address outside the program area".to_string(),
             E_CMD => "unknown command".to_string(),
             E_CORE => "no such core".to_string(),
+            E_READBACK => "a written word did not read back".to_string(),
             c => format!("error ${c:02x}"),
         };
         LoaderError::Refused { what, reason }
@@ -238,14 +244,20 @@ impl<L: Link> Client<L> {
 
     /// Reaches the bootloader and reads its `INFO`; refuses a protocol or ISA mismatch.
     pub fn connect(&mut self) -> Result<BoardInfo, LoaderError> {
-        // Complete any partial frame the board may be waiting for (§4).
-        self.link.send(&[0u8; 262]).map_err(|e| self.io(e))?;
         let start = Instant::now();
         let mut attempts = 0;
-        let f = Frame::new(INFO, self.next_seq(), vec![]);
-        let per_try = Duration::from_millis(20).max(self.timeout_for(6 + 262, 60));
+        let f = Frame::new(INFO, self.next_seq(), 0, vec![]);
+        let per_try = Duration::from_millis(20).max(self.timeout_for(HEADER_LEN + FLUSH_ZEROS, 60));
         loop {
             attempts += 1;
+            if attempts == 2 {
+                // No answer to a bare INFO: the board may be inside a partial frame (an
+                // upload cut short). Complete it so that it hunts for A5 again (§4). A board
+                // fresh from reset needs none of this, so the first try goes without.
+                self.link
+                    .send(&[0u8; FLUSH_ZEROS])
+                    .map_err(|e| self.io(e))?;
+            }
             self.send(&f)?;
             let deadline = (Instant::now() + per_try).min(start + self.opts.connect_timeout);
             loop {
@@ -294,7 +306,7 @@ impl<L: Link> Client<L> {
     /// words are in RAM, read back by the board. Checks the image first: nothing is sent for
     /// an image that does not fit.
     ///
-    /// Frames are as large as the board allows (126 words) on a clean line. Each failure (a
+    /// Frames are as large as the board allows (127 words) on a clean line. Each failure (a
     /// timeout, `NAK $01`) halves the size of the frames that follow, down to one word, and
     /// every 8 clean frames in a row double it again, so a noisy line still gets frames
     /// through. A failure counts against the retry budget of the first unacknowledged word;
@@ -320,12 +332,11 @@ impl<L: Link> Client<L> {
         while base < words.len() {
             while next < words.len() && flight.len() < window {
                 let n = size.min(words.len() - next);
-                let mut p = (next as u16).to_le_bytes().to_vec();
-                p.extend(words_to_bytes(&words[next..next + n]));
-                let f = Frame::new(WRITE, self.next_seq(), p);
-                let timeout = self.timeout_for(Frame::wire_len(f.payload.len()), 6)
+                let p = words_to_bytes(&words[next..next + n]);
+                let f = Frame::new(WRITE, self.next_seq(), next as u16, p);
+                let timeout = self.timeout_for(Frame::wire_len(f.payload.len()), HEADER_LEN)
                     // the frame ahead of it in the board's queue
-                    + self.byte_time() * (Frame::wire_len(2 + 2 * max) * flight.len()) as u32;
+                    + self.byte_time() * (Frame::wire_len(2 * max) * flight.len()) as u32;
                 self.send(&f)?;
                 flight.push_back((next, n, f.seq, Instant::now() + timeout));
                 next += n;
@@ -357,6 +368,10 @@ impl<L: Link> Client<L> {
                     }
                     NAK if r.payload == [E_CRC] => {
                         last_fail = "the board saw a payload CRC error (NAK $01)".into();
+                        true
+                    }
+                    NAK if r.payload == [E_READBACK] => {
+                        last_fail = "a written word did not read back (NAK $06)".into();
                         true
                     }
                     NAK if r.payload == [E_RANGE] => {
@@ -415,16 +430,19 @@ impl<L: Link> Client<L> {
         progress: &mut dyn Progress,
     ) -> Result<(), LoaderError> {
         progress.begin("verify", (words.len() * 2) as u64);
-        let mut p = 0u16.to_le_bytes().to_vec();
-        p.extend((words.len() as u16).to_le_bytes());
+        let p = (words.len() as u16).to_le_bytes().to_vec();
         let extra = Duration::from_micros(100) * words.len() as u32;
-        let r = self.transact("verify", 0, CHECK, p, 8, extra)?;
-        let crc = match (r.cmd, r.payload.len()) {
-            (CRC_R, 2) => u16::from_le_bytes([r.payload[0], r.payload[1]]),
+        let r = self.transact("verify", 0, CHECK, p, HEADER_LEN + 6, extra)?;
+        let got = match (r.cmd, r.payload.len()) {
+            (SUMS_R, 4) => (
+                u16::from_le_bytes([r.payload[0], r.payload[1]]),
+                u16::from_le_bytes([r.payload[2], r.payload[3]]),
+            ),
             (NAK, _) => return Err(self.nak_error("the verify", &r)),
             _ => return Err(self.unexpected("CHECK", &r)),
         };
-        if crc == words_crc(words) {
+        let want = check_sums(words);
+        if got == want {
             progress.advance((words.len() * 2) as u64);
             progress.end();
             return Ok(());
@@ -443,21 +461,19 @@ impl<L: Link> Client<L> {
             addr += chunk.len();
         }
         Err(LoaderError::Protocol(format!(
-            "CHECK gave ${crc:04x}, expected ${:04x}, yet every word reads back right",
-            words_crc(words)
+            "CHECK gave ${:04x} ${:04x}, expected ${:04x} ${:04x}, yet every word reads back right",
+            got.0, got.1, want.0, want.1
         )))
     }
 
-    /// `READ` of `count` (1..=126) words at `addr`.
+    /// `READ` of `count` (1..=127) words at `addr`.
     pub fn read(&mut self, addr: u16, count: u8) -> Result<Vec<u16>, LoaderError> {
-        let mut p = addr.to_le_bytes().to_vec();
-        p.push(count);
         let r = self.transact(
             "read",
             addr as u32,
             READ,
-            p,
-            8 + 2 * count as usize,
+            vec![count],
+            HEADER_LEN + 2 + 2 * count as usize,
             Duration::ZERO,
         )?;
         match r.cmd {
@@ -478,14 +494,13 @@ impl<L: Link> Client<L> {
                 cores: info.cores as u16,
             });
         }
-        let mut p = vec![core as u8];
-        p.extend(addr.to_le_bytes());
-        let timeout = self.timeout_for(Frame::wire_len(3), 6);
+        let p = vec![core as u8];
+        let timeout = self.timeout_for(Frame::wire_len(1), HEADER_LEN);
         for attempt in 0..=self.opts.retries {
             if attempt > 0 {
                 self.retransmissions += 1;
             }
-            let f = Frame::new(START, self.next_seq(), p.clone());
+            let f = Frame::new(START, self.next_seq(), addr, p.clone());
             self.send(&f)?;
             let deadline = Instant::now() + timeout;
             loop {
@@ -511,11 +526,12 @@ impl<L: Link> Client<L> {
         })
     }
 
-    /// Asks INFO a few times; true when the bootloader answers.
+    /// Asks INFO up to the retry budget; true when the bootloader answers. (On a noisy
+    /// line one INFO exchange may well be lost; a silence this long means the program runs.)
     fn still_in_loader(&mut self) -> Result<bool, LoaderError> {
-        let timeout = self.timeout_for(6, 60);
-        for _ in 0..3 {
-            let f = Frame::new(INFO, self.next_seq(), vec![]);
+        let timeout = self.timeout_for(HEADER_LEN, 60);
+        for _ in 0..=self.opts.retries {
+            let f = Frame::new(INFO, self.next_seq(), 0, vec![]);
             self.send(&f)?;
             let deadline = Instant::now() + timeout;
             loop {
@@ -532,8 +548,8 @@ impl<L: Link> Client<L> {
 
     /// `RESET`: the board restarts its bootloader (RAM kept). True when acknowledged.
     pub fn reset(&mut self) -> Result<bool, LoaderError> {
-        let f = Frame::new(RESET, self.next_seq(), vec![]);
-        let timeout = self.timeout_for(6, 6);
+        let f = Frame::new(RESET, self.next_seq(), 0, vec![]);
+        let timeout = self.timeout_for(HEADER_LEN, HEADER_LEN);
         for _ in 0..=self.opts.retries.min(2) {
             self.send(&f)?;
             let deadline = Instant::now() + timeout;

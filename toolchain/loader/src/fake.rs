@@ -2,7 +2,6 @@
 //! with switches for misbehaviour (silence, NAKs, lost and duplicated responses, a RAM that
 //! changes after the write). Tests of the client use it over in-memory links.
 
-use crate::crc::crc16;
 use crate::frame::*;
 use crate::link::Link;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,14 +31,14 @@ pub struct FakeConfig {
     pub hello: Vec<u8>,
 }
 
-/// The INFO of a simulated board (`sim`): 1 core, boot_start $E00.
+/// The INFO the fake board reports: 1 core, boot_start $C00 (as the firmware).
 pub fn sim_info() -> BoardInfo {
     BoardInfo {
         protocol: PROTOCOL_VERSION,
         isa: j1k_isa::ISA_VERSION,
         cores: 1,
         ram_words: 4096,
-        boot_start: 0xe00,
+        boot_start: 0xc00,
         max_write_words: MAX_WORDS as u8,
         block_words: 128,
         node_slots: 32,
@@ -118,9 +117,9 @@ impl FakeBoard {
                     {
                         let mut st = st.lock().unwrap();
                         match p {
-                            Parsed::BadPayload { seq, .. } => {
+                            Parsed::BadPayload { seq, addr, .. } => {
                                 st.bad_payloads += 1;
-                                out.push(Frame::new(NAK, seq, vec![E_CRC]));
+                                out.push(Frame::new(NAK, seq, addr, vec![E_CRC]));
                             }
                             Parsed::Frame(f) => {
                                 st.commands.push(f.cmd);
@@ -183,25 +182,25 @@ impl Drop for FakeBoard {
 /// One command: (response, Some(()) when the board leaves the loader to run the program).
 fn handle(cfg: &FakeConfig, st: &mut FakeState, f: &Frame) -> (Option<Frame>, Option<()>) {
     let boot = cfg.info.boot_start as usize;
-    let nak = |code| Some(Frame::new(NAK, f.seq, vec![code]));
+    let nak = |code| Some(Frame::reply(f, NAK, vec![code]));
     let p = &f.payload;
     let u = |i: usize| u16::from_le_bytes([p[i], p[i + 1]]) as usize;
+    let addr = f.addr as usize;
     match f.cmd {
         INFO => {
             let mut info = cfg.info.clone();
             info.entry_slot = st.ram[0];
-            (Some(Frame::new(INFO_R, f.seq, info.encode())), None)
+            (Some(Frame::reply(f, INFO_R, info.encode())), None)
         }
         WRITE => {
-            if p.len() < 4 || !p.len().is_multiple_of(2) || p.len() > 2 + 2 * MAX_WORDS {
+            if p.is_empty() || !p.len().is_multiple_of(2) || p.len() > 2 * MAX_WORDS {
                 return (nak(E_LEN), None);
             }
             st.writes += 1;
             if cfg.nak_all_writes || st.writes <= cfg.nak_first_writes {
                 return (nak(E_CRC), None);
             }
-            let addr = u(0);
-            let words = bytes_to_words(&p[2..]);
+            let words = bytes_to_words(p);
             if addr + words.len() > boot {
                 return (nak(E_RANGE), None);
             }
@@ -209,47 +208,46 @@ fn handle(cfg: &FakeConfig, st: &mut FakeState, f: &Frame) -> (Option<Frame>, Op
             if let Some((a, v)) = cfg.corrupt_after_write {
                 st.ram[a as usize] = v;
             }
-            (Some(Frame::new(ACK, f.seq, vec![])), None)
+            (Some(Frame::reply(f, ACK, vec![])), None)
         }
         CHECK => {
-            if p.len() != 4 {
+            if p.len() != 2 {
                 return (nak(E_LEN), None);
             }
-            let (addr, count) = (u(0), u(2));
+            let count = u(0);
             if count == 0 || addr + count > boot {
                 return (nak(E_RANGE), None);
             }
-            let crc = crc16(&words_to_bytes(&st.ram[addr..addr + count]));
-            (
-                Some(Frame::new(CRC_R, f.seq, crc.to_le_bytes().to_vec())),
-                None,
-            )
+            let (sum, sum2) = crate::client::check_sums(&st.ram[addr..addr + count]);
+            let mut sums = sum.to_le_bytes().to_vec();
+            sums.extend(sum2.to_le_bytes());
+            (Some(Frame::reply(f, SUMS_R, sums)), None)
         }
         READ => {
-            if p.len() != 3 {
+            if p.len() != 1 {
                 return (nak(E_LEN), None);
             }
-            let (addr, count) = (u(0), p[2] as usize);
+            let count = p[0] as usize;
             if count == 0 || count > MAX_WORDS || addr + count > boot {
                 return (nak(E_RANGE), None);
             }
             let data = words_to_bytes(&st.ram[addr..addr + count]);
-            (Some(Frame::new(DATA_R, f.seq, data)), None)
+            (Some(Frame::reply(f, DATA_R, data)), None)
         }
         START => {
-            if p.len() != 3 {
+            if p.len() != 1 {
                 return (nak(E_LEN), None);
             }
             if p[0] >= cfg.info.cores {
                 return (nak(E_CORE), None);
             }
-            st.started = Some((p[0], u(1) as u16));
+            st.started = Some((p[0], f.addr));
             st.started_ram = Some(st.ram.clone());
-            (Some(Frame::new(ACK, f.seq, vec![])), Some(()))
+            (Some(Frame::reply(f, ACK, vec![])), Some(()))
         }
         RESET => {
             st.resets += 1;
-            (Some(Frame::new(ACK, f.seq, vec![])), None)
+            (Some(Frame::reply(f, ACK, vec![])), None)
         }
         _ => (nak(E_CMD), None),
     }

@@ -1,5 +1,6 @@
-//! Frames of the loader protocol (docs/protocol.md §2): `A5 CMD SEQ LEN HCRC(le) payload
-//! PCRC(le)`, CRC-16/CCITT-FALSE, PCRC absent when LEN = 0.
+//! Frames of the loader protocol (docs/protocol.md §2): `A5 CMD SEQ LEN ADDR(le) HCRC(le)
+//! payload PCRC(le)`; HCRC covers `CMD SEQ LEN ADDR`, PCRC the payload (absent when LEN = 0);
+//! both CRC-16/CCITT-FALSE.
 
 use crate::crc::crc16;
 
@@ -14,7 +15,8 @@ pub const RESET: u8 = 0x06;
 /// Board → host responses (bit 7 set).
 pub const ACK: u8 = 0x80;
 pub const INFO_R: u8 = 0x81;
-pub const CRC_R: u8 = 0x83;
+/// `CHECK`'s answer: the two sums of the range.
+pub const SUMS_R: u8 = 0x83;
 pub const DATA_R: u8 = 0x84;
 pub const NAK: u8 = 0xff;
 /// NAK codes.
@@ -23,34 +25,57 @@ pub const E_LEN: u8 = 0x02;
 pub const E_RANGE: u8 = 0x03;
 pub const E_CMD: u8 = 0x04;
 pub const E_CORE: u8 = 0x05;
+pub const E_READBACK: u8 = 0x06;
 
 /// The protocol version this loader speaks.
 pub const PROTOCOL_VERSION: u8 = 1;
-/// The most data words one `WRITE` or `READ` carries.
-pub const MAX_WORDS: usize = 126;
+/// The most data words one `WRITE` or `READ` carries (254 bytes of a 255-byte payload).
+pub const MAX_WORDS: usize = 127;
+/// Bytes of a frame's header: `A5 CMD SEQ LEN ADDR(2) HCRC(2)`.
+pub const HEADER_LEN: usize = 8;
+/// Zero bytes the host sends before talking: they complete any partial frame the board is in
+/// the middle of (header + 255 payload bytes + PCRC, and some), so it is hunting for `A5`.
+pub const FLUSH_ZEROS: usize = 266;
 
 /// One frame, either direction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Frame {
     pub cmd: u8,
     pub seq: u8,
+    /// A word address (`WRITE`, `CHECK`, `READ`, `START`; 0 otherwise); responses echo it.
+    pub addr: u16,
     pub payload: Vec<u8>,
 }
 
 impl Frame {
-    pub fn new(cmd: u8, seq: u8, payload: Vec<u8>) -> Frame {
+    pub fn new(cmd: u8, seq: u8, addr: u16, payload: Vec<u8>) -> Frame {
         assert!(
             payload.len() <= 255,
             "a frame's payload is at most 255 bytes"
         );
-        Frame { cmd, seq, payload }
+        Frame {
+            cmd,
+            seq,
+            addr,
+            payload,
+        }
+    }
+
+    /// A response to `to`: its SEQ and ADDR echoed.
+    pub fn reply(to: &Frame, cmd: u8, payload: Vec<u8>) -> Frame {
+        Frame::new(cmd, to.seq, to.addr, payload)
+    }
+
+    fn header(cmd: u8, seq: u8, len: u8, addr: u16) -> [u8; 5] {
+        let a = addr.to_le_bytes();
+        [cmd, seq, len, a[0], a[1]]
     }
 
     /// The bytes on the line.
     pub fn encode(&self) -> Vec<u8> {
-        let mut v = Vec::with_capacity(8 + self.payload.len());
+        let mut v = Vec::with_capacity(Frame::wire_len(self.payload.len()));
         v.push(SYNC);
-        let head = [self.cmd, self.seq, self.payload.len() as u8];
+        let head = Frame::header(self.cmd, self.seq, self.payload.len() as u8, self.addr);
         v.extend_from_slice(&head);
         v.extend_from_slice(&crc16(&head).to_le_bytes());
         if !self.payload.is_empty() {
@@ -62,7 +87,7 @@ impl Frame {
 
     /// Bytes of the frame on the line.
     pub fn wire_len(payload_len: usize) -> usize {
-        6 + if payload_len > 0 { payload_len + 2 } else { 0 }
+        HEADER_LEN + if payload_len > 0 { payload_len + 2 } else { 0 }
     }
 }
 
@@ -71,8 +96,8 @@ impl Frame {
 pub enum Parsed {
     /// A whole, intact frame.
     Frame(Frame),
-    /// A frame whose header checked but whose payload CRC did not (its cmd and seq).
-    BadPayload { cmd: u8, seq: u8 },
+    /// A frame whose header checked but whose payload CRC did not (its header fields).
+    BadPayload { cmd: u8, seq: u8, addr: u16 },
 }
 
 /// A receiver: feed bytes, take frames. Follows §2's rules: hunt for `A5`; on a bad `HCRC`
@@ -103,37 +128,37 @@ impl Decoder {
             if start > 0 {
                 self.skipped.extend(self.buf.drain(..start));
             }
-            if self.buf.len() < 6 {
+            if self.buf.len() < HEADER_LEN {
                 return None;
             }
-            let head = [self.buf[1], self.buf[2], self.buf[3]];
-            let hcrc = u16::from_le_bytes([self.buf[4], self.buf[5]]);
+            let head = [
+                self.buf[1],
+                self.buf[2],
+                self.buf[3],
+                self.buf[4],
+                self.buf[5],
+            ];
+            let hcrc = u16::from_le_bytes([self.buf[6], self.buf[7]]);
             if crc16(&head) != hcrc {
                 self.skipped.push(self.buf.remove(0));
                 continue;
             }
-            let len = head[2] as usize;
+            let (cmd, seq, len) = (head[0], head[1], head[2] as usize);
+            let addr = u16::from_le_bytes([head[3], head[4]]);
             let total = Frame::wire_len(len);
             if self.buf.len() < total {
                 return None;
             }
             let frame: Vec<u8> = self.buf.drain(..total).collect();
             if len == 0 {
-                return Some(Parsed::Frame(Frame::new(head[0], head[1], Vec::new())));
+                return Some(Parsed::Frame(Frame::new(cmd, seq, addr, Vec::new())));
             }
-            let payload = &frame[6..6 + len];
-            let pcrc = u16::from_le_bytes([frame[6 + len], frame[7 + len]]);
+            let payload = &frame[HEADER_LEN..HEADER_LEN + len];
+            let pcrc = u16::from_le_bytes([frame[HEADER_LEN + len], frame[HEADER_LEN + len + 1]]);
             if crc16(payload) != pcrc {
-                return Some(Parsed::BadPayload {
-                    cmd: head[0],
-                    seq: head[1],
-                });
+                return Some(Parsed::BadPayload { cmd, seq, addr });
             }
-            return Some(Parsed::Frame(Frame::new(
-                head[0],
-                head[1],
-                payload.to_vec(),
-            )));
+            return Some(Parsed::Frame(Frame::new(cmd, seq, addr, payload.to_vec())));
         }
     }
 
@@ -236,24 +261,49 @@ mod tests {
 
     #[test]
     fn the_example_frames_of_the_protocol_page() {
-        let info = Frame::new(INFO, 0, vec![]).encode();
-        let h = crc16(&[1, 0, 0]).to_le_bytes();
-        assert_eq!(info, vec![0xa5, 1, 0, 0, h[0], h[1]]);
-        let w = Frame::new(WRITE, 1, vec![0, 0, 0, 0, 0x34, 0x12]).encode();
+        // §7, with the CRCs computed here and checked against the reference bit-by-bit CRC.
+        let info = Frame::new(INFO, 0, 0, vec![]).encode();
+        let h = crc16(&[1, 0, 0, 0, 0]).to_le_bytes();
+        assert_eq!(info, vec![0xa5, 1, 0, 0, 0, 0, h[0], h[1]]);
+        let w = Frame::new(WRITE, 1, 0, vec![0, 0, 0x34, 0x12]).encode();
         assert_eq!(w.len(), 14);
-        assert_eq!(&w[..4], &[0xa5, 2, 1, 6]);
-        assert_eq!(&w[6..12], &[0, 0, 0, 0, 0x34, 0x12]);
-        assert_eq!(Frame::wire_len(254), 262);
+        assert_eq!(&w[..6], &[0xa5, 2, 1, 4, 0, 0]);
+        assert_eq!(&w[8..12], &[0, 0, 0x34, 0x12]);
+        let p = crc16(&[0, 0, 0x34, 0x12]).to_le_bytes();
+        assert_eq!(&w[12..], &p);
+        // A 127-word WRITE: 264 bytes, 96.2 % payload.
+        assert_eq!(Frame::wire_len(2 * MAX_WORDS), 264);
+        // ADDR is little-endian and covered by HCRC.
+        let c = Frame::new(CHECK, 9, 0x0bff, vec![1, 0]).encode();
+        assert_eq!(&c[4..6], &[0xff, 0x0b]);
+        assert_eq!(
+            u16::from_le_bytes([c[6], c[7]]),
+            crc16(&[CHECK, 9, 2, 0xff, 0x0b])
+        );
+    }
+
+    #[test]
+    fn a_flipped_address_or_length_is_never_acted_on() {
+        let good = Frame::new(WRITE, 4, 0x100, vec![1, 2, 3, 4]).encode();
+        for byte in 1..HEADER_LEN {
+            for bit in 0..8 {
+                let mut bad = good.clone();
+                bad[byte] ^= 1 << bit;
+                let mut d = Decoder::default();
+                d.push(&bad);
+                assert_eq!(d.next_frame(), None, "byte {byte} bit {bit}");
+            }
+        }
     }
 
     #[test]
     fn decoder_skips_noise_and_bad_headers() {
         let mut d = Decoder::default();
-        let f = Frame::new(ACK, 7, vec![]);
+        let f = Frame::new(ACK, 7, 0x20, vec![]);
         let mut bytes = b"j1k sim ready\r\n".to_vec();
         bytes.extend_from_slice(&[0xa5, 0xa5, 1, 2]); // a false sync and a broken header
         bytes.extend(f.encode());
-        let g = Frame::new(DATA_R, 8, vec![1, 2, 3, 4]);
+        let g = Frame::new(DATA_R, 8, 0x30, vec![1, 2, 3, 4]);
         bytes.extend(g.encode());
         for chunk in bytes.chunks(3) {
             d.push(chunk);
@@ -266,15 +316,16 @@ mod tests {
 
     #[test]
     fn decoder_reports_a_bad_payload() {
-        let mut bytes = Frame::new(DATA_R, 3, vec![9, 9]).encode();
-        bytes[7] ^= 1;
+        let mut bytes = Frame::new(DATA_R, 3, 5, vec![9, 9]).encode();
+        bytes[9] ^= 1;
         let mut d = Decoder::default();
         d.push(&bytes);
         assert_eq!(
             d.next_frame(),
             Some(Parsed::BadPayload {
                 cmd: DATA_R,
-                seq: 3
+                seq: 3,
+                addr: 5
             })
         );
     }
@@ -286,8 +337,8 @@ mod tests {
             isa: 1,
             cores: 2,
             ram_words: 4096,
-            boot_start: 0xe00,
-            max_write_words: 126,
+            boot_start: 0xc00,
+            max_write_words: 127,
             block_words: 128,
             node_slots: 32,
             blocks: 256,

@@ -1,6 +1,6 @@
 //! The client against the scripted fake board over in-memory links.
 
-use j1k_loader::client::{words_crc, Started};
+use j1k_loader::client::{check_sums, Started};
 use j1k_loader::fake::{FakeBoard, FakeConfig};
 use j1k_loader::progress::NoProgress;
 use j1k_loader::proxy::{FaultConfig, FaultyLink};
@@ -142,10 +142,10 @@ fn an_isa_mismatch_is_refused_before_writing() {
 
 #[test]
 fn too_large_and_empty_images_are_refused_before_any_write() {
-    let (r, st) = run(FakeConfig::default(), &image(0xe01));
+    let (r, st) = run(FakeConfig::default(), &image(0xc01));
     match r {
         Err(e @ LoaderError::ImageTooLarge { .. }) => {
-            assert!(e.to_string().contains("$0e00"), "{e}")
+            assert!(e.to_string().contains("$0c00"), "{e}")
         }
         other => panic!("{other:?}"),
     }
@@ -155,7 +155,7 @@ fn too_large_and_empty_images_are_refused_before_any_write() {
     assert!(matches!(r, Err(LoaderError::EmptyImage)));
     assert_eq!(st.writes, 0);
     // Exactly up to boot_start fits.
-    let (r, _) = run(FakeConfig::default(), &image(0xe00));
+    let (r, _) = run(FakeConfig::default(), &image(0xc00));
     r.unwrap();
 }
 
@@ -239,7 +239,15 @@ fn read_and_reset() {
     assert_eq!(c.read(130, 5).unwrap(), &words[130..135]);
     assert!(c.reset().unwrap());
     assert_eq!(fake.stop().resets, 1);
-    assert_eq!(words_crc(&[]), 0xffff);
+}
+
+#[test]
+fn check_sums_see_changed_and_moved_words() {
+    assert_eq!(check_sums(&[]), (0, 0));
+    assert_eq!(check_sums(&[1, 2, 3]), (6, 1 + 3 + 6));
+    assert_ne!(check_sums(&[1, 2, 3]), check_sums(&[2, 1, 3]));
+    assert_ne!(check_sums(&[1, 2, 3]), check_sums(&[1, 2, 4]));
+    assert_eq!(check_sums(&[0xffff, 2]), (1, 0)); // both mod 2^16
 }
 
 /// Each fault (drop, flip, duplicate, delay) at 1 in 100 bytes, both directions: every

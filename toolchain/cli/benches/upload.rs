@@ -1,0 +1,110 @@
+//! Upload throughput over the paced simulated board (docs/performance.md).
+//!
+//! For each baud rate and board clock: `j1k sim --pty --baud B --clock-hz F` (the real
+//! firmware, the line paced at B), then the loader library uploads a full-size program
+//! (3072 words: examples/hello.fs padded with data words) — connect, write, verify with
+//! CHECK, start — and the payload rate is compared with the line rate (B/10 bytes/s).
+//! Run: `cargo bench -p j1k --bench upload`.
+
+use j1k_loader::progress::NoProgress;
+use j1k_loader::{Client, Options, SerialLink};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+fn image() -> Vec<u16> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut words =
+        j1k_asm::assemble_file(std::path::Path::new(&format!("{root}/examples/hello.fs")))
+            .expect("hello.fs assembles")
+            .words;
+    let mut x: u16 = 0x1234;
+    while words.len() < 3072 {
+        x ^= x << 7;
+        x ^= x >> 9;
+        x ^= x << 8;
+        words.push(x);
+    }
+    words
+}
+
+fn main() {
+    let words = image();
+    let payload = (words.len() * 2) as f64;
+    println!(
+        "upload of {} words ({} payload bytes), verify and start included",
+        words.len(),
+        payload
+    );
+    println!(
+        "{:>9} {:>10} {:>9} {:>10} {:>9}",
+        "baud", "clock", "seconds", "bytes/s", "of line"
+    );
+    // Each configuration 5 times (a fresh board each time); the median run is printed.
+    for &(baud, clock) in &[
+        (115_200u32, 18_000_000u64),
+        (1_000_000, 18_000_000),
+        (1_000_000, 36_000_000),
+    ] {
+        let mut runs: Vec<(f64, String)> = (0..5).map(|_| one_run(&words, baud, clock)).collect();
+        runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        println!("{}", runs[2].1);
+    }
+}
+
+/// One upload on a fresh board: (seconds, the printed line).
+fn one_run(words: &[u16], baud: u32, clock: u64) -> (f64, String) {
+    let payload = (words.len() * 2) as f64;
+    let mut board = Command::new(env!("CARGO_BIN_EXE_j1k"))
+        .args([
+            "sim",
+            "--pty",
+            "--baud",
+            &baud.to_string(),
+            "--clock-hz",
+            &clock.to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("j1k sim --pty");
+    let mut path = String::new();
+    BufReader::new(board.stdout.take().unwrap())
+        .read_line(&mut path)
+        .unwrap();
+    let link = SerialLink::open(path.trim(), baud).expect("open the simulated board");
+    let mut client = Client::new(
+        link,
+        Options {
+            baud,
+            ..Options::default()
+        },
+    );
+    // The steps of `upload`, timed one by one.
+    let t0 = Instant::now();
+    client.connect().expect("connect");
+    let t1 = Instant::now();
+    client.write_image(words, &mut NoProgress).expect("write");
+    let t2 = Instant::now();
+    client.verify(words, &mut NoProgress).expect("verify");
+    let t3 = Instant::now();
+    client.start(0, 0).expect("start");
+    let t4 = Instant::now();
+    let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
+    let secs = (t4 - t0).as_secs_f64();
+    let rate = payload / secs;
+    let line = baud as f64 / 10.0;
+    let line_text = format!(
+            "{baud:>9} {:>7} MHz {secs:>9.3} {rate:>10.0} {:>8.1}%   (ms: connect {:.1}, write {:.1}, verify {:.1}, start {:.1}; {} retransmissions)",
+            clock / 1_000_000,
+            100.0 * rate / line,
+            ms(t0, t1),
+            ms(t1, t2),
+            ms(t2, t3),
+            ms(t3, t4),
+            client.retransmissions
+        );
+    let _ = board.kill();
+    let _ = board.wait();
+    (secs, line_text)
+}

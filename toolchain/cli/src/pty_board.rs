@@ -1,0 +1,353 @@
+//! `j1k sim --pty`: the simulated board with UART 0 on a pseudo-terminal, so `j1k load` and
+//! `j1k monitor` talk to it exactly as to a board (docs/protocol.md §5).
+//!
+//! Time: the board's clock runs in real time (`--clock-hz`, default 18 MHz, the iCEBreaker's
+//! core clock), never faster; a model slower than that (the RTL) simply lags. Everything the
+//! program sees is defined in board cycles, so a run is the same program behaviour whether
+//! the model keeps up or not:
+//! - with `--baud B`, a byte from the host becomes valid at the earliest 10 bit times after
+//!   the previous one (the line's pace, counted in board cycles), and the board's output
+//!   leaves at the same pace; without it, bytes pass as soon as they are seen;
+//! - the receiver holds bytes the program has not read yet (no overrun is modelled).
+//!
+//! Power and reset: the clock starts when a host first opens the pseudo-terminal, and it stops
+//! when the host closes it. When a host opens it again the board is reset (RAM kept, as the
+//! reset button does), the way many USB-serial boards reset when their port is opened, so
+//! each session starts with the bootloader's hello and window.
+
+use crate::error::CliError;
+use j1k_sim::{Limits, Machine, Outcome, Uart};
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use std::collections::VecDeque;
+use std::io::Write;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::time::{Duration, Instant};
+
+/// The simulated board's settings.
+#[derive(Clone, Copy, Debug)]
+pub struct PtyOptions {
+    /// The board clock: board cycles per second of wall time (at most).
+    pub clock_hz: u64,
+    /// Pace the line at this baud rate (10 bits per byte).
+    pub baud: Option<u32>,
+    /// End with an error after this many board cycles since power-on.
+    pub max_cycles: Option<u64>,
+}
+
+/// A model the board runs: the Rust model or the Verilated RTL.
+pub trait BoardModel {
+    /// Runs until `cycles` since the last reset, or until the program halts (true).
+    fn run_until(&mut self, cycles: u64, uart: &mut dyn Uart) -> bool;
+    /// The reset button: cores restart at word 0, RAM is kept.
+    fn press_reset(&mut self);
+    /// Core 0's program counter (for the message when `--max-cycles` ends the run).
+    fn pc(&self) -> u16;
+}
+
+/// The Rust model.
+pub struct RustBoard(pub Machine);
+
+impl BoardModel for RustBoard {
+    fn run_until(&mut self, cycles: u64, uart: &mut dyn Uart) -> bool {
+        let limits = Limits {
+            max_cycles: Some(cycles),
+            idle_cycles: u64::MAX,
+        };
+        while self.0.cycles() < cycles {
+            if self.0.run(uart, &limits) == Outcome::Halted {
+                return true;
+            }
+        }
+        false
+    }
+    fn press_reset(&mut self) {
+        self.0.reset();
+    }
+    fn pc(&self) -> u16 {
+        self.0.core(0).pc()
+    }
+}
+
+/// The Verilated RTL. Its RAM is mirrored from the write port it exposes, so a reset can
+/// reload what the program and the loader left there.
+pub struct RtlBoard {
+    rtl: j1k_rtl::Rtl,
+    ram: Vec<u16>,
+}
+
+impl RtlBoard {
+    pub fn new(rtl: j1k_rtl::Rtl, image: &[u16]) -> RtlBoard {
+        let mut ram = vec![0u16; j1k_isa::RAM_WORDS];
+        ram[..image.len()].copy_from_slice(image);
+        RtlBoard { rtl, ram }
+    }
+}
+
+impl BoardModel for RtlBoard {
+    fn run_until(&mut self, cycles: u64, uart: &mut dyn Uart) -> bool {
+        while self.rtl.cycles() < cycles {
+            let o = self.rtl.step(uart);
+            if o.ram_we != 0 {
+                self.ram[o.ram_waddr as usize % j1k_isa::RAM_WORDS] = o.ram_wdata;
+            }
+            if o.halt != 0 {
+                return true;
+            }
+        }
+        false
+    }
+    fn press_reset(&mut self) {
+        // The image fits: it is the RAM's own size.
+        let _ = self.rtl.load_image(&self.ram);
+    }
+    fn pc(&self) -> u16 {
+        self.rtl.observe().pc
+    }
+}
+
+/// UART 0 as the program sees it on the live line: bytes whose time has come, and what the
+/// program sent.
+#[derive(Default)]
+struct LineUart {
+    ready: VecDeque<u8>,
+    sent: Vec<u8>,
+}
+
+impl Uart for LineUart {
+    fn rx(&mut self) -> Option<u8> {
+        self.ready.pop_front()
+    }
+    fn tx(&mut self, byte: u8) {
+        self.sent.push(byte);
+    }
+    fn live(&self) -> bool {
+        true
+    }
+}
+
+/// Bytes on one direction of the line, each with the board cycle it arrives at.
+#[derive(Default)]
+struct Wire {
+    queue: VecDeque<(u64, u8)>,
+    /// When the last byte queued arrives.
+    last: u64,
+}
+
+impl Wire {
+    /// Queues bytes entering at `now`; with pacing, each takes `per_byte` cycles after the
+    /// one before it.
+    fn push(&mut self, now: u64, bytes: &[u8], per_byte: u64) {
+        for &b in bytes {
+            let at = if per_byte == 0 {
+                now
+            } else {
+                now.max(self.last) + per_byte
+            };
+            self.last = at;
+            self.queue.push_back((at, b));
+        }
+    }
+    /// Bytes that have arrived by `now`.
+    fn take_due(&mut self, now: u64, out: &mut Vec<u8>) {
+        while let Some(&(at, b)) = self.queue.front() {
+            if at > now {
+                break;
+            }
+            out.push(b);
+            self.queue.pop_front();
+        }
+    }
+    fn next_due(&self) -> Option<u64> {
+        self.queue.front().map(|&(at, _)| at)
+    }
+}
+
+fn pty_err(what: &str, e: impl std::fmt::Display) -> CliError {
+    CliError::Sim(format!("pseudo-terminal: {what}: {e}"))
+}
+
+/// A host holds the terminal open (the master sees no hang-up).
+fn host_present(master: &OwnedFd, wait: Duration) -> Result<bool, CliError> {
+    let mut fds = [PollFd::new(master.as_fd(), PollFlags::POLLIN)];
+    let ms = wait.as_millis().min(u16::MAX as u128) as u16;
+    poll(&mut fds, PollTimeout::from(ms)).map_err(|e| pty_err("poll", e))?;
+    let ev = fds[0].revents().unwrap_or(PollFlags::empty());
+    Ok(!ev.contains(PollFlags::POLLHUP))
+}
+
+enum Read {
+    Bytes(usize),
+    HostGone,
+}
+
+fn read_master(master: &OwnedFd, buf: &mut [u8]) -> Result<Read, CliError> {
+    match nix::unistd::read(master.as_raw_fd(), buf) {
+        Ok(n) => Ok(Read::Bytes(n)),
+        Err(nix::errno::Errno::EAGAIN) => Ok(Read::Bytes(0)),
+        Err(nix::errno::Errno::EIO) => Ok(Read::HostGone),
+        Err(e) => Err(pty_err("read", e)),
+    }
+}
+
+fn write_master(master: &OwnedFd, mut bytes: &[u8]) -> Result<(), CliError> {
+    while !bytes.is_empty() {
+        match nix::unistd::write(master, bytes) {
+            Ok(n) => bytes = &bytes[n..],
+            Err(nix::errno::Errno::EAGAIN) => std::thread::sleep(Duration::from_micros(200)),
+            // The host went away: what it did not read is lost, as on a real line.
+            Err(nix::errno::Errno::EIO) => return Ok(()),
+            Err(e) => return Err(pty_err("write", e)),
+        }
+    }
+    Ok(())
+}
+
+/// Opens a pseudo-terminal, prints its path on the first line of stdout, and runs the board
+/// until killed or `max_cycles`. Returns the board cycles run and core 0's pc when
+/// `max_cycles` ends it.
+pub fn serve(model: &mut dyn BoardModel, opts: &PtyOptions) -> Result<(u64, u16), CliError> {
+    use nix::sys::termios;
+    let pty = nix::pty::openpty(None, None).map_err(|e| pty_err("openpty", e))?;
+    let path = nix::unistd::ttyname(&pty.slave)
+        .map_err(|e| pty_err("ttyname", e))?
+        .display()
+        .to_string();
+    // Raw, so the bytes pass unchanged whatever the host sets up.
+    let mut t = termios::tcgetattr(&pty.slave).map_err(|e| pty_err("tcgetattr", e))?;
+    termios::cfmakeraw(&mut t);
+    termios::tcsetattr(&pty.slave, termios::SetArg::TCSANOW, &t)
+        .map_err(|e| pty_err("tcsetattr", e))?;
+    let master = pty.master;
+    nix::fcntl::fcntl(
+        master.as_raw_fd(),
+        nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::O_NONBLOCK),
+    )
+    .map_err(|e| pty_err("fcntl", e))?;
+    // Our own slave descriptor would look like a host: close it, so the master sees a
+    // hang-up until somebody opens the path.
+    drop(pty.slave);
+    {
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "{path}");
+        let _ = out.flush();
+    }
+    eprintln!(
+        "simulated board on {path}: clock {} Hz, {}; it powers on when a host opens the port",
+        opts.clock_hz,
+        match opts.baud {
+            Some(b) => format!("line paced at {b} baud"),
+            None => "line not paced".to_string(),
+        }
+    );
+
+    let clock = opts.clock_hz.max(1);
+    let per_byte = opts
+        .baud
+        .map_or(0, |b| (clock * 10).div_ceil(b.max(1) as u64));
+    // 25 µs of board time between looks at the line: a host's frame or a board's answer
+    // waits at most that long (plus the sleep below) to be seen.
+    let slice = (clock / 40_000).max(64);
+    let mut uart = LineUart::default();
+    let mut to_board = Wire::default();
+    let mut to_host = Wire::default();
+    let mut due = Vec::new();
+    let mut buf = [0u8; 4096];
+    let mut now: u64 = 0; // board cycles since power-on
+    let mut sessions = 0u32;
+    loop {
+        // Powered off (no host): wait for one.
+        while !host_present(&master, Duration::from_millis(50))? {
+            // poll() reports a hang-up at once: wait here instead, briefly (power-on
+            // latency counts in the loader's timings).
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        if sessions > 0 {
+            model.press_reset();
+        }
+        sessions += 1;
+        let mut since_reset: u64 = 0;
+        let mut halted = false;
+        let (t0, c0) = (Instant::now(), now);
+        loop {
+            if let Some(max) = opts.max_cycles {
+                if now >= max {
+                    return Ok((now, model.pc()));
+                }
+            }
+            // Bytes from the host enter the line now.
+            let gone = loop {
+                match read_master(&master, &mut buf)? {
+                    Read::Bytes(0) => break false,
+                    Read::Bytes(n) => to_board.push(now, &buf[..n], per_byte),
+                    Read::HostGone => break true,
+                }
+            };
+            if gone {
+                break;
+            }
+            due.clear();
+            to_board.take_due(now, &mut due);
+            uart.ready.extend(due.iter());
+            // Run to the next byte's arrival or the end of the slice.
+            let mut end = now + slice;
+            if let Some(at) = to_board.next_due() {
+                end = end.min(at.max(now + 1));
+            }
+            if let Some(max) = opts.max_cycles {
+                end = end.min(max);
+            }
+            since_reset += end - now;
+            if !halted {
+                halted = model.run_until(since_reset, &mut uart);
+            }
+            now = end;
+            // The program's output enters the line; what has arrived goes to the host.
+            if !uart.sent.is_empty() {
+                to_host.push(now, &uart.sent, per_byte);
+                uart.sent.clear();
+            }
+            due.clear();
+            to_host.take_due(now, &mut due);
+            write_master(&master, &due)?;
+            // Never faster than the board clock.
+            let wall = Duration::from_secs_f64((now - c0) as f64 / clock as f64);
+            let ahead = wall.saturating_sub(t0.elapsed());
+            if ahead > Duration::from_micros(50) {
+                std::thread::sleep(ahead);
+            }
+        }
+        // The host closed the port: the clock stops, the line is cleared.
+        to_board = Wire::default();
+        to_host = Wire::default();
+        uart = LineUart::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paced_wire_spaces_bytes_by_the_bit_time() {
+        let mut w = Wire::default();
+        w.push(100, b"abc", 180);
+        assert_eq!(w.next_due(), Some(280));
+        let mut out = Vec::new();
+        w.take_due(459, &mut out);
+        assert_eq!(out, b"a");
+        w.take_due(640, &mut out);
+        assert_eq!(out, b"abc");
+        // A byte entering after the line went idle starts from its own time.
+        w.push(10_000, b"d", 180);
+        assert_eq!(w.next_due(), Some(10_180));
+    }
+
+    #[test]
+    fn an_unpaced_wire_passes_bytes_at_once() {
+        let mut w = Wire::default();
+        w.push(7, b"xy", 0);
+        let mut out = Vec::new();
+        w.take_due(7, &mut out);
+        assert_eq!(out, b"xy");
+    }
+}
