@@ -89,10 +89,6 @@ pub struct KeyUnit {
     nalloc: Allocator,
 
     // ---- the second and later cycles: which one this is ----
-    /// b@ / bc@, cycle 2: T := the word read.
-    s_fetch: DFF<Bit>,
-    /// b! / bc!, cycle 2: the second pop.
-    s_bst: DFF<Bit>,
     /// bxchg / bxadd, cycle 2: write, T := old, pop.
     s_xchg: DFF<Bit>,
     /// nb@ nn@ nb@i nn@i, cycle 2: the register := the slot read.
@@ -100,17 +96,29 @@ pub struct KeyUnit {
     /// balloc / nalloc: zeroing one word / slot pair a cycle.
     s_bz: DFF<Bit>,
     s_nz: DFF<Bit>,
-    // ---- latched every first cycle (used by the second) ----
-    /// The word read is replaced by 0 (the current block key is null).
-    m_zero: DFF<Bit>,
-    /// bc@: a byte, the high one when `m_hi` (T bit 0).
-    m_byte: DFF<Bit>,
-    m_hi: DFF<Bit>,
+    // ---- latched in a first cycle (used by the second) ----
+    /// T := the word read (b@, bxchg, bxadd), its low byte, its high byte (bc@); none of
+    /// them when the current block key is null (T := 0).
+    f_word: DFF<Bit>,
+    f_lo: DFF<Bit>,
+    f_hi: DFF<Bit>,
     /// The current node key is null / read-only; the slot goes to a block register; pop.
     n_null: DFF<Bit>,
     n_weak: DFF<Bit>,
     n_tob: DFF<Bit>,
     n_pop: DFF<Bit>,
+    /// Copies of the current block / node register (so that no 8:1 / 4:1 mux reads them).
+    cbr: DFF<Bits<16>>,
+    cnr: DFF<Bits<16>>,
+    /// The core-facing answers of the second and later cycles, one register each
+    /// (so that `hold`, `push`, `pop`, `tload` are one first-cycle decode ORed with a
+    /// register): busy (this is not a first cycle), hold, pop, tload, and the last
+    /// zeroing cycle (push, tload and T := true).
+    busy_r: DFF<Bit>,
+    h2: DFF<Bit>,
+    p2: DFF<Bit>,
+    t2: DFF<Bit>,
+    lastr: DFF<Bit>,
     /// The index allocated (balloc / nalloc), held while zeroing.
     lat_idx: DFF<Bits<16>>,
     /// The word / slot being zeroed.
@@ -137,6 +145,10 @@ pub struct KeyUnit {
     ones: Constant<Bits<16>>,
     idxm: Constant<Bits<16>>,
     rwbit: Constant<Bits<16>>,
+    /// The bits a block / node key has (`regs::key_mask`), and the root node key.
+    bkm: Constant<Bits<16>>,
+    nkm: Constant<Bits<16>>,
+    root: Constant<Bits<16>>,
     lowb: Constant<Bits<16>>,
     imm_m: Constant<Bits<16>>,
     m1: Constant<Bits<2>>,
@@ -180,24 +192,28 @@ pub struct KeyUnit {
     c_nsel: Signal<Local, Bit>,
     c_bcopy: Signal<Local, Bit>,
     c_ncopy: Signal<Local, Bit>,
-    c_bkeyeq: Signal<Local, Bit>,
-    c_nkeyeq: Signal<Local, Bit>,
     c_bweaken: Signal<Local, Bit>,
     c_nweaken: Signal<Local, Bit>,
-    c_bq: Signal<Local, Bit>,
-    c_nq: Signal<Local, Bit>,
-    c_faults: Signal<Local, Bit>,
     c_bfetch: Signal<Local, Bit>,
     c_bstore: Signal<Local, Bit>,
     c_xchg: Signal<Local, Bit>,
     c_nload: Signal<Local, Bit>,
     c_nbst: Signal<Local, Bit>,
     c_nnst: Signal<Local, Bit>,
-    c_npop: Signal<Local, Bit>,
     c_balloc: Signal<Local, Bit>,
     c_nalloc: Signal<Local, Bit>,
     c_resv: Signal<Local, Bit>,
     c_bfull: Signal<Local, Bit>,
+    /// Opcode groups (opcode bits and the allocators only): hold, push (= tload), pop
+    /// in a first cycle.
+    g_hold: Signal<Local, Bit>,
+    g_push: Signal<Local, Bit>,
+    g_pop: Signal<Local, Bit>,
+    /// The states and the zeroing counter at the next edge.
+    bz_n: Signal<Local, Bit>,
+    nz_n: Signal<Local, Bit>,
+    zc_n: Signal<Local, Bits<16>>,
+    last_n: Signal<Local, Bit>,
     c_nfull: Signal<Local, Bit>,
     /// Opcode tests without the execute condition (for values that only matter when used).
     r_bc: Signal<Local, Bit>,
@@ -226,7 +242,10 @@ pub struct KeyUnit {
     word: Signal<Local, Bits<16>>,
     bword: Signal<Local, Bits<16>>,
     slot: Signal<Local, Bits<16>>,
-    rdv: Signal<Local, Bits<16>>,
+    hiw: Signal<Local, Bits<16>>,
+    lo8: Signal<Local, Bits<16>>,
+    hi8: Signal<Local, Bits<16>>,
+    rd_ok: Signal<Local, Bit>,
     slot_key: Signal<Local, Bits<16>>,
     tv_rd: Signal<Local, Bits<16>>,
     tv_reg: Signal<Local, Bits<16>>,
@@ -297,19 +316,24 @@ impl KeyUnit {
             nodes: NodeStore::new(slots),
             balloc: Allocator::new(1, c.blocks),
             nalloc: Allocator::new(ROOT_NODE + 1, c.nodes),
-            s_fetch: Default::default(),
-            s_bst: Default::default(),
             s_xchg: Default::default(),
             s_nload: Default::default(),
             s_bz: Default::default(),
             s_nz: Default::default(),
-            m_zero: Default::default(),
-            m_byte: Default::default(),
-            m_hi: Default::default(),
+            f_word: Default::default(),
+            f_lo: Default::default(),
+            f_hi: Default::default(),
+            cbr: Default::default(),
+            cnr: Default::default(),
             n_null: Default::default(),
             n_weak: Default::default(),
             n_tob: Default::default(),
             n_pop: Default::default(),
+            busy_r: Default::default(),
+            h2: Default::default(),
+            p2: Default::default(),
+            t2: Default::default(),
+            lastr: Default::default(),
             lat_idx: Default::default(),
             zc: Default::default(),
             on: Constant::new(on),
@@ -330,6 +354,9 @@ impl KeyUnit {
             ones: k(0xffff),
             idxm: k(0x7fff),
             rwbit: k(0x8000),
+            bkm: k(regs::key_mask(c.blocks)),
+            nkm: k(regs::key_mask(c.nodes)),
+            root: k(0x8000 | ROOT_NODE as u64),
             lowb: k(0xff),
             imm_m: k(0x1f),
             m1: k(1),
@@ -369,24 +396,25 @@ impl KeyUnit {
             c_nsel: Default::default(),
             c_bcopy: Default::default(),
             c_ncopy: Default::default(),
-            c_bkeyeq: Default::default(),
-            c_nkeyeq: Default::default(),
             c_bweaken: Default::default(),
             c_nweaken: Default::default(),
-            c_bq: Default::default(),
-            c_nq: Default::default(),
-            c_faults: Default::default(),
             c_bfetch: Default::default(),
             c_bstore: Default::default(),
             c_xchg: Default::default(),
             c_nload: Default::default(),
             c_nbst: Default::default(),
             c_nnst: Default::default(),
-            c_npop: Default::default(),
             c_balloc: Default::default(),
             c_nalloc: Default::default(),
             c_resv: Default::default(),
             c_bfull: Default::default(),
+            g_hold: Default::default(),
+            g_push: Default::default(),
+            g_pop: Default::default(),
+            bz_n: Default::default(),
+            nz_n: Default::default(),
+            zc_n: Default::default(),
+            last_n: Default::default(),
             c_nfull: Default::default(),
             r_bc: Default::default(),
             r_bcst: Default::default(),
@@ -412,7 +440,10 @@ impl KeyUnit {
             word: Default::default(),
             bword: Default::default(),
             slot: Default::default(),
-            rdv: Default::default(),
+            hiw: Default::default(),
+            lo8: Default::default(),
+            hi8: Default::default(),
+            rd_ok: Default::default(),
             slot_key: Default::default(),
             tv_rd: Default::default(),
             tv_reg: Default::default(),
@@ -430,8 +461,8 @@ impl Logic for KeyUnit {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, s_fetch, s_bst, s_xchg, s_nload, s_bz, s_nz, m_zero, m_byte, m_hi, n_null,
-            n_weak, n_tob, n_pop, lat_idx, zc
+            self, clock, s_xchg, s_nload, s_bz, s_nz, f_word, f_lo, f_hi, n_null, n_weak, n_tob,
+            n_pop, cbr, cnr, busy_r, h2, p2, t2, lastr, lat_idx, zc
         );
         self.regs.clock.next = self.clock.val();
         self.blocks.clock.next = self.clock.val();
@@ -443,12 +474,7 @@ impl Logic for KeyUnit {
         self.nalloc.reset.next = self.reset.val();
 
         // ---- decode: the first (or only) cycle of a key instruction ----
-        self.busy_l.next = self.s_fetch.q.val()
-            || self.s_bst.q.val()
-            || self.s_xchg.q.val()
-            || self.s_nload.q.val()
-            || self.s_bz.q.val()
-            || self.s_nz.q.val();
+        self.busy_l.next = self.busy_r.q.val();
         self.opc.next = self.insn.val().get_bits::<5>(7);
         self.d1.next = self.on.val()
             && !self.busy_l.val()
@@ -458,13 +484,8 @@ impl Logic for KeyUnit {
         self.c_nsel.next = self.d1.val() && (self.opc.val() == self.o_nsel.val());
         self.c_bcopy.next = self.d1.val() && (self.opc.val() == self.o_bcopy.val());
         self.c_ncopy.next = self.d1.val() && (self.opc.val() == self.o_ncopy.val());
-        self.c_bkeyeq.next = self.d1.val() && (self.opc.val() == self.o_bkeyeq.val());
-        self.c_nkeyeq.next = self.d1.val() && (self.opc.val() == self.o_nkeyeq.val());
         self.c_bweaken.next = self.d1.val() && (self.opc.val() == self.o_bweaken.val());
         self.c_nweaken.next = self.d1.val() && (self.opc.val() == self.o_nweaken.val());
-        self.c_bq.next = self.d1.val() && (self.opc.val() == self.o_bq.val());
-        self.c_nq.next = self.d1.val() && (self.opc.val() == self.o_nq.val());
-        self.c_faults.next = self.d1.val() && (self.opc.val() == self.o_faults.val());
         self.c_bfetch.next = self.d1.val()
             && ((self.opc.val() == self.o_bfetch.val())
                 || (self.opc.val() == self.o_bcfetch.val()));
@@ -484,12 +505,14 @@ impl Logic for KeyUnit {
         self.c_nnst.next = self.d1.val()
             && ((self.opc.val() == self.o_nnstore.val())
                 || (self.opc.val() == self.o_nnstorei.val()));
-        self.c_npop.next = self.d1.val()
-            && ((self.opc.val() == self.o_nbstorei.val())
-                || (self.opc.val() == self.o_nnstorei.val()));
         self.c_balloc.next = self.d1.val() && (self.opc.val() == self.o_balloc.val());
         self.c_nalloc.next = self.d1.val() && (self.opc.val() == self.o_nalloc.val());
-        self.c_resv.next = self.d1.val() && (self.opc.val() > self.o_nalloc.val());
+        // reserved: opcodes 27..31 (bit tests, not a comparator with a carry chain)
+        self.c_resv.next = self.d1.val()
+            && self.opc.val().get_bit(4)
+            && self.opc.val().get_bit(3)
+            && (self.opc.val().get_bit(2)
+                || (self.opc.val().get_bit(1) && self.opc.val().get_bit(0)));
         self.c_bfull.next = self.c_balloc.val() && !self.balloc.avail.val();
         self.c_nfull.next = self.c_nalloc.val() && !self.nalloc.avail.val();
         self.r_bc.next =
@@ -501,36 +524,37 @@ impl Logic for KeyUnit {
             || (self.opc.val() == self.o_nnloadi.val())
             || (self.opc.val() == self.o_nnstorei.val());
         self.zeroing.next = self.s_bz.q.val() || self.s_nz.q.val();
-        self.last.next = (self.s_bz.q.val() && (self.zc.q.val() == self.wlast.val()))
-            || (self.s_nz.q.val() && (self.zc.q.val() == self.slast.val()));
+        self.last.next = self.lastr.q.val();
+        self.g_hold.next = (self.opc.val() == self.o_bfetch.val())
+            || (self.opc.val() == self.o_bstore.val())
+            || (self.opc.val() == self.o_bcfetch.val())
+            || (self.opc.val() == self.o_bcstore.val())
+            || (self.opc.val() == self.o_bxchg.val())
+            || (self.opc.val() == self.o_bxadd.val())
+            || (self.opc.val() == self.o_nbload.val())
+            || (self.opc.val() == self.o_nnload.val())
+            || (self.opc.val() == self.o_nbloadi.val())
+            || (self.opc.val() == self.o_nnloadi.val())
+            || ((self.opc.val() == self.o_balloc.val()) && self.balloc.avail.val())
+            || ((self.opc.val() == self.o_nalloc.val()) && self.nalloc.avail.val());
+        self.g_push.next = (self.opc.val() == self.o_bkeyeq.val())
+            || (self.opc.val() == self.o_nkeyeq.val())
+            || (self.opc.val() == self.o_bq.val())
+            || (self.opc.val() == self.o_nq.val())
+            || (self.opc.val() == self.o_faults.val())
+            || ((self.opc.val() == self.o_balloc.val()) && !self.balloc.avail.val())
+            || ((self.opc.val() == self.o_nalloc.val()) && !self.nalloc.avail.val());
+        self.g_pop.next = (self.opc.val() == self.o_bstore.val())
+            || (self.opc.val() == self.o_bcstore.val())
+            || (self.opc.val() == self.o_nbstorei.val())
+            || (self.opc.val() == self.o_nnstorei.val());
 
-        // ---- the key registers read: mux trees on the select bits ----
+        // ---- the key registers read: the current ones from their copies, the others
+        // through mux trees on the select bits ----
         self.regs.sel_b.next = self.insn.val().get_bits::<3>(0);
         self.regs.sel_na.next = self.insn.val().get_bits::<2>(0);
         self.regs.sel_nb.next = self.insn.val().get_bits::<2>(5);
-        if self.regs.cur_b.val().get_bit(2) {
-            if self.regs.cur_b.val().get_bit(1) {
-                if self.regs.cur_b.val().get_bit(0) {
-                    self.cb.next = self.regs.b7.val();
-                } else {
-                    self.cb.next = self.regs.b6.val();
-                }
-            } else if self.regs.cur_b.val().get_bit(0) {
-                self.cb.next = self.regs.b5.val();
-            } else {
-                self.cb.next = self.regs.b4.val();
-            }
-        } else if self.regs.cur_b.val().get_bit(1) {
-            if self.regs.cur_b.val().get_bit(0) {
-                self.cb.next = self.regs.b3.val();
-            } else {
-                self.cb.next = self.regs.b2.val();
-            }
-        } else if self.regs.cur_b.val().get_bit(0) {
-            self.cb.next = self.regs.b1.val();
-        } else {
-            self.cb.next = self.regs.b0.val();
-        }
+        self.cb.next = self.cbr.q.val();
         if self.insn.val().get_bit(2) {
             if self.insn.val().get_bit(1) {
                 if self.insn.val().get_bit(0) {
@@ -554,17 +578,7 @@ impl Logic for KeyUnit {
         } else {
             self.rb.next = self.regs.b0.val();
         }
-        if self.regs.cur_n.val().get_bit(1) {
-            if self.regs.cur_n.val().get_bit(0) {
-                self.cn.next = self.regs.n3.val();
-            } else {
-                self.cn.next = self.regs.n2.val();
-            }
-        } else if self.regs.cur_n.val().get_bit(0) {
-            self.cn.next = self.regs.n1.val();
-        } else {
-            self.cn.next = self.regs.n0.val();
-        }
+        self.cn.next = self.cnr.q.val();
         if self.insn.val().get_bit(1) {
             if self.insn.val().get_bit(0) {
                 self.rna.next = self.regs.n3.val();
@@ -629,9 +643,18 @@ impl Logic for KeyUnit {
                 self.lat_idx.d.next = self.balloc.idx.val();
             }
         }
-        self.m_zero.d.next = self.cb_idx.val() == self.z16.val();
-        self.m_byte.d.next = self.opc.val() == self.o_bcfetch.val();
-        self.m_hi.d.next = self.t.val().get_bit(0);
+        self.rd_ok.next = (self.cb_idx.val() != self.z16.val()) && !self.reset.val();
+        self.f_word.d.next = self.rd_ok.val()
+            && (self.c_xchg.val()
+                || (self.c_bfetch.val() && (self.opc.val() == self.o_bfetch.val())));
+        self.f_lo.d.next = self.rd_ok.val()
+            && self.c_bfetch.val()
+            && (self.opc.val() == self.o_bcfetch.val())
+            && !self.t.val().get_bit(0);
+        self.f_hi.d.next = self.rd_ok.val()
+            && self.c_bfetch.val()
+            && (self.opc.val() == self.o_bcfetch.val())
+            && self.t.val().get_bit(0);
         self.n_null.d.next = self.cn_idx.val() == self.z16.val();
         self.n_weak.d.next = !self.cn.val().get_bit(15);
         self.n_tob.d.next =
@@ -640,32 +663,35 @@ impl Logic for KeyUnit {
             (self.opc.val() == self.o_nbloadi.val()) || (self.opc.val() == self.o_nnloadi.val());
 
         // ---- the states ----
-        self.s_fetch.d.next = self.c_bfetch.val() && !self.reset.val();
-        self.s_bst.d.next = self.c_bstore.val() && !self.reset.val();
         self.s_xchg.d.next = self.c_xchg.val() && !self.reset.val();
         self.s_nload.d.next = self.c_nload.val() && !self.reset.val();
-        self.s_bz.d.next = ((self.c_balloc.val() && self.balloc.avail.val())
+        self.bz_n.next = ((self.c_balloc.val() && self.balloc.avail.val())
             || (self.s_bz.q.val() && !self.last.val()))
             && !self.reset.val();
-        self.s_nz.d.next = ((self.c_nalloc.val() && self.nalloc.avail.val())
+        self.nz_n.next = ((self.c_nalloc.val() && self.nalloc.avail.val())
             || (self.s_nz.q.val() && !self.last.val()))
             && !self.reset.val();
-        self.zc.d.next = self.z16.val();
+        self.zc_n.next = self.z16.val();
         if self.zeroing.val() {
-            self.zc.d.next = (self.zc.q.val() + self.one16.val()) & self.zmask.val();
+            self.zc_n.next = (self.zc.q.val() + self.one16.val()) & self.zmask.val();
         }
+        self.last_n.next = (self.bz_n.val() && (self.zc_n.val() == self.wlast.val()))
+            || (self.nz_n.val() && (self.zc_n.val() == self.slast.val()));
+        self.s_bz.d.next = self.bz_n.val();
+        self.s_nz.d.next = self.nz_n.val();
+        self.zc.d.next = self.zc_n.val();
+        self.lastr.d.next = self.last_n.val();
+        self.h2.d.next = (self.bz_n.val() || self.nz_n.val()) && !self.last_n.val();
+        self.p2.d.next = (self.c_bstore.val()
+            || self.c_xchg.val()
+            || (self.c_nload.val()
+                && ((self.opc.val() == self.o_nbloadi.val())
+                    || (self.opc.val() == self.o_nnloadi.val()))))
+            && !self.reset.val();
+        self.t2.d.next =
+            ((self.c_bfetch.val() || self.c_xchg.val()) && !self.reset.val()) || self.last_n.val();
 
         // ---- what was read ----
-        self.rdv.next = self.blocks.rdata.val();
-        if self.m_byte.q.val() {
-            self.rdv.next = self.blocks.rdata.val() & self.lowb.val();
-            if self.m_hi.q.val() {
-                self.rdv.next = self.blocks.rdata.val() >> self.eight16.val();
-            }
-        }
-        if self.m_zero.q.val() {
-            self.rdv.next = self.z16.val();
-        }
         self.slot_key.next = self.nodes.rdata_n.val();
         if self.n_tob.q.val() {
             self.slot_key.next = self.nodes.rdata_b.val();
@@ -678,55 +704,41 @@ impl Logic for KeyUnit {
         }
 
         // ---- the core's stack and T ----
-        self.hold.next = self.c_bfetch.val()
-            || self.c_bstore.val()
-            || self.c_xchg.val()
-            || self.c_nload.val()
-            || (self.c_balloc.val() && self.balloc.avail.val())
-            || (self.c_nalloc.val() && self.nalloc.avail.val())
-            || (self.zeroing.val() && !self.last.val());
-        self.push.next = self.c_bkeyeq.val()
-            || self.c_nkeyeq.val()
-            || self.c_bq.val()
-            || self.c_nq.val()
-            || self.c_faults.val()
-            || self.c_bfull.val()
-            || self.c_nfull.val()
-            || (self.zeroing.val() && self.last.val());
-        self.pop.next = self.c_bstore.val()
-            || self.s_bst.q.val()
-            || self.s_xchg.q.val()
-            || (self.s_nload.q.val() && self.n_pop.q.val())
-            || self.c_npop.val();
-        self.tload.next = self.c_bkeyeq.val()
-            || self.c_nkeyeq.val()
-            || self.c_bq.val()
-            || self.c_nq.val()
-            || self.c_faults.val()
-            || self.c_bfull.val()
-            || self.c_nfull.val()
-            || self.s_fetch.q.val()
-            || self.s_xchg.q.val()
-            || (self.zeroing.val() && self.last.val());
-        self.t_true.next = (self.c_bkeyeq.val() && self.eq_b.val())
-            || (self.c_nkeyeq.val() && self.eq_n.val())
-            || (self.zeroing.val() && self.last.val());
+        self.hold.next = (self.d1.val() && self.g_hold.val()) || self.h2.q.val();
+        self.push.next = (self.d1.val() && self.g_push.val()) || self.lastr.q.val();
+        self.pop.next = (self.d1.val() && self.g_pop.val()) || self.p2.q.val();
+        self.tload.next = (self.d1.val() && self.g_push.val()) || self.t2.q.val();
+        self.busy_r.d.next = self.hold.val() && !self.reset.val();
+        // T' only matters with `tload`: the first-cycle terms test the opcode alone (in a
+        // later cycle the opcode is a multi-cycle one, which none of them is).
+        self.t_true.next = ((self.opc.val() == self.o_bkeyeq.val()) && self.eq_b.val())
+            || ((self.opc.val() == self.o_nkeyeq.val()) && self.eq_n.val())
+            || self.lastr.q.val();
         self.tv_true.next = self.z16.val();
         if self.t_true.val() {
             self.tv_true.next = self.ones.val();
         }
-        self.tv_rd.next = self.z16.val();
-        if self.s_fetch.q.val() || self.s_xchg.q.val() {
-            self.tv_rd.next = self.rdv.val();
+        self.hiw.next = self.z16.val();
+        if self.f_word.q.val() {
+            self.hiw.next = self.blocks.rdata.val();
         }
+        self.lo8.next = self.z16.val();
+        if self.f_lo.q.val() {
+            self.lo8.next = self.blocks.rdata.val() & self.lowb.val();
+        }
+        self.hi8.next = self.z16.val();
+        if self.f_hi.q.val() {
+            self.hi8.next = self.blocks.rdata.val() >> self.eight16.val();
+        }
+        self.tv_rd.next = self.hiw.val() | self.lo8.val() | self.hi8.val();
         self.tv_reg.next = self.z16.val();
-        if self.c_faults.val() {
+        if self.opc.val() == self.o_faults.val() {
             self.tv_reg.next = self.regs.faults.val();
         }
-        if self.c_bq.val() {
+        if self.opc.val() == self.o_bq.val() {
             self.tv_reg.next = self.rights_b.val();
         }
-        if self.c_nq.val() {
+        if self.opc.val() == self.o_nq.val() {
             self.tv_reg.next = self.rights_n.val();
         }
         self.tval.next = self.tv_true.val() | self.tv_rd.val() | self.tv_reg.val();
@@ -770,6 +782,26 @@ impl Logic for KeyUnit {
         }
         if self.s_nz.q.val() {
             self.regs.nwd.next = self.lat_idx.q.val() | self.rwbit.val();
+        }
+        // the copies of the current registers follow every write to them and every select
+        if self.c_bsel.val() {
+            self.cbr.d.next = self.rb.val();
+        }
+        if self.regs.bwe.val() {
+            self.cbr.d.next = self.regs.bwd.val() & self.bkm.val();
+        }
+        if self.c_nsel.val() {
+            self.cnr.d.next = self.rna.val();
+        }
+        if self.regs.nwe.val()
+            && (!self.s_nload.q.val()
+                || (self.insn.val().get_bits::<2>(5) == self.regs.cur_n.val()))
+        {
+            self.cnr.d.next = self.regs.nwd.val() & self.nkm.val();
+        }
+        if self.reset.val() {
+            self.cbr.d.next = self.z16.val();
+            self.cnr.d.next = self.root.val();
         }
         self.regs.fault.next = ((self.c_bstore.val() || self.s_xchg.q.val()) && !self.cb_ok.val())
             || ((self.c_nbst.val() || self.c_nnst.val()) && !self.cn_ok.val())
