@@ -374,20 +374,8 @@ impl Logic for Core {
             self.r_wd.next = self.pc1.val() << self.c16_1.val();
             self.pc_n.next = self.target.val();
         } else if self.key_exec.val() {
-            if self.k_push.val() {
-                self.d_we.next = true;
-                self.d_delta.next = self.c2_1.val();
-            }
-            if self.k_pop.val() {
-                self.d_delta.next = self.c2_3.val();
-                self.t_n.next = self.st1.val();
-            }
-            if self.k_tload.val() {
-                self.t_n.next = self.k_tval.val();
-            }
-            if self.k_hold.val() {
-                self.pc_n.next = self.pc_r.q.val();
-            }
+            // A key instruction: the key unit's answers are applied below, last.
+            self.t_n.next = self.st0.val();
         } else {
             self.t_n.next = self.alu.val();
             self.d_we.next = self.func.val() == self.c3_1.val();
@@ -401,6 +389,23 @@ impl Logic for Core {
             if self.insn_l.val().get_bit(7) {
                 self.pc_n.next = self.rret.val();
             }
+        }
+        // The key unit's answers, outermost so that they arrive last (they are late: the
+        // key unit decodes `insn` too). They are only ever set while a key instruction
+        // executes, so applying them outside the branch above changes nothing.
+        if self.k_push.val() {
+            self.d_we.next = true;
+            self.d_delta.next = self.c2_1.val();
+        }
+        if self.k_pop.val() {
+            self.d_delta.next = self.c2_3.val();
+            self.t_n.next = self.st1.val();
+        }
+        if self.k_tload.val() {
+            self.t_n.next = self.k_tval.val();
+        }
+        if self.k_hold.val() {
+            self.pc_n.next = self.pc_r.q.val();
         }
         if self.rebooting.val() {
             self.pc_n.next = self.c16_0.val();

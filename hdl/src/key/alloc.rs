@@ -1,6 +1,7 @@
 //! A bump allocator: hands out `first`, `first + 1`, … up to `limit − 1`
 //! (blocks from 1, nodes from 2: the null block, null node and root node are
-//! never handed out). `take` moves it on at the end of the cycle.
+//! never handed out). `take` moves it on at the end of the cycle. The pointer
+//! holds only the bits `limit` needs (masked, so yosys drops the others).
 
 use crate::util::k;
 use rust_hdl::prelude::*;
@@ -18,6 +19,7 @@ pub struct Allocator {
     first: Constant<Bits<16>>,
     limit: Constant<Bits<16>>,
     one: Constant<Bits<16>>,
+    pmask: Constant<Bits<16>>,
 }
 
 impl Allocator {
@@ -32,6 +34,7 @@ impl Allocator {
             first: k(first as u64),
             limit: k(limit as u64),
             one: k(1),
+            pmask: k(((limit as u64 + 1).next_power_of_two() - 1) & 0xffff),
         }
     }
 }
@@ -43,7 +46,7 @@ impl Logic for Allocator {
         self.idx.next = self.ptr.q.val();
         self.avail.next = self.ptr.q.val() < self.limit.val();
         if self.take.val() && (self.ptr.q.val() < self.limit.val()) {
-            self.ptr.d.next = self.ptr.q.val() + self.one.val();
+            self.ptr.d.next = (self.ptr.q.val() + self.one.val()) & self.pmask.val();
         }
         if self.reset.val() {
             self.ptr.d.next = self.first.val();

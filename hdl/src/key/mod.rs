@@ -14,6 +14,22 @@
 //!
 //! The core holds its pc while `hold` is set and applies `push` / `pop` /
 //! `tload` to its data stack and T.
+//!
+//! How it is built (for area and Fmax; the behaviour is the simulator's):
+//!
+//! - The first cycle of an instruction is decoded from `insn`; every later
+//!   cycle runs from a state register set in the first (`s_*`, one per kind of
+//!   second cycle) and from values latched in the first (`m_*`, `n_*`), so that
+//!   no later cycle decodes `insn` on its critical path. (While the pc is held
+//!   the instruction is the same word, and T, N and the key registers do not
+//!   change in a first cycle that holds, so what the first cycle latched is
+//!   what a later cycle would compute.)
+//! - Values that only matter when they are used (store addresses and data,
+//!   register write data, `tval`) are not gated to zero when unused, and the
+//!   ones that are selected are ORed from exclusive terms, not chained.
+//! - Register read muxes are trees on the select bits; the key registers, the
+//!   allocator pointers, the zeroing counter and the latched index hold only
+//!   the bits the store sizes need (masked, so that yosys drops the rest).
 
 pub mod alloc;
 pub mod block_store;
@@ -41,6 +57,7 @@ pub struct KeyUnit {
     pub push: Signal<Out, Bit>,
     pub pop: Signal<Out, Bit>,
     pub tload: Signal<Out, Bit>,
+    /// T' when `tload` (anything otherwise).
     pub tval: Signal<Out, Bits<16>>,
     pub cur_b: Signal<Out, Bits<3>>,
     pub cur_n: Signal<Out, Bits<2>>,
@@ -60,6 +77,7 @@ pub struct KeyUnit {
     /// A multi-cycle key instruction is in progress (this is not its first cycle).
     pub busy: Signal<Out, Bit>,
     pub blk_we: Signal<Out, Bit>,
+    /// Lanes, address and data of a block write: meaningful only with `blk_we`.
     pub blk_wmask: Signal<Out, Bits<2>>,
     pub blk_waddr: Signal<Out, Bits<16>>,
     pub blk_wdata: Signal<Out, Bits<16>>,
@@ -69,19 +87,53 @@ pub struct KeyUnit {
     nodes: NodeStore,
     balloc: Allocator,
     nalloc: Allocator,
+
+    // ---- the second and later cycles: which one this is ----
+    /// bxchg / bxadd, cycle 2: write, T := old, pop.
+    s_xchg: DFF<Bit>,
+    /// nb@ nn@ nb@i nn@i, cycle 2: the register := the slot read.
+    s_nload: DFF<Bit>,
+    /// balloc / nalloc: zeroing one word / slot pair a cycle.
+    s_bz: DFF<Bit>,
+    s_nz: DFF<Bit>,
+    // ---- latched in a first cycle (used by the second) ----
+    /// T := the word read (b@, bxchg, bxadd), its low byte, its high byte (bc@); none of
+    /// them when the current block key is null (T := 0).
+    f_word: DFF<Bit>,
+    f_lo: DFF<Bit>,
+    f_hi: DFF<Bit>,
+    /// The current node key is null / read-only; the slot goes to a block register; pop.
+    n_null: DFF<Bit>,
+    n_weak: DFF<Bit>,
+    n_tob: DFF<Bit>,
+    n_pop: DFF<Bit>,
+    /// Copies of the current block / node register (so that no 8:1 / 4:1 mux reads them).
+    cbr: DFF<Bits<16>>,
+    cnr: DFF<Bits<16>>,
+    /// The core-facing answers of the second and later cycles, one register each
+    /// (so that `hold`, `push`, `pop`, `tload` are one first-cycle decode ORed with a
+    /// register): busy (this is not a first cycle), hold, pop, tload, and the last
+    /// zeroing cycle (push, tload and T := true).
     busy_r: DFF<Bit>,
-    cnt: DFF<Bits<16>>,
-    lat_addr: DFF<Bits<16>>,
-    lat_hi: DFF<Bit>,
-    lat_null: DFF<Bit>,
-    lat_weak: DFF<Bit>,
+    h2: DFF<Bit>,
+    p2: DFF<Bit>,
+    t2: DFF<Bit>,
+    lastr: DFF<Bit>,
+    /// The index allocated (balloc / nalloc), held while zeroing.
     lat_idx: DFF<Bits<16>>,
+    /// The word / slot being zeroed.
+    zc: DFF<Bits<16>>,
 
     // build parameters
+    on: Constant<Bit>,
+    kmask: Constant<Bits<16>>,
+    kpat: Constant<Bits<16>>,
     lw: Constant<Bits<16>>,
     ls: Constant<Bits<16>>,
     wmask: Constant<Bits<16>>,
     smask: Constant<Bits<16>>,
+    zmask: Constant<Bits<16>>,
+    /// W − 1 and S − 1: the last word / slot zeroed.
     wlast: Constant<Bits<16>>,
     slast: Constant<Bits<16>>,
     // values
@@ -93,6 +145,10 @@ pub struct KeyUnit {
     ones: Constant<Bits<16>>,
     idxm: Constant<Bits<16>>,
     rwbit: Constant<Bits<16>>,
+    /// The bits a block / node key has (`regs::key_mask`), and the root node key.
+    bkm: Constant<Bits<16>>,
+    nkm: Constant<Bits<16>>,
+    root: Constant<Bits<16>>,
     lowb: Constant<Bits<16>>,
     imm_m: Constant<Bits<16>>,
     m1: Constant<Bits<2>>,
@@ -127,46 +183,75 @@ pub struct KeyUnit {
     o_balloc: Constant<Bits<5>>,
     o_nalloc: Constant<Bits<5>>,
 
+    // ---- decode ----
+    opc: Signal<Local, Bits<5>>,
+    busy_l: Signal<Local, Bit>,
+    /// A key instruction's first (or only) cycle.
+    d1: Signal<Local, Bit>,
+    c_bsel: Signal<Local, Bit>,
+    c_nsel: Signal<Local, Bit>,
+    c_bcopy: Signal<Local, Bit>,
+    c_ncopy: Signal<Local, Bit>,
+    c_bweaken: Signal<Local, Bit>,
+    c_nweaken: Signal<Local, Bit>,
+    c_bfetch: Signal<Local, Bit>,
+    c_bstore: Signal<Local, Bit>,
+    c_xchg: Signal<Local, Bit>,
+    c_nload: Signal<Local, Bit>,
+    c_nbst: Signal<Local, Bit>,
+    c_nnst: Signal<Local, Bit>,
+    c_balloc: Signal<Local, Bit>,
+    c_nalloc: Signal<Local, Bit>,
+    c_resv: Signal<Local, Bit>,
+    c_bfull: Signal<Local, Bit>,
+    /// Opcode groups (opcode bits and the allocators only): hold, push (= tload), pop
+    /// in a first cycle.
+    g_hold: Signal<Local, Bit>,
+    g_push: Signal<Local, Bit>,
+    g_pop: Signal<Local, Bit>,
+    /// The states and the zeroing counter at the next edge.
+    bz_n: Signal<Local, Bit>,
+    nz_n: Signal<Local, Bit>,
+    zc_n: Signal<Local, Bits<16>>,
+    last_n: Signal<Local, Bit>,
+    c_nfull: Signal<Local, Bit>,
+    /// Opcode tests without the execute condition (for values that only matter when used).
+    r_bc: Signal<Local, Bit>,
+    r_bcst: Signal<Local, Bit>,
+    r_add: Signal<Local, Bit>,
+    r_ind: Signal<Local, Bit>,
+    zeroing: Signal<Local, Bit>,
+    last: Signal<Local, Bit>,
+    // ---- the key registers read ----
     cb: Signal<Local, Bits<16>>,
     cn: Signal<Local, Bits<16>>,
     rb: Signal<Local, Bits<16>>,
     rna: Signal<Local, Bits<16>>,
     rnb: Signal<Local, Bits<16>>,
-    s1: Constant<Bits<3>>,
-    s2: Constant<Bits<3>>,
-    s3: Constant<Bits<3>>,
-    s4: Constant<Bits<3>>,
-    s5: Constant<Bits<3>>,
-    s6: Constant<Bits<3>>,
-    s7: Constant<Bits<3>>,
-    t1: Constant<Bits<2>>,
-    t2: Constant<Bits<2>>,
-    t3: Constant<Bits<2>>,
-    on: Constant<Bit>,
-    kmask: Constant<Bits<16>>,
-    kpat: Constant<Bits<16>>,
-    /// A key instruction executes this cycle (insn is 0 in the reboot cycle).
-    exec: Signal<Local, Bit>,
-    opc: Signal<Local, Bits<5>>,
-    first: Signal<Local, Bit>,
     cb_idx: Signal<Local, Bits<16>>,
     cn_idx: Signal<Local, Bits<16>>,
     cb_ok: Signal<Local, Bit>,
     cn_ok: Signal<Local, Bit>,
-    blk_base: Signal<Local, Bits<16>>,
-    node_base: Signal<Local, Bits<16>>,
+    eq_b: Signal<Local, Bit>,
+    eq_n: Signal<Local, Bit>,
+    rights_b: Signal<Local, Bits<16>>,
+    rights_n: Signal<Local, Bits<16>>,
+    // ---- addresses and data ----
+    baddr: Signal<Local, Bits<16>>,
+    naddr: Signal<Local, Bits<16>>,
     word: Signal<Local, Bits<16>>,
     bword: Signal<Local, Bits<16>>,
     slot: Signal<Local, Bits<16>>,
-    rd: Signal<Local, Bits<16>>,
-    old: Signal<Local, Bits<16>>,
+    hiw: Signal<Local, Bits<16>>,
+    lo8: Signal<Local, Bits<16>>,
+    hi8: Signal<Local, Bits<16>>,
+    rd_ok: Signal<Local, Bit>,
     slot_key: Signal<Local, Bits<16>>,
-    rights_b: Signal<Local, Bits<16>>,
-    rights_n: Signal<Local, Bits<16>>,
-    hold_l: Signal<Local, Bit>,
+    tv_rd: Signal<Local, Bits<16>>,
+    tv_reg: Signal<Local, Bits<16>>,
+    tv_true: Signal<Local, Bits<16>>,
+    t_true: Signal<Local, Bit>,
     bk_we: Signal<Local, Bit>,
-    /// balloc's zeroing: written, but not reported on `blk_we` (as the simulator's `block_write`).
-    bk_zero: Signal<Local, Bit>,
     bk_mask: Signal<Local, Bits<2>>,
     bk_addr: Signal<Local, Bits<16>>,
     bk_data: Signal<Local, Bits<16>>,
@@ -193,14 +278,11 @@ impl KeyUnit {
             words <= 65536 && slots <= 65536,
             "the hardware addresses at most 65536 block words and 65536 node slots"
         );
+        let zmax = c.block_words.max(c.node_slots) as u64;
         Self {
             clock: Default::default(),
             reset: Default::default(),
             pc: Default::default(),
-            exec: Default::default(),
-            on: Constant::new(on),
-            kmask: k(0xf000),
-            kpat: k(0x7000),
             insn: Default::default(),
             t: Default::default(),
             n: Default::default(),
@@ -234,19 +316,36 @@ impl KeyUnit {
             nodes: NodeStore::new(slots),
             balloc: Allocator::new(1, c.blocks),
             nalloc: Allocator::new(ROOT_NODE + 1, c.nodes),
+            s_xchg: Default::default(),
+            s_nload: Default::default(),
+            s_bz: Default::default(),
+            s_nz: Default::default(),
+            f_word: Default::default(),
+            f_lo: Default::default(),
+            f_hi: Default::default(),
+            cbr: Default::default(),
+            cnr: Default::default(),
+            n_null: Default::default(),
+            n_weak: Default::default(),
+            n_tob: Default::default(),
+            n_pop: Default::default(),
             busy_r: Default::default(),
-            cnt: Default::default(),
-            lat_addr: Default::default(),
-            lat_hi: Default::default(),
-            lat_null: Default::default(),
-            lat_weak: Default::default(),
+            h2: Default::default(),
+            p2: Default::default(),
+            t2: Default::default(),
+            lastr: Default::default(),
             lat_idx: Default::default(),
+            zc: Default::default(),
+            on: Constant::new(on),
+            kmask: k(0xf000),
+            kpat: k(0x7000),
             lw: k(log2(c.block_words)),
             ls: k(log2(c.node_slots)),
             wmask: k(c.block_words as u64 - 1),
             smask: k(c.node_slots as u64 - 1),
-            wlast: k(c.block_words as u64),
-            slast: k(c.node_slots as u64),
+            zmask: k(zmax - 1),
+            wlast: k(c.block_words as u64 - 1),
+            slast: k(c.node_slots as u64 - 1),
             z16: k(0),
             one16: k(1),
             two16: k(2),
@@ -255,6 +354,9 @@ impl KeyUnit {
             ones: k(0xffff),
             idxm: k(0x7fff),
             rwbit: k(0x8000),
+            bkm: k(regs::key_mask(c.blocks)),
+            nkm: k(regs::key_mask(c.nodes)),
+            root: k(0x8000 | ROOT_NODE as u64),
             lowb: k(0xff),
             imm_m: k(0x1f),
             m1: k(1),
@@ -287,40 +389,67 @@ impl KeyUnit {
             o_nnstorei: k(24),
             o_balloc: k(25),
             o_nalloc: k(26),
+            opc: Default::default(),
+            busy_l: Default::default(),
+            d1: Default::default(),
+            c_bsel: Default::default(),
+            c_nsel: Default::default(),
+            c_bcopy: Default::default(),
+            c_ncopy: Default::default(),
+            c_bweaken: Default::default(),
+            c_nweaken: Default::default(),
+            c_bfetch: Default::default(),
+            c_bstore: Default::default(),
+            c_xchg: Default::default(),
+            c_nload: Default::default(),
+            c_nbst: Default::default(),
+            c_nnst: Default::default(),
+            c_balloc: Default::default(),
+            c_nalloc: Default::default(),
+            c_resv: Default::default(),
+            c_bfull: Default::default(),
+            g_hold: Default::default(),
+            g_push: Default::default(),
+            g_pop: Default::default(),
+            bz_n: Default::default(),
+            nz_n: Default::default(),
+            zc_n: Default::default(),
+            last_n: Default::default(),
+            c_nfull: Default::default(),
+            r_bc: Default::default(),
+            r_bcst: Default::default(),
+            r_add: Default::default(),
+            r_ind: Default::default(),
+            zeroing: Default::default(),
+            last: Default::default(),
             cb: Default::default(),
             cn: Default::default(),
             rb: Default::default(),
             rna: Default::default(),
             rnb: Default::default(),
-            s1: k(1),
-            s2: k(2),
-            s3: k(3),
-            s4: k(4),
-            s5: k(5),
-            s6: k(6),
-            s7: k(7),
-            t1: k(1),
-            t2: k(2),
-            t3: k(3),
-            opc: Default::default(),
-            first: Default::default(),
             cb_idx: Default::default(),
             cn_idx: Default::default(),
             cb_ok: Default::default(),
             cn_ok: Default::default(),
-            blk_base: Default::default(),
-            node_base: Default::default(),
+            eq_b: Default::default(),
+            eq_n: Default::default(),
+            rights_b: Default::default(),
+            rights_n: Default::default(),
+            baddr: Default::default(),
+            naddr: Default::default(),
             word: Default::default(),
             bword: Default::default(),
             slot: Default::default(),
-            rd: Default::default(),
-            old: Default::default(),
+            hiw: Default::default(),
+            lo8: Default::default(),
+            hi8: Default::default(),
+            rd_ok: Default::default(),
             slot_key: Default::default(),
-            rights_b: Default::default(),
-            rights_n: Default::default(),
-            hold_l: Default::default(),
+            tv_rd: Default::default(),
+            tv_reg: Default::default(),
+            tv_true: Default::default(),
+            t_true: Default::default(),
             bk_we: Default::default(),
-            bk_zero: Default::default(),
             bk_mask: Default::default(),
             bk_addr: Default::default(),
             bk_data: Default::default(),
@@ -331,7 +460,10 @@ impl KeyUnit {
 impl Logic for KeyUnit {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, busy_r, cnt, lat_addr, lat_hi, lat_null, lat_weak, lat_idx);
+        dff_setup!(
+            self, clock, s_xchg, s_nload, s_bz, s_nz, f_word, f_lo, f_hi, n_null, n_weak, n_tob,
+            n_pop, cbr, cnr, busy_r, h2, p2, t2, lastr, lat_idx, zc
+        );
         self.regs.clock.next = self.clock.val();
         self.blocks.clock.next = self.clock.val();
         self.nodes.clock.next = self.clock.val();
@@ -341,106 +473,140 @@ impl Logic for KeyUnit {
         self.balloc.reset.next = self.reset.val();
         self.nalloc.reset.next = self.reset.val();
 
-        // ---- decode and the current keys ----
-        self.exec.next = self.on.val()
+        // ---- decode: the first (or only) cycle of a key instruction ----
+        self.busy_l.next = self.busy_r.q.val();
+        self.opc.next = self.insn.val().get_bits::<5>(7);
+        self.d1.next = self.on.val()
+            && !self.busy_l.val()
             && !self.pc.val().get_bit(12)
             && ((self.insn.val() & self.kmask.val()) == self.kpat.val());
-        self.opc.next = self.insn.val().get_bits::<5>(7);
-        self.first.next = !self.busy_r.q.val();
+        self.c_bsel.next = self.d1.val() && (self.opc.val() == self.o_bsel.val());
+        self.c_nsel.next = self.d1.val() && (self.opc.val() == self.o_nsel.val());
+        self.c_bcopy.next = self.d1.val() && (self.opc.val() == self.o_bcopy.val());
+        self.c_ncopy.next = self.d1.val() && (self.opc.val() == self.o_ncopy.val());
+        self.c_bweaken.next = self.d1.val() && (self.opc.val() == self.o_bweaken.val());
+        self.c_nweaken.next = self.d1.val() && (self.opc.val() == self.o_nweaken.val());
+        self.c_bfetch.next = self.d1.val()
+            && ((self.opc.val() == self.o_bfetch.val())
+                || (self.opc.val() == self.o_bcfetch.val()));
+        self.c_bstore.next = self.d1.val()
+            && ((self.opc.val() == self.o_bstore.val())
+                || (self.opc.val() == self.o_bcstore.val()));
+        self.c_xchg.next = self.d1.val()
+            && ((self.opc.val() == self.o_bxchg.val()) || (self.opc.val() == self.o_bxadd.val()));
+        self.c_nload.next = self.d1.val()
+            && ((self.opc.val() == self.o_nbload.val())
+                || (self.opc.val() == self.o_nnload.val())
+                || (self.opc.val() == self.o_nbloadi.val())
+                || (self.opc.val() == self.o_nnloadi.val()));
+        self.c_nbst.next = self.d1.val()
+            && ((self.opc.val() == self.o_nbstore.val())
+                || (self.opc.val() == self.o_nbstorei.val()));
+        self.c_nnst.next = self.d1.val()
+            && ((self.opc.val() == self.o_nnstore.val())
+                || (self.opc.val() == self.o_nnstorei.val()));
+        self.c_balloc.next = self.d1.val() && (self.opc.val() == self.o_balloc.val());
+        self.c_nalloc.next = self.d1.val() && (self.opc.val() == self.o_nalloc.val());
+        // reserved: opcodes 27..31 (bit tests, not a comparator with a carry chain)
+        self.c_resv.next = self.d1.val()
+            && self.opc.val().get_bit(4)
+            && self.opc.val().get_bit(3)
+            && (self.opc.val().get_bit(2)
+                || (self.opc.val().get_bit(1) && self.opc.val().get_bit(0)));
+        self.c_bfull.next = self.c_balloc.val() && !self.balloc.avail.val();
+        self.c_nfull.next = self.c_nalloc.val() && !self.nalloc.avail.val();
+        self.r_bc.next =
+            (self.opc.val() == self.o_bcfetch.val()) || (self.opc.val() == self.o_bcstore.val());
+        self.r_bcst.next = self.opc.val() == self.o_bcstore.val();
+        self.r_add.next = self.opc.val() == self.o_bxadd.val();
+        self.r_ind.next = (self.opc.val() == self.o_nbloadi.val())
+            || (self.opc.val() == self.o_nbstorei.val())
+            || (self.opc.val() == self.o_nnloadi.val())
+            || (self.opc.val() == self.o_nnstorei.val());
+        self.zeroing.next = self.s_bz.q.val() || self.s_nz.q.val();
+        self.last.next = self.lastr.q.val();
+        self.g_hold.next = (self.opc.val() == self.o_bfetch.val())
+            || (self.opc.val() == self.o_bstore.val())
+            || (self.opc.val() == self.o_bcfetch.val())
+            || (self.opc.val() == self.o_bcstore.val())
+            || (self.opc.val() == self.o_bxchg.val())
+            || (self.opc.val() == self.o_bxadd.val())
+            || (self.opc.val() == self.o_nbload.val())
+            || (self.opc.val() == self.o_nnload.val())
+            || (self.opc.val() == self.o_nbloadi.val())
+            || (self.opc.val() == self.o_nnloadi.val())
+            || ((self.opc.val() == self.o_balloc.val()) && self.balloc.avail.val())
+            || ((self.opc.val() == self.o_nalloc.val()) && self.nalloc.avail.val());
+        self.g_push.next = (self.opc.val() == self.o_bkeyeq.val())
+            || (self.opc.val() == self.o_nkeyeq.val())
+            || (self.opc.val() == self.o_bq.val())
+            || (self.opc.val() == self.o_nq.val())
+            || (self.opc.val() == self.o_faults.val())
+            || ((self.opc.val() == self.o_balloc.val()) && !self.balloc.avail.val())
+            || ((self.opc.val() == self.o_nalloc.val()) && !self.nalloc.avail.val());
+        self.g_pop.next = (self.opc.val() == self.o_bstore.val())
+            || (self.opc.val() == self.o_bcstore.val())
+            || (self.opc.val() == self.o_nbstorei.val())
+            || (self.opc.val() == self.o_nnstorei.val());
+
+        // ---- the key registers read: the current ones from their copies, the others
+        // through mux trees on the select bits ----
         self.regs.sel_b.next = self.insn.val().get_bits::<3>(0);
         self.regs.sel_na.next = self.insn.val().get_bits::<2>(0);
         self.regs.sel_nb.next = self.insn.val().get_bits::<2>(5);
-        // the register read muxes
-        self.cb.next = self.regs.b0.val();
-        if self.regs.cur_b.val() == self.s1.val() {
-            self.cb.next = self.regs.b1.val();
-        }
-        if self.regs.cur_b.val() == self.s2.val() {
-            self.cb.next = self.regs.b2.val();
-        }
-        if self.regs.cur_b.val() == self.s3.val() {
-            self.cb.next = self.regs.b3.val();
-        }
-        if self.regs.cur_b.val() == self.s4.val() {
-            self.cb.next = self.regs.b4.val();
-        }
-        if self.regs.cur_b.val() == self.s5.val() {
-            self.cb.next = self.regs.b5.val();
-        }
-        if self.regs.cur_b.val() == self.s6.val() {
-            self.cb.next = self.regs.b6.val();
-        }
-        if self.regs.cur_b.val() == self.s7.val() {
-            self.cb.next = self.regs.b7.val();
-        }
-        self.rb.next = self.regs.b0.val();
-        if self.insn.val().get_bits::<3>(0) == self.s1.val() {
+        self.cb.next = self.cbr.q.val();
+        if self.insn.val().get_bit(2) {
+            if self.insn.val().get_bit(1) {
+                if self.insn.val().get_bit(0) {
+                    self.rb.next = self.regs.b7.val();
+                } else {
+                    self.rb.next = self.regs.b6.val();
+                }
+            } else if self.insn.val().get_bit(0) {
+                self.rb.next = self.regs.b5.val();
+            } else {
+                self.rb.next = self.regs.b4.val();
+            }
+        } else if self.insn.val().get_bit(1) {
+            if self.insn.val().get_bit(0) {
+                self.rb.next = self.regs.b3.val();
+            } else {
+                self.rb.next = self.regs.b2.val();
+            }
+        } else if self.insn.val().get_bit(0) {
             self.rb.next = self.regs.b1.val();
+        } else {
+            self.rb.next = self.regs.b0.val();
         }
-        if self.insn.val().get_bits::<3>(0) == self.s2.val() {
-            self.rb.next = self.regs.b2.val();
-        }
-        if self.insn.val().get_bits::<3>(0) == self.s3.val() {
-            self.rb.next = self.regs.b3.val();
-        }
-        if self.insn.val().get_bits::<3>(0) == self.s4.val() {
-            self.rb.next = self.regs.b4.val();
-        }
-        if self.insn.val().get_bits::<3>(0) == self.s5.val() {
-            self.rb.next = self.regs.b5.val();
-        }
-        if self.insn.val().get_bits::<3>(0) == self.s6.val() {
-            self.rb.next = self.regs.b6.val();
-        }
-        if self.insn.val().get_bits::<3>(0) == self.s7.val() {
-            self.rb.next = self.regs.b7.val();
-        }
-        self.cn.next = self.regs.n0.val();
-        if self.regs.cur_n.val() == self.t1.val() {
-            self.cn.next = self.regs.n1.val();
-        }
-        if self.regs.cur_n.val() == self.t2.val() {
-            self.cn.next = self.regs.n2.val();
-        }
-        if self.regs.cur_n.val() == self.t3.val() {
-            self.cn.next = self.regs.n3.val();
-        }
-        self.rna.next = self.regs.n0.val();
-        if self.insn.val().get_bits::<2>(0) == self.t1.val() {
+        self.cn.next = self.cnr.q.val();
+        if self.insn.val().get_bit(1) {
+            if self.insn.val().get_bit(0) {
+                self.rna.next = self.regs.n3.val();
+            } else {
+                self.rna.next = self.regs.n2.val();
+            }
+        } else if self.insn.val().get_bit(0) {
             self.rna.next = self.regs.n1.val();
+        } else {
+            self.rna.next = self.regs.n0.val();
         }
-        if self.insn.val().get_bits::<2>(0) == self.t2.val() {
-            self.rna.next = self.regs.n2.val();
-        }
-        if self.insn.val().get_bits::<2>(0) == self.t3.val() {
-            self.rna.next = self.regs.n3.val();
-        }
-        self.rnb.next = self.regs.n0.val();
-        if self.insn.val().get_bits::<2>(5) == self.t1.val() {
+        if self.insn.val().get_bit(6) {
+            if self.insn.val().get_bit(5) {
+                self.rnb.next = self.regs.n3.val();
+            } else {
+                self.rnb.next = self.regs.n2.val();
+            }
+        } else if self.insn.val().get_bit(5) {
             self.rnb.next = self.regs.n1.val();
-        }
-        if self.insn.val().get_bits::<2>(5) == self.t2.val() {
-            self.rnb.next = self.regs.n2.val();
-        }
-        if self.insn.val().get_bits::<2>(5) == self.t3.val() {
-            self.rnb.next = self.regs.n3.val();
+        } else {
+            self.rnb.next = self.regs.n0.val();
         }
         self.cb_idx.next = self.cb.val() & self.idxm.val();
         self.cn_idx.next = self.cn.val() & self.idxm.val();
         self.cb_ok.next = self.cb.val().get_bit(15) && (self.cb_idx.val() != self.z16.val());
         self.cn_ok.next = self.cn.val().get_bit(15) && (self.cn_idx.val() != self.z16.val());
-        self.blk_base.next = self.cb_idx.val() << self.lw.val();
-        self.node_base.next = self.cn_idx.val() << self.ls.val();
-        self.word.next = self.t.val() & self.wmask.val();
-        self.bword.next = (self.t.val() >> self.one16.val()) & self.wmask.val();
-        self.slot.next = (self.insn.val() & self.imm_m.val()) & self.smask.val();
-        if (self.opc.val() == self.o_nbloadi.val())
-            || (self.opc.val() == self.o_nbstorei.val())
-            || (self.opc.val() == self.o_nnloadi.val())
-            || (self.opc.val() == self.o_nnstorei.val())
-        {
-            self.slot.next = self.t.val() & self.smask.val();
-        }
+        self.eq_b.next = (self.rb.val() & self.idxm.val()) == self.cb_idx.val();
+        self.eq_n.next = (self.rna.val() & self.idxm.val()) == self.cn_idx.val();
         self.rights_b.next = self.z16.val();
         if self.cb_idx.val() != self.z16.val() {
             self.rights_b.next = self.two16.val();
@@ -455,315 +621,244 @@ impl Logic for KeyUnit {
                 self.rights_n.next = self.three16.val();
             }
         }
-        self.rd.next = self.blocks.rdata.val();
-        self.old.next = self.blocks.rdata.val();
-        if self.lat_null.q.val() {
-            self.old.next = self.z16.val();
+
+        // ---- store addresses (one for the read and the write of an instruction) ----
+        self.word.next = self.t.val() & self.wmask.val();
+        self.bword.next = (self.t.val() >> self.one16.val()) & self.wmask.val();
+        self.baddr.next = (self.cb_idx.val() << self.lw.val()) | self.word.val();
+        if self.r_bc.val() {
+            self.baddr.next = (self.cb_idx.val() << self.lw.val()) | self.bword.val();
         }
+        self.slot.next = (self.insn.val() & self.imm_m.val()) & self.smask.val();
+        if self.r_ind.val() {
+            self.slot.next = self.t.val() & self.smask.val();
+        }
+        self.naddr.next = (self.cn_idx.val() << self.ls.val()) | self.slot.val();
+
+        // ---- latched in every first cycle, for the second ----
+        if !self.busy_l.val() {
+            self.lat_idx.d.next = self.nalloc.idx.val();
+            if self.insn.val().get_bit(7) {
+                // balloc (25) has opcode bit 0 set, nalloc (26) not
+                self.lat_idx.d.next = self.balloc.idx.val();
+            }
+        }
+        self.rd_ok.next = (self.cb_idx.val() != self.z16.val()) && !self.reset.val();
+        self.f_word.d.next = self.rd_ok.val()
+            && (self.c_xchg.val()
+                || (self.c_bfetch.val() && (self.opc.val() == self.o_bfetch.val())));
+        self.f_lo.d.next = self.rd_ok.val()
+            && self.c_bfetch.val()
+            && (self.opc.val() == self.o_bcfetch.val())
+            && !self.t.val().get_bit(0);
+        self.f_hi.d.next = self.rd_ok.val()
+            && self.c_bfetch.val()
+            && (self.opc.val() == self.o_bcfetch.val())
+            && self.t.val().get_bit(0);
+        self.n_null.d.next = self.cn_idx.val() == self.z16.val();
+        self.n_weak.d.next = !self.cn.val().get_bit(15);
+        self.n_tob.d.next =
+            (self.opc.val() == self.o_nbload.val()) || (self.opc.val() == self.o_nbloadi.val());
+        self.n_pop.d.next =
+            (self.opc.val() == self.o_nbloadi.val()) || (self.opc.val() == self.o_nnloadi.val());
+
+        // ---- the states ----
+        self.s_xchg.d.next = self.c_xchg.val() && !self.reset.val();
+        self.s_nload.d.next = self.c_nload.val() && !self.reset.val();
+        self.bz_n.next = ((self.c_balloc.val() && self.balloc.avail.val())
+            || (self.s_bz.q.val() && !self.last.val()))
+            && !self.reset.val();
+        self.nz_n.next = ((self.c_nalloc.val() && self.nalloc.avail.val())
+            || (self.s_nz.q.val() && !self.last.val()))
+            && !self.reset.val();
+        self.zc_n.next = self.z16.val();
+        if self.zeroing.val() {
+            self.zc_n.next = (self.zc.q.val() + self.one16.val()) & self.zmask.val();
+        }
+        self.last_n.next = (self.bz_n.val() && (self.zc_n.val() == self.wlast.val()))
+            || (self.nz_n.val() && (self.zc_n.val() == self.slast.val()));
+        self.s_bz.d.next = self.bz_n.val();
+        self.s_nz.d.next = self.nz_n.val();
+        self.zc.d.next = self.zc_n.val();
+        self.lastr.d.next = self.last_n.val();
+        self.h2.d.next = (self.bz_n.val() || self.nz_n.val()) && !self.last_n.val();
+        self.p2.d.next = (self.c_bstore.val()
+            || self.c_xchg.val()
+            || (self.c_nload.val()
+                && ((self.opc.val() == self.o_nbloadi.val())
+                    || (self.opc.val() == self.o_nnloadi.val()))))
+            && !self.reset.val();
+        self.t2.d.next =
+            ((self.c_bfetch.val() || self.c_xchg.val()) && !self.reset.val()) || self.last_n.val();
+
+        // ---- what was read ----
         self.slot_key.next = self.nodes.rdata_n.val();
-        if (self.opc.val() == self.o_nbload.val()) || (self.opc.val() == self.o_nbloadi.val()) {
+        if self.n_tob.q.val() {
             self.slot_key.next = self.nodes.rdata_b.val();
         }
-        if self.lat_weak.q.val() {
+        if self.n_weak.q.val() {
             self.slot_key.next = self.slot_key.val() & self.idxm.val();
         }
-        if self.lat_null.q.val() {
+        if self.n_null.q.val() {
             self.slot_key.next = self.z16.val();
         }
 
-        // ---- defaults: nothing happens ----
-        self.hold_l.next = false;
-        self.push.next = false;
-        self.pop.next = false;
-        self.tload.next = false;
-        self.tval.next = self.z16.val();
-        self.regs.set_cur_b.next = false;
-        self.regs.set_cur_n.next = false;
-        self.regs.bwe.next = false;
-        self.regs.bwd.next = self.z16.val();
-        self.regs.nwe.next = false;
-        self.regs.nw_cur.next = true;
-        self.regs.nwd.next = self.z16.val();
-        self.regs.fault.next = false;
-        self.blocks.raddr.next = self.z16.val();
-        self.bk_we.next = false;
-        self.bk_zero.next = false;
-        self.bk_mask.next = self.m3.val();
-        self.bk_addr.next = self.z16.val();
-        self.bk_data.next = self.z16.val();
-        self.nodes.raddr.next = self.z16.val();
-        self.nodes.we_b.next = false;
-        self.nodes.we_n.next = false;
-        self.nodes.waddr.next = self.node_base.val() | self.slot.val();
-        self.nodes.wdata_b.next = self.cb.val();
-        self.nodes.wdata_n.next = self.rnb.val();
-        self.balloc.take.next = false;
-        self.nalloc.take.next = false;
-
-        if self.exec.val() {
-            if self.opc.val() == self.o_bsel.val() {
-                self.regs.set_cur_b.next = true;
-            }
-            if self.opc.val() == self.o_nsel.val() {
-                self.regs.set_cur_n.next = true;
-            }
-            if self.opc.val() == self.o_bcopy.val() {
-                self.regs.bwe.next = true;
-                self.regs.bwd.next = self.rb.val();
-            }
-            if self.opc.val() == self.o_ncopy.val() {
-                self.regs.nwe.next = true;
-                self.regs.nwd.next = self.rna.val();
-            }
-            if self.opc.val() == self.o_bkeyeq.val() {
-                self.push.next = true;
-                self.tload.next = true;
-                if (self.rb.val() & self.idxm.val()) == self.cb_idx.val() {
-                    self.tval.next = self.ones.val();
-                }
-            }
-            if self.opc.val() == self.o_nkeyeq.val() {
-                self.push.next = true;
-                self.tload.next = true;
-                if (self.rna.val() & self.idxm.val()) == self.cn_idx.val() {
-                    self.tval.next = self.ones.val();
-                }
-            }
-            if self.opc.val() == self.o_bweaken.val() {
-                self.regs.bwe.next = true;
-                self.regs.bwd.next = self.cb.val() & self.idxm.val();
-            }
-            if self.opc.val() == self.o_nweaken.val() {
-                self.regs.nwe.next = true;
-                self.regs.nwd.next = self.cn.val() & self.idxm.val();
-            }
-            if self.opc.val() == self.o_bq.val() {
-                self.push.next = true;
-                self.tload.next = true;
-                self.tval.next = self.rights_b.val();
-            }
-            if self.opc.val() == self.o_nq.val() {
-                self.push.next = true;
-                self.tload.next = true;
-                self.tval.next = self.rights_n.val();
-            }
-            if self.opc.val() == self.o_faults.val() {
-                self.push.next = true;
-                self.tload.next = true;
-                self.tval.next = self.regs.faults.val();
-            }
-            // b@ bc@
-            if (self.opc.val() == self.o_bfetch.val()) || (self.opc.val() == self.o_bcfetch.val()) {
-                if self.first.val() {
-                    self.hold_l.next = true;
-                    self.lat_hi.d.next = self.t.val().get_bit(0);
-                    self.lat_null.d.next = self.cb_idx.val() == self.z16.val();
-                    if self.opc.val() == self.o_bfetch.val() {
-                        self.blocks.raddr.next = self.blk_base.val() | self.word.val();
-                    } else {
-                        self.blocks.raddr.next = self.blk_base.val() | self.bword.val();
-                    }
-                } else {
-                    self.tload.next = true;
-                    self.tval.next = self.rd.val();
-                    if self.opc.val() == self.o_bcfetch.val() {
-                        self.tval.next = self.rd.val() & self.lowb.val();
-                        if self.lat_hi.q.val() {
-                            self.tval.next = self.rd.val() >> self.eight16.val();
-                        }
-                    }
-                    if self.lat_null.q.val() {
-                        self.tval.next = self.z16.val();
-                    }
-                }
-            }
-            // b! bc!
-            if (self.opc.val() == self.o_bstore.val()) || (self.opc.val() == self.o_bcstore.val()) {
-                self.pop.next = true;
-                if self.first.val() {
-                    self.hold_l.next = true;
-                    if self.cb_ok.val() {
-                        self.bk_we.next = true;
-                        if self.opc.val() == self.o_bstore.val() {
-                            self.bk_addr.next = self.blk_base.val() | self.word.val();
-                            self.bk_data.next = self.n.val();
-                        } else {
-                            self.bk_addr.next = self.blk_base.val() | self.bword.val();
-                            self.bk_data.next = ((self.n.val() & self.lowb.val())
-                                << self.eight16.val())
-                                | (self.n.val() & self.lowb.val());
-                            self.bk_mask.next = self.m1.val();
-                            if self.t.val().get_bit(0) {
-                                self.bk_mask.next = self.m2.val();
-                            }
-                        }
-                    } else {
-                        self.regs.fault.next = true;
-                    }
-                }
-            }
-            // bxchg bxadd
-            if (self.opc.val() == self.o_bxchg.val()) || (self.opc.val() == self.o_bxadd.val()) {
-                if self.first.val() {
-                    self.hold_l.next = true;
-                    self.blocks.raddr.next = self.blk_base.val() | self.word.val();
-                    self.lat_addr.d.next = self.blk_base.val() | self.word.val();
-                    self.lat_null.d.next = self.cb_idx.val() == self.z16.val();
-                } else {
-                    self.pop.next = true;
-                    self.tload.next = true;
-                    self.tval.next = self.old.val();
-                    if self.cb_ok.val() {
-                        self.bk_we.next = true;
-                        self.bk_addr.next = self.lat_addr.q.val();
-                        self.bk_data.next = self.n.val();
-                        if self.opc.val() == self.o_bxadd.val() {
-                            self.bk_data.next = self.old.val() + self.n.val();
-                        }
-                    } else {
-                        self.regs.fault.next = true;
-                    }
-                }
-            }
-            // nb@ nn@ nb@i nn@i
-            if (self.opc.val() == self.o_nbload.val())
-                || (self.opc.val() == self.o_nnload.val())
-                || (self.opc.val() == self.o_nbloadi.val())
-                || (self.opc.val() == self.o_nnloadi.val())
-            {
-                if self.first.val() {
-                    self.hold_l.next = true;
-                    self.nodes.raddr.next = self.node_base.val() | self.slot.val();
-                    self.lat_null.d.next = self.cn_idx.val() == self.z16.val();
-                    self.lat_weak.d.next = !self.cn.val().get_bit(15);
-                } else {
-                    if (self.opc.val() == self.o_nbload.val())
-                        || (self.opc.val() == self.o_nbloadi.val())
-                    {
-                        self.regs.bwe.next = true;
-                        self.regs.bwd.next = self.slot_key.val();
-                    } else {
-                        self.regs.nwe.next = true;
-                        self.regs.nw_cur.next = false;
-                        self.regs.nwd.next = self.slot_key.val();
-                    }
-                    if (self.opc.val() == self.o_nbloadi.val())
-                        || (self.opc.val() == self.o_nnloadi.val())
-                    {
-                        self.pop.next = true;
-                    }
-                }
-            }
-            // nb! nn! nb!i nn!i
-            if (self.opc.val() == self.o_nbstore.val())
-                || (self.opc.val() == self.o_nnstore.val())
-                || (self.opc.val() == self.o_nbstorei.val())
-                || (self.opc.val() == self.o_nnstorei.val())
-            {
-                if self.cn_ok.val() {
-                    if (self.opc.val() == self.o_nbstore.val())
-                        || (self.opc.val() == self.o_nbstorei.val())
-                    {
-                        self.nodes.we_b.next = true;
-                    } else {
-                        self.nodes.we_n.next = true;
-                    }
-                } else {
-                    self.regs.fault.next = true;
-                }
-                if (self.opc.val() == self.o_nbstorei.val())
-                    || (self.opc.val() == self.o_nnstorei.val())
-                {
-                    self.pop.next = true;
-                }
-            }
-            // balloc
-            if self.opc.val() == self.o_balloc.val() {
-                if self.first.val() {
-                    if self.balloc.avail.val() {
-                        self.hold_l.next = true;
-                        self.balloc.take.next = true;
-                        self.lat_idx.d.next = self.balloc.idx.val();
-                    } else {
-                        self.regs.bwe.next = true;
-                        self.push.next = true;
-                        self.tload.next = true;
-                    }
-                } else {
-                    self.bk_we.next = true;
-                    self.bk_zero.next = true;
-                    self.bk_addr.next = (self.lat_idx.q.val() << self.lw.val())
-                        | ((self.cnt.q.val() - self.one16.val()) & self.wmask.val());
-                    if self.cnt.q.val() == self.wlast.val() {
-                        self.regs.bwe.next = true;
-                        self.regs.bwd.next = self.lat_idx.q.val() | self.rwbit.val();
-                        self.push.next = true;
-                        self.tload.next = true;
-                        self.tval.next = self.ones.val();
-                    } else {
-                        self.hold_l.next = true;
-                    }
-                }
-            }
-            // nalloc
-            if self.opc.val() == self.o_nalloc.val() {
-                if self.first.val() {
-                    if self.nalloc.avail.val() {
-                        self.hold_l.next = true;
-                        self.nalloc.take.next = true;
-                        self.lat_idx.d.next = self.nalloc.idx.val();
-                    } else {
-                        self.regs.nwe.next = true;
-                        self.push.next = true;
-                        self.tload.next = true;
-                    }
-                } else {
-                    self.nodes.we_b.next = true;
-                    self.nodes.we_n.next = true;
-                    self.nodes.waddr.next = (self.lat_idx.q.val() << self.ls.val())
-                        | ((self.cnt.q.val() - self.one16.val()) & self.smask.val());
-                    self.nodes.wdata_b.next = self.z16.val();
-                    self.nodes.wdata_n.next = self.z16.val();
-                    if self.cnt.q.val() == self.slast.val() {
-                        self.regs.nwe.next = true;
-                        self.regs.nwd.next = self.lat_idx.q.val() | self.rwbit.val();
-                        self.push.next = true;
-                        self.tload.next = true;
-                        self.tval.next = self.ones.val();
-                    } else {
-                        self.hold_l.next = true;
-                    }
-                }
-            }
-            // reserved opcodes 27..31
-            if self.opc.val() > self.o_nalloc.val() {
-                self.regs.fault.next = true;
-            }
+        // ---- the core's stack and T ----
+        self.hold.next = (self.d1.val() && self.g_hold.val()) || self.h2.q.val();
+        self.push.next = (self.d1.val() && self.g_push.val()) || self.lastr.q.val();
+        self.pop.next = (self.d1.val() && self.g_pop.val()) || self.p2.q.val();
+        self.tload.next = (self.d1.val() && self.g_push.val()) || self.t2.q.val();
+        self.busy_r.d.next = self.hold.val() && !self.reset.val();
+        // T' only matters with `tload`: the first-cycle terms test the opcode alone (in a
+        // later cycle the opcode is a multi-cycle one, which none of them is).
+        self.t_true.next = ((self.opc.val() == self.o_bkeyeq.val()) && self.eq_b.val())
+            || ((self.opc.val() == self.o_nkeyeq.val()) && self.eq_n.val())
+            || self.lastr.q.val();
+        self.tv_true.next = self.z16.val();
+        if self.t_true.val() {
+            self.tv_true.next = self.ones.val();
         }
+        self.hiw.next = self.z16.val();
+        if self.f_word.q.val() {
+            self.hiw.next = self.blocks.rdata.val();
+        }
+        self.lo8.next = self.z16.val();
+        if self.f_lo.q.val() {
+            self.lo8.next = self.blocks.rdata.val() & self.lowb.val();
+        }
+        self.hi8.next = self.z16.val();
+        if self.f_hi.q.val() {
+            self.hi8.next = self.blocks.rdata.val() >> self.eight16.val();
+        }
+        self.tv_rd.next = self.hiw.val() | self.lo8.val() | self.hi8.val();
+        self.tv_reg.next = self.z16.val();
+        if self.opc.val() == self.o_faults.val() {
+            self.tv_reg.next = self.regs.faults.val();
+        }
+        if self.opc.val() == self.o_bq.val() {
+            self.tv_reg.next = self.rights_b.val();
+        }
+        if self.opc.val() == self.o_nq.val() {
+            self.tv_reg.next = self.rights_n.val();
+        }
+        self.tval.next = self.tv_true.val() | self.tv_rd.val() | self.tv_reg.val();
 
-        // ---- sequencing ----
-        self.busy_r.d.next = false;
-        self.cnt.d.next = self.z16.val();
-        if self.hold_l.val() {
-            self.busy_r.d.next = true;
-            self.cnt.d.next = self.cnt.q.val() + self.one16.val();
+        // ---- the key registers written ----
+        self.regs.set_cur_b.next = self.c_bsel.val();
+        self.regs.set_cur_n.next = self.c_nsel.val();
+        self.regs.bwe.next = self.c_bcopy.val()
+            || self.c_bweaken.val()
+            || (self.s_nload.q.val() && self.n_tob.q.val())
+            || self.c_bfull.val()
+            || (self.s_bz.q.val() && self.last.val());
+        self.regs.bwd.next = self.z16.val();
+        if self.c_bcopy.val() {
+            self.regs.bwd.next = self.rb.val();
+        }
+        if self.c_bweaken.val() {
+            self.regs.bwd.next = self.cb_idx.val();
+        }
+        if self.s_nload.q.val() {
+            self.regs.bwd.next = self.slot_key.val();
+        }
+        if self.s_bz.q.val() {
+            self.regs.bwd.next = self.lat_idx.q.val() | self.rwbit.val();
+        }
+        self.regs.nwe.next = self.c_ncopy.val()
+            || self.c_nweaken.val()
+            || (self.s_nload.q.val() && !self.n_tob.q.val())
+            || self.c_nfull.val()
+            || (self.s_nz.q.val() && self.last.val());
+        self.regs.nw_cur.next = !self.s_nload.q.val();
+        self.regs.nwd.next = self.z16.val();
+        if self.c_ncopy.val() {
+            self.regs.nwd.next = self.rna.val();
+        }
+        if self.c_nweaken.val() {
+            self.regs.nwd.next = self.cn_idx.val();
+        }
+        if self.s_nload.q.val() {
+            self.regs.nwd.next = self.slot_key.val();
+        }
+        if self.s_nz.q.val() {
+            self.regs.nwd.next = self.lat_idx.q.val() | self.rwbit.val();
+        }
+        // the copies of the current registers follow every write to them and every select
+        if self.c_bsel.val() {
+            self.cbr.d.next = self.rb.val();
+        }
+        if self.regs.bwe.val() {
+            self.cbr.d.next = self.regs.bwd.val() & self.bkm.val();
+        }
+        if self.c_nsel.val() {
+            self.cnr.d.next = self.rna.val();
+        }
+        if self.regs.nwe.val()
+            && (!self.s_nload.q.val()
+                || (self.insn.val().get_bits::<2>(5) == self.regs.cur_n.val()))
+        {
+            self.cnr.d.next = self.regs.nwd.val() & self.nkm.val();
         }
         if self.reset.val() {
-            self.busy_r.d.next = false;
-            self.cnt.d.next = self.z16.val();
+            self.cbr.d.next = self.z16.val();
+            self.cnr.d.next = self.root.val();
         }
+        self.regs.fault.next = ((self.c_bstore.val() || self.s_xchg.q.val()) && !self.cb_ok.val())
+            || ((self.c_nbst.val() || self.c_nnst.val()) && !self.cn_ok.val())
+            || self.c_resv.val();
 
-        // ---- outputs ----
-        self.hold.next = self.hold_l.val();
+        // ---- the block store ----
+        self.blocks.raddr.next = self.baddr.val();
+        self.bk_we.next =
+            ((self.c_bstore.val() || self.s_xchg.q.val()) && self.cb_ok.val()) || self.s_bz.q.val();
+        self.bk_addr.next = self.baddr.val();
+        if self.s_bz.q.val() {
+            self.bk_addr.next = (self.lat_idx.q.val() << self.lw.val()) | self.zc.q.val();
+        }
+        self.bk_data.next = self.n.val();
+        if self.r_bcst.val() {
+            self.bk_data.next = ((self.n.val() & self.lowb.val()) << self.eight16.val())
+                | (self.n.val() & self.lowb.val());
+        }
+        if self.r_add.val() {
+            self.bk_data.next = self.blocks.rdata.val() + self.n.val();
+        }
+        if self.s_bz.q.val() {
+            self.bk_data.next = self.z16.val();
+        }
+        self.bk_mask.next = self.m3.val();
+        if self.r_bcst.val() {
+            self.bk_mask.next = self.m1.val();
+            if self.t.val().get_bit(0) {
+                self.bk_mask.next = self.m2.val();
+            }
+        }
         self.blocks.we.next = self.bk_we.val();
         self.blocks.wmask.next = self.bk_mask.val();
         self.blocks.waddr.next = self.bk_addr.val();
         self.blocks.wdata.next = self.bk_data.val();
-        self.blk_we.next = self.bk_we.val() && !self.bk_zero.val();
+
+        // ---- the node store ----
+        self.nodes.raddr.next = self.naddr.val();
+        self.nodes.we_b.next = (self.c_nbst.val() && self.cn_ok.val()) || self.s_nz.q.val();
+        self.nodes.we_n.next = (self.c_nnst.val() && self.cn_ok.val()) || self.s_nz.q.val();
+        self.nodes.waddr.next = self.naddr.val();
+        self.nodes.wdata_b.next = self.cb.val();
+        self.nodes.wdata_n.next = self.rnb.val();
+        if self.s_nz.q.val() {
+            self.nodes.waddr.next = (self.lat_idx.q.val() << self.ls.val()) | self.zc.q.val();
+            self.nodes.wdata_b.next = self.z16.val();
+            self.nodes.wdata_n.next = self.z16.val();
+        }
+        self.balloc.take.next = self.c_balloc.val();
+        self.nalloc.take.next = self.c_nalloc.val();
+
+        // ---- outputs ----
+        self.blk_we.next = self.bk_we.val() && !self.s_bz.q.val();
         self.blk_wmask.next = self.bk_mask.val();
         self.blk_waddr.next = self.bk_addr.val();
         self.blk_wdata.next = self.bk_data.val();
-        self.busy.next = self.busy_r.q.val();
+        self.busy.next = self.busy_l.val();
         self.cur_b.next = self.regs.cur_b.val();
         self.cur_n.next = self.regs.cur_n.val();
         self.faults.next = self.regs.faults.val();

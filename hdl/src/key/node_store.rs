@@ -2,6 +2,7 @@
 //! node-key slot, read together with a registered read, written separately;
 //! all null (0) at configuration.
 
+use super::block_store::COLLISION;
 use crate::util::addr_bits;
 use rust_hdl::prelude::*;
 
@@ -50,6 +51,12 @@ impl Logic for NodeStore {
             self.rdata_b.next = bits::<16>(self._bcells[ra] as u64);
             self.rdata_n.next = bits::<16>(self._ncells[ra] as u64);
             let wa = self.waddr.val().index() % self._size;
+            if ra == wa && self.we_b.val() {
+                self.rdata_b.next = bits::<16>(COLLISION as u64);
+            }
+            if ra == wa && self.we_n.val() {
+                self.rdata_n.next = bits::<16>(COLLISION as u64);
+            }
             if self.we_b.val() {
                 self._bcells[wa] = self.wdata_b.val().index() as u16;
             }
@@ -67,8 +74,8 @@ impl Logic for NodeStore {
         let a = addr_bits(n);
         Verilog::Custom(format!(
             "\
-reg [15:0] bslot[0:{last}];
-reg [15:0] nslot[0:{last}];
+(* no_rw_check *) reg [15:0] bslot[0:{last}];
+(* no_rw_check *) reg [15:0] nslot[0:{last}];
 integer i;
 initial begin
     for (i = 0; i < {n}; i = i + 1) begin
