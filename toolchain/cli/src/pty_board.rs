@@ -206,18 +206,8 @@ fn write_master(master: &OwnedFd, mut bytes: &[u8]) -> Result<(), CliError> {
 /// until killed or `max_cycles`. Returns the board cycles run and core 0's pc when
 /// `max_cycles` ends it.
 pub fn serve(model: &mut dyn BoardModel, opts: &PtyOptions) -> Result<(u64, u16), CliError> {
-    use nix::sys::termios;
-    let pty = nix::pty::openpty(None, None).map_err(|e| pty_err("openpty", e))?;
-    let path = nix::unistd::ttyname(&pty.slave)
-        .map_err(|e| pty_err("ttyname", e))?
-        .display()
-        .to_string();
     // Raw, so the bytes pass unchanged whatever the host sets up.
-    let mut t = termios::tcgetattr(&pty.slave).map_err(|e| pty_err("tcgetattr", e))?;
-    termios::cfmakeraw(&mut t);
-    termios::tcsetattr(&pty.slave, termios::SetArg::TCSANOW, &t)
-        .map_err(|e| pty_err("tcsetattr", e))?;
-    let master = pty.master;
+    let (master, path, slave) = j1k_loader::link::open_raw_pty().map_err(|e| pty_err("open", e))?;
     nix::fcntl::fcntl(
         master.as_raw_fd(),
         nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::O_NONBLOCK),
@@ -225,7 +215,7 @@ pub fn serve(model: &mut dyn BoardModel, opts: &PtyOptions) -> Result<(u64, u16)
     .map_err(|e| pty_err("fcntl", e))?;
     // Our own slave descriptor would look like a host: close it, so the master sees a
     // hang-up until somebody opens the path.
-    drop(pty.slave);
+    drop(slave);
     {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "{path}");

@@ -194,9 +194,7 @@ fn run_rtl(
     limits: &Limits,
     uart: &mut StdioUart,
 ) -> Result<(), CliError> {
-    let mut rtl = j1k_rtl::Rtl::new(machine.config()).map_err(|e| CliError::Sim(e.to_string()))?;
-    rtl.load_image(words)
-        .map_err(|e| CliError::Sim(e.to_string()))?;
+    let mut rtl = rtl_loaded(&machine, words)?;
     if a.lockstep {
         let result = j1k_rtl::lockstep(&mut machine, &mut rtl, uart, limits);
         uart.flush();
@@ -233,13 +231,20 @@ fn run_pty(a: &SimArgs, machine: Machine, words: &[u16]) -> Result<(), CliError>
         max_cycles: a.max_cycles,
     };
     let (cycles, pc) = if a.rtl {
-        let mut rtl =
-            j1k_rtl::Rtl::new(machine.config()).map_err(|e| CliError::Sim(e.to_string()))?;
-        rtl.load_image(words)
-            .map_err(|e| CliError::Sim(e.to_string()))?;
-        serve(&mut RtlBoard::new(rtl, words), &opts)?
+        serve(
+            &mut RtlBoard::new(rtl_loaded(&machine, words)?, words),
+            &opts,
+        )?
     } else {
         serve(&mut RustBoard(machine), &opts)?
     };
     Err(CliError::MaxCycles { cycles, pc })
+}
+
+/// The Verilated RTL, built like `machine`, with `words` loaded (in reset).
+fn rtl_loaded(machine: &Machine, words: &[u16]) -> Result<j1k_rtl::Rtl, CliError> {
+    let sim_err = |e: j1k_rtl::RtlError| CliError::Sim(e.to_string());
+    let mut rtl = j1k_rtl::Rtl::new(machine.config()).map_err(sim_err)?;
+    rtl.load_image(words).map_err(sim_err)?;
+    Ok(rtl)
 }

@@ -2,6 +2,8 @@
 //! (docs/protocol.md): handshake, writes with read-back, CHECK, READ, START, RESET,
 //! corrupted, duplicated and garbage input, and the boot window.
 
+use j1k_loader::crc::crc16;
+use j1k_loader::frame::Frame;
 use j1k_sim::{BufUart, Config, Limits, Machine, Outcome};
 use std::path::PathBuf;
 
@@ -18,32 +20,9 @@ fn boot_words() -> Vec<u16> {
         .words
 }
 
-/// CRC-16/CCITT-FALSE.
-fn crc16(data: &[u8]) -> u16 {
-    let mut crc: u16 = 0xffff;
-    for &b in data {
-        crc ^= (b as u16) << 8;
-        for _ in 0..8 {
-            crc = if crc & 0x8000 != 0 {
-                (crc << 1) ^ 0x1021
-            } else {
-                crc << 1
-            };
-        }
-    }
-    crc
-}
-
+/// A frame as the loader sends it (j1k_loader's one encoder).
 fn frame(cmd: u8, seq: u8, addr: u16, payload: &[u8]) -> Vec<u8> {
-    let mut f = vec![0xa5, cmd, seq, payload.len() as u8];
-    f.extend_from_slice(&addr.to_le_bytes());
-    let h = crc16(&f[1..6]);
-    f.extend_from_slice(&h.to_le_bytes());
-    if !payload.is_empty() {
-        f.extend_from_slice(payload);
-        f.extend_from_slice(&crc16(payload).to_le_bytes());
-    }
-    f
+    Frame::new(cmd, seq, addr, payload.to_vec()).encode()
 }
 
 fn info(seq: u8) -> Vec<u8> {

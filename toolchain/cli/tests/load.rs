@@ -1,6 +1,8 @@
 //! `j1k load`, `monitor`, `ports` over a real pseudo-terminal, with the loader library's fake
 //! board on the master side (the simulated board, `j1k sim --pty`, is tested elsewhere).
 
+mod common;
+use common::text;
 use j1k_loader::fake::{FakeBoard, FakeConfig};
 use std::process::{Command, Output, Stdio};
 
@@ -14,13 +16,6 @@ fn j1k(args: &[&str], env_port: Option<&str>) -> Output {
         c.env("J1K_PORT", p);
     }
     c.output().unwrap()
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! driven by `j1k load` and `j1k monitor` over real pseudo-terminals: uploads, output through
 //! the monitor, a fault-injecting proxy on the line, bad input.
 
+mod common;
+use common::text;
 use j1k_loader::link::{open_pty, Link, SerialLink};
 use j1k_loader::proxy::{spawn_proxy, FaultConfig};
 use std::io::{BufRead, BufReader, Write};
@@ -61,13 +63,6 @@ fn j1k(args: &[&str], stdin: &[u8]) -> Output {
     // The board notices the port closing within a slice; give it that before the next open.
     std::thread::sleep(Duration::from_millis(50));
     o
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
 }
 
 /// Opens the port (which resets the simulated board) and collects what it sends for `for_`.

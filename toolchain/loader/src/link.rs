@@ -278,14 +278,21 @@ impl Link for MemLink {
 /// (keep it open until the other side has opened the path, so the pty stays alive). Raw mode
 /// on the slave, so bytes pass unchanged. For tests, the fault proxy, and simulated boards.
 pub fn open_pty() -> io::Result<(FdLink, String, OwnedFd)> {
+    let (master, path, slave) = open_raw_pty()?;
+    let master = FdLink::new(master, format!("pty master of {path}"))?;
+    Ok((master, path, slave))
+}
+
+/// A fresh pseudo-terminal in raw mode: (master, the slave's path, slave), descriptors only
+/// (the simulated board polls and reads its master itself).
+pub fn open_raw_pty() -> io::Result<(OwnedFd, String, OwnedFd)> {
     use nix::sys::termios;
     let pty = nix::pty::openpty(None, None)?;
     let path = nix::unistd::ttyname(&pty.slave)?.display().to_string();
     let mut t = termios::tcgetattr(&pty.slave)?;
     termios::cfmakeraw(&mut t);
     termios::tcsetattr(&pty.slave, termios::SetArg::TCSANOW, &t)?;
-    let master = FdLink::new(pty.master, format!("pty master of {path}"))?;
-    Ok((master, path, pty.slave))
+    Ok((pty.master, path, pty.slave))
 }
 
 #[cfg(test)]
