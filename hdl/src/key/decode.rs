@@ -10,6 +10,8 @@ use rust_hdl::prelude::*;
 
 #[derive(LogicBlock, Default)]
 pub struct KeyDecode {
+    /// Without the key unit the nets are not kept, so that yosys removes them all.
+    _keep: bool,
     /// The key unit is built.
     pub on: Signal<In, Bit>,
     /// Instruction bits 15:7 (the ALU-class-with-bit-12 pattern and the opcode).
@@ -32,6 +34,16 @@ pub struct KeyDecode {
     pub push: Signal<Out, Bit>,
     pub pop: Signal<Out, Bit>,
     pub tload: Signal<Out, Bit>,
+}
+
+impl KeyDecode {
+    /// `keep`: the key unit is built (mark the intermediate nets `keep`).
+    pub fn new(keep: bool) -> Self {
+        Self {
+            _keep: keep,
+            ..Default::default()
+        }
+    }
 }
 
 /// First-cycle opcode groups: (hold, push = tload, pop).
@@ -63,16 +75,17 @@ impl Logic for KeyDecode {
         self.tload.connect();
     }
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(
+        let keep = if self._keep { "(* keep *) " } else { "" };
+        Verilog::Custom(format!(
             "\
 wire [4:0] opc = op[4:0];
-(* keep *) wire kf_w = on & ~busy & ~pc12 & (op[8:5] == 4'b0111);
-(* keep *) wire gh_w = (opc == 5'd11) | (opc == 5'd12) | (opc == 5'd13) | (opc == 5'd14)
+{keep}wire kf_w = on & ~busy & ~pc12 & (op[8:5] == 4'b0111);
+{keep}wire gh_w = (opc == 5'd11) | (opc == 5'd12) | (opc == 5'd13) | (opc == 5'd14)
     | (opc == 5'd15) | (opc == 5'd16) | (opc == 5'd17) | (opc == 5'd19) | (opc == 5'd21)
     | (opc == 5'd23) | ((opc == 5'd25) & bavail) | ((opc == 5'd26) & navail);
-(* keep *) wire gp_w = (opc == 5'd4) | (opc == 5'd5) | (opc == 5'd8) | (opc == 5'd9)
+{keep}wire gp_w = (opc == 5'd4) | (opc == 5'd5) | (opc == 5'd8) | (opc == 5'd9)
     | (opc == 5'd10) | ((opc == 5'd25) & ~bavail) | ((opc == 5'd26) & ~navail);
-(* keep *) wire gq_w = (opc == 5'd12) | (opc == 5'd14) | (opc == 5'd22) | (opc == 5'd24);
+{keep}wire gq_w = (opc == 5'd12) | (opc == 5'd14) | (opc == 5'd22) | (opc == 5'd24);
 always @(*) begin
     kf = kf_w;
     hold = (kf_w & gh_w) | h2;
@@ -80,8 +93,7 @@ always @(*) begin
     pop = (kf_w & gq_w) | p2;
     tload = (kf_w & gp_w) | t2;
 end"
-            .into(),
-        )
+        ))
     }
 }
 
@@ -105,7 +117,7 @@ mod tests {
 
     #[test]
     fn key_decode_yosys_validate() {
-        let mut uut = KeyDecode::default();
+        let mut uut = KeyDecode::new(true);
         uut.connect_all();
         validate("j1k_key_decode", &crate::util::verilog(&uut));
     }

@@ -308,7 +308,7 @@ impl KeyUnit {
             blk_waddr: Default::default(),
             blk_wdata: Default::default(),
             regs: KeyRegs::new(on, c.blocks, c.nodes),
-            dec: Default::default(),
+            dec: KeyDecode::new(on),
             blocks: BlockStore::new(words),
             nodes: NodeStore::new(slots),
             balloc: Allocator::new(1, c.blocks),
@@ -641,12 +641,16 @@ impl Logic for KeyUnit {
         // ---- the states ----
         self.s_xchg.d.next = self.c_xchg.val() && !self.reset.val();
         self.s_nload.d.next = self.c_nload.val() && !self.reset.val();
+        // (`on`: without the key unit these self-holding states are constant 0, so yosys
+        // removes them and the logic behind them.)
         self.bz_n.next = ((self.c_balloc.val() && self.balloc.avail.val())
             || (self.s_bz.q.val() && !self.last.val()))
-            && !self.reset.val();
+            && !self.reset.val()
+            && self.on.val();
         self.nz_n.next = ((self.c_nalloc.val() && self.nalloc.avail.val())
             || (self.s_nz.q.val() && !self.last.val()))
-            && !self.reset.val();
+            && !self.reset.val()
+            && self.on.val();
         self.zc_n.next = self.z16.val();
         if self.zeroing.val() {
             self.zc_n.next = (self.zc.q.val() + self.one16.val()) & self.zmask.val();
