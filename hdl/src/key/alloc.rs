@@ -2,6 +2,8 @@
 //! (blocks from 1, nodes from 2: the null block, null node and root node are
 //! never handed out). `take` moves it on at the end of the cycle. The pointer
 //! holds only the bits `limit` needs (masked, so yosys drops the others).
+//! `avail` comes straight from a register (computed from the next pointer), so
+//! the comparator is not in the key unit's decode paths.
 
 use crate::util::k;
 use rust_hdl::prelude::*;
@@ -16,6 +18,8 @@ pub struct Allocator {
     /// An index is left.
     pub avail: Signal<Out, Bit>,
     ptr: DFF<Bits<16>>,
+    avail_r: DFF<Bit>,
+    ptr_n: Signal<Local, Bits<16>>,
     first: Constant<Bits<16>>,
     limit: Constant<Bits<16>>,
     one: Constant<Bits<16>>,
@@ -31,6 +35,8 @@ impl Allocator {
             idx: Default::default(),
             avail: Default::default(),
             ptr: Default::default(),
+            avail_r: Default::default(),
+            ptr_n: Default::default(),
             first: k(first as u64),
             limit: k(limit as u64),
             one: k(1),
@@ -42,15 +48,18 @@ impl Allocator {
 impl Logic for Allocator {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, ptr);
+        dff_setup!(self, clock, ptr, avail_r);
         self.idx.next = self.ptr.q.val();
-        self.avail.next = self.ptr.q.val() < self.limit.val();
-        if self.take.val() && (self.ptr.q.val() < self.limit.val()) {
-            self.ptr.d.next = (self.ptr.q.val() + self.one.val()) & self.pmask.val();
+        self.avail.next = self.avail_r.q.val();
+        self.ptr_n.next = self.ptr.q.val() & self.pmask.val();
+        if self.take.val() && self.avail_r.q.val() {
+            self.ptr_n.next = (self.ptr.q.val() + self.one.val()) & self.pmask.val();
         }
         if self.reset.val() {
-            self.ptr.d.next = self.first.val();
+            self.ptr_n.next = self.first.val();
         }
+        self.ptr.d.next = self.ptr_n.val() & self.pmask.val();
+        self.avail_r.d.next = (self.ptr_n.val() & self.pmask.val()) < self.limit.val();
     }
 }
 

@@ -33,12 +33,14 @@
 
 pub mod alloc;
 pub mod block_store;
+pub mod decode;
 pub mod node_store;
 pub mod regs;
 
 use crate::util::k;
 use alloc::Allocator;
 use block_store::BlockStore;
+use decode::KeyDecode;
 use j1k_isa::{KeyConfig, ROOT_NODE};
 use node_store::NodeStore;
 use regs::KeyRegs;
@@ -83,6 +85,7 @@ pub struct KeyUnit {
     pub blk_wdata: Signal<Out, Bits<16>>,
 
     regs: KeyRegs,
+    dec: KeyDecode,
     blocks: BlockStore,
     nodes: NodeStore,
     balloc: Allocator,
@@ -126,8 +129,6 @@ pub struct KeyUnit {
 
     // build parameters
     on: Constant<Bit>,
-    kmask: Constant<Bits<16>>,
-    kpat: Constant<Bits<16>>,
     lw: Constant<Bits<16>>,
     ls: Constant<Bits<16>>,
     wmask: Constant<Bits<16>>,
@@ -204,11 +205,6 @@ pub struct KeyUnit {
     c_nalloc: Signal<Local, Bit>,
     c_resv: Signal<Local, Bit>,
     c_bfull: Signal<Local, Bit>,
-    /// Opcode groups (opcode bits and the allocators only): hold, push (= tload), pop
-    /// in a first cycle.
-    g_hold: Signal<Local, Bit>,
-    g_push: Signal<Local, Bit>,
-    g_pop: Signal<Local, Bit>,
     /// The states and the zeroing counter at the next edge.
     bz_n: Signal<Local, Bit>,
     nz_n: Signal<Local, Bit>,
@@ -312,6 +308,7 @@ impl KeyUnit {
             blk_waddr: Default::default(),
             blk_wdata: Default::default(),
             regs: KeyRegs::new(on, c.blocks, c.nodes),
+            dec: KeyDecode::new(on),
             blocks: BlockStore::new(words),
             nodes: NodeStore::new(slots),
             balloc: Allocator::new(1, c.blocks),
@@ -337,8 +334,6 @@ impl KeyUnit {
             lat_idx: Default::default(),
             zc: Default::default(),
             on: Constant::new(on),
-            kmask: k(0xf000),
-            kpat: k(0x7000),
             lw: k(log2(c.block_words)),
             ls: k(log2(c.node_slots)),
             wmask: k(c.block_words as u64 - 1),
@@ -408,9 +403,6 @@ impl KeyUnit {
             c_nalloc: Default::default(),
             c_resv: Default::default(),
             c_bfull: Default::default(),
-            g_hold: Default::default(),
-            g_push: Default::default(),
-            g_pop: Default::default(),
             bz_n: Default::default(),
             nz_n: Default::default(),
             zc_n: Default::default(),
@@ -476,10 +468,17 @@ impl Logic for KeyUnit {
         // ---- decode: the first (or only) cycle of a key instruction ----
         self.busy_l.next = self.busy_r.q.val();
         self.opc.next = self.insn.val().get_bits::<5>(7);
-        self.d1.next = self.on.val()
-            && !self.busy_l.val()
-            && !self.pc.val().get_bit(12)
-            && ((self.insn.val() & self.kmask.val()) == self.kpat.val());
+        self.dec.on.next = self.on.val();
+        self.dec.op.next = self.insn.val().get_bits::<9>(7);
+        self.dec.busy.next = self.busy_l.val();
+        self.dec.pc12.next = self.pc.val().get_bit(12);
+        self.dec.bavail.next = self.balloc.avail.val();
+        self.dec.navail.next = self.nalloc.avail.val();
+        self.dec.h2.next = self.h2.q.val();
+        self.dec.p2.next = self.p2.q.val();
+        self.dec.t2.next = self.t2.q.val();
+        self.dec.l2.next = self.lastr.q.val();
+        self.d1.next = self.dec.kf.val();
         self.c_bsel.next = self.d1.val() && (self.opc.val() == self.o_bsel.val());
         self.c_nsel.next = self.d1.val() && (self.opc.val() == self.o_nsel.val());
         self.c_bcopy.next = self.d1.val() && (self.opc.val() == self.o_bcopy.val());
@@ -525,29 +524,6 @@ impl Logic for KeyUnit {
             || (self.opc.val() == self.o_nnstorei.val());
         self.zeroing.next = self.s_bz.q.val() || self.s_nz.q.val();
         self.last.next = self.lastr.q.val();
-        self.g_hold.next = (self.opc.val() == self.o_bfetch.val())
-            || (self.opc.val() == self.o_bstore.val())
-            || (self.opc.val() == self.o_bcfetch.val())
-            || (self.opc.val() == self.o_bcstore.val())
-            || (self.opc.val() == self.o_bxchg.val())
-            || (self.opc.val() == self.o_bxadd.val())
-            || (self.opc.val() == self.o_nbload.val())
-            || (self.opc.val() == self.o_nnload.val())
-            || (self.opc.val() == self.o_nbloadi.val())
-            || (self.opc.val() == self.o_nnloadi.val())
-            || ((self.opc.val() == self.o_balloc.val()) && self.balloc.avail.val())
-            || ((self.opc.val() == self.o_nalloc.val()) && self.nalloc.avail.val());
-        self.g_push.next = (self.opc.val() == self.o_bkeyeq.val())
-            || (self.opc.val() == self.o_nkeyeq.val())
-            || (self.opc.val() == self.o_bq.val())
-            || (self.opc.val() == self.o_nq.val())
-            || (self.opc.val() == self.o_faults.val())
-            || ((self.opc.val() == self.o_balloc.val()) && !self.balloc.avail.val())
-            || ((self.opc.val() == self.o_nalloc.val()) && !self.nalloc.avail.val());
-        self.g_pop.next = (self.opc.val() == self.o_bstore.val())
-            || (self.opc.val() == self.o_bcstore.val())
-            || (self.opc.val() == self.o_nbstorei.val())
-            || (self.opc.val() == self.o_nnstorei.val());
 
         // ---- the key registers read: the current ones from their copies, the others
         // through mux trees on the select bits ----
@@ -665,12 +641,16 @@ impl Logic for KeyUnit {
         // ---- the states ----
         self.s_xchg.d.next = self.c_xchg.val() && !self.reset.val();
         self.s_nload.d.next = self.c_nload.val() && !self.reset.val();
+        // (`on`: without the key unit these self-holding states are constant 0, so yosys
+        // removes them and the logic behind them.)
         self.bz_n.next = ((self.c_balloc.val() && self.balloc.avail.val())
             || (self.s_bz.q.val() && !self.last.val()))
-            && !self.reset.val();
+            && !self.reset.val()
+            && self.on.val();
         self.nz_n.next = ((self.c_nalloc.val() && self.nalloc.avail.val())
             || (self.s_nz.q.val() && !self.last.val()))
-            && !self.reset.val();
+            && !self.reset.val()
+            && self.on.val();
         self.zc_n.next = self.z16.val();
         if self.zeroing.val() {
             self.zc_n.next = (self.zc.q.val() + self.one16.val()) & self.zmask.val();
@@ -704,10 +684,10 @@ impl Logic for KeyUnit {
         }
 
         // ---- the core's stack and T ----
-        self.hold.next = (self.d1.val() && self.g_hold.val()) || self.h2.q.val();
-        self.push.next = (self.d1.val() && self.g_push.val()) || self.lastr.q.val();
-        self.pop.next = (self.d1.val() && self.g_pop.val()) || self.p2.q.val();
-        self.tload.next = (self.d1.val() && self.g_push.val()) || self.t2.q.val();
+        self.hold.next = self.dec.hold.val();
+        self.push.next = self.dec.push.val();
+        self.pop.next = self.dec.pop.val();
+        self.tload.next = self.dec.tload.val();
         self.busy_r.d.next = self.hold.val() && !self.reset.val();
         // T' only matters with `tload`: the first-cycle terms test the opcode alone (in a
         // later cycle the opcode is a multi-cycle one, which none of them is).
