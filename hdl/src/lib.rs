@@ -21,15 +21,30 @@ use rust_hdl::prelude::*;
 pub struct HwConfig {
     /// The key unit and its stores; `None` builds a plain J1a (key words are ALU words).
     pub key: Option<KeyConfig>,
+    /// Where the block store lives.
+    pub block_memory: BlockMemory,
     /// The SoC's clock, for the UART divisor.
     pub clock_hz: u32,
     pub baud: u32,
+}
+
+/// The memory that holds the key unit's block store.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BlockMemory {
+    /// Block RAM (SB_RAM40_4K): two ports, zero at configuration. Every iCE40.
+    #[default]
+    Bram,
+    /// The UP5K's single-port RAMs (SB_SPRAM256KA, 16K × 16 each, up to four):
+    /// one access a cycle, not initialised by the bitstream (the store zeroes the
+    /// null block after configuration, holding the SoC in reset meanwhile).
+    Spram,
 }
 
 impl Default for HwConfig {
     fn default() -> Self {
         HwConfig {
             key: Some(KeyConfig::default()),
+            block_memory: BlockMemory::Bram,
             clock_hz: 12_000_000,
             baud: 115_200,
         }

@@ -114,7 +114,7 @@ impl SimTop {
             blk_wdata: Default::default(),
             core: Core::new(image, cfg.key.is_some()),
             io: IoPorts::new(0),
-            key: KeyUnit::new(cfg.key.as_ref()),
+            key: KeyUnit::new(cfg.key.as_ref(), cfg.block_memory),
         }
     }
 }

@@ -44,7 +44,7 @@ impl Soc {
             leds: Default::default(),
             core: Core::new(image, cfg.key.is_some()),
             io: IoPorts::new(0),
-            key: KeyUnit::new(cfg.key.as_ref()),
+            key: KeyUnit::new(cfg.key.as_ref(), cfg.block_memory),
             utx: UartTx::new(div),
             urx: UartRx::new(div),
             por: Default::default(),
@@ -126,6 +126,7 @@ mod tests {
     fn soc_echo_simulates() {
         let cfg = HwConfig {
             key: None,
+            block_memory: Default::default(),
             clock_hz: 4,
             baud: 1,
         };

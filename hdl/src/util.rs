@@ -55,6 +55,44 @@ pub fn validate(name: &str, verilog: &str) {
     }
 }
 
+/// The synthesis check for blocks that instantiate iCE40 primitives (which rust-hdl's
+/// `yosys_validate` does not know): yosys `synth_ice40` and `check -assert`, failing on any
+/// warning but ABC's "network is combinational" note; returns the number of each cell type in the result.
+pub fn validate_ice40(name: &str, verilog: &str) -> std::collections::BTreeMap<String, u64> {
+    require_tool("yosys");
+    let dir = std::env::temp_dir().join(format!("j1k-ice40-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("top.v"), verilog).unwrap();
+    let out = std::process::Command::new("yosys")
+        .current_dir(&dir)
+        .args(["-q", "-l", "synth.log", "-p"])
+        .arg("read_verilog top.v; synth_ice40 -top top; check -assert; tee -o stat.txt stat")
+        .output()
+        .unwrap();
+    let log = std::fs::read_to_string(dir.join("synth.log")).unwrap_or_default();
+    let stat = std::fs::read_to_string(dir.join("stat.txt")).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "yosys synth_ice40 of {name} failed:\n{}\n{log}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let warning = |l: &&str| l.contains("Warning") && !l.contains("The network is combinational");
+    if let Some(w) = log.lines().find(warning) {
+        panic!("yosys synth_ice40 of {name}: {w}");
+    }
+    stat.lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let (cell, n) = (w.next()?, w.next()?);
+            Some((
+                cell.starts_with("SB_").then_some(cell)?.to_string(),
+                n.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
 /// A 16-bit register that also presents its value zero-extended to `W` bits
 /// (the stacks shift the head into a wide tail; reading a `Zext` of a register
 /// inside a large `always @(*)` makes Verilator see a false combinational loop).

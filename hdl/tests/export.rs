@@ -3,7 +3,7 @@
 //! latches, undriven wires or multiple drivers. Missing tools fail the test.
 
 use j1k_hdl::util::require_tool;
-use j1k_hdl::{sim_top_verilog, soc_verilog, HwConfig, KeyConfig, VERILATOR_WAIVERS};
+use j1k_hdl::{sim_top_verilog, soc_verilog, BlockMemory, HwConfig, KeyConfig, VERILATOR_WAIVERS};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -82,6 +82,13 @@ fn soc_lints_clean() {
         ..HwConfig::default()
     };
     lint("soc_nokey", "j1k_soc", &soc_verilog(&cfg, &image()));
+    // Verilator sees the one-port simulation model of the SPRAM store (not `SYNTHESIS`).
+    let cfg = HwConfig {
+        key: Some(small_key()),
+        block_memory: BlockMemory::Spram,
+        ..HwConfig::default()
+    };
+    lint("soc_spram", "j1k_soc", &soc_verilog(&cfg, &image()));
 }
 
 /// Synthesizes the SoC for iCE40 and returns the log.
@@ -160,6 +167,27 @@ fn soc_synthesizes_without_key_unit() {
         cells(&log, "SB_LUT4"),
         brams(&log)
     );
+}
+
+/// The UP5K's store: 512 blocks of 128 words in all four SPRAMs, the nodes in block RAM.
+#[test]
+fn soc_synthesizes_with_spram_store() {
+    let cfg = HwConfig {
+        key: Some(KeyConfig {
+            blocks: 512,
+            ..small_key()
+        }),
+        block_memory: BlockMemory::Spram,
+        ..HwConfig::default()
+    };
+    let log = synth("synth_spram", &cfg);
+    assert_eq!(
+        cells(&log, "SB_SPRAM256KA"),
+        4,
+        "65536 words are four SPRAMs"
+    );
+    // 16 for the code RAM, 8 x 2 x 32 node slots in 2
+    assert_eq!(brams(&log), 18, "the blocks are not in block RAM");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use j1k_hdl::{HwConfig, KeyConfig};
+use j1k_hdl::{BlockMemory, HwConfig, KeyConfig};
 
 fn cfg(block_words: u16, node_slots: u16, blocks: u16, nodes: u16) -> HwConfig {
     HwConfig {
@@ -60,6 +60,21 @@ fn key_program_lockstep_other_sizes() {
     let image = assemble("hw_keys.fs", KEYS);
     let n = lockstep(cfg(16, 8, 3, 5), image, b"", 4000);
     assert!(n < 4000, "the program did not halt");
+}
+
+/// The one-port SPRAM store (the UP5K's): a write cycle reads nothing, so this proves that no
+/// key instruction needs a read and a write of the block store in the same cycle.
+#[test]
+fn key_program_lockstep_spram_store() {
+    let image = assemble("hw_keys.fs", KEYS);
+    for sizes in [cfg(8, 4, 4, 4), cfg(16, 8, 3, 5)] {
+        let cfg = HwConfig {
+            block_memory: BlockMemory::Spram,
+            ..sizes
+        };
+        let n = lockstep(cfg, image.clone(), b"", 4000);
+        assert!(n < 4000, "the program did not halt");
+    }
 }
 
 #[test]

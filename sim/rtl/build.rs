@@ -11,6 +11,7 @@ fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let cfg = j1k_hdl::HwConfig {
         key: Some(j1k_isa::KeyConfig::default()),
+        block_memory: Default::default(),
         clock_hz: 12_000_000,
         baud: 115_200,
     };

@@ -1,7 +1,7 @@
 //! Board files (`boards/NAME.toml`) and their pin files (`constraints/NAME.pcf`): parsing,
 //! validation and the list of boards built into the command.
 
-use crate::device::{self, Device, PllPrimitive, BRAM_WORDS, CORE_RAM_BRAMS};
+use crate::device::{self, Device, PllPrimitive, BRAM_WORDS, CORE_RAM_BRAMS, SPRAM_WORDS};
 use crate::FlowError;
 use j1k_isa::KeyConfig;
 use serde::Deserialize;
@@ -98,6 +98,16 @@ pub struct Key {
     pub node_slots: Option<u16>,
     pub blocks: Option<u16>,
     pub nodes: Option<u16>,
+    /// Where the block store lives: `bram` (default, every part) or `spram` (the UP5K's
+    /// SB_SPRAM256KA, 16K words each).
+    pub block_memory: Option<String>,
+}
+
+/// The memory that holds the block store (the board file's `key.block_memory`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockMemory {
+    Bram,
+    Spram,
 }
 
 /// The boards built into the command: (board file, pin file), from `boards/` and `constraints/`.
@@ -230,6 +240,14 @@ impl Board {
         })
     }
 
+    /// Where the block store lives (BRAM unless the board file says `spram`).
+    pub fn block_memory(&self) -> BlockMemory {
+        match self.key.block_memory.as_deref() {
+            Some("spram") => BlockMemory::Spram,
+            _ => BlockMemory::Bram,
+        }
+    }
+
     /// The PLL primitive, or None when the oscillator is the core clock.
     pub fn pll_primitive(&self) -> Option<PllPrimitive> {
         self.clock
@@ -243,8 +261,15 @@ impl Board {
         match self.key_config() {
             None => "off (J1a core alone)".to_string(),
             Some(k) => format!(
-                "{} blocks x {} words, {} nodes x {} slots",
-                k.blocks, k.block_words, k.nodes, k.node_slots
+                "{} blocks x {} words{}, {} nodes x {} slots",
+                k.blocks,
+                k.block_words,
+                match self.block_memory() {
+                    BlockMemory::Bram => "",
+                    BlockMemory::Spram => " (SPRAM)",
+                },
+                k.nodes,
+                k.node_slots
             ),
         }
     }
@@ -259,19 +284,19 @@ impl Board {
         )
     }
 
-    /// Memory the key store needs, as (BRAMs, SPRAMs): an estimate used to check that a
-    /// board file's sizes fit its part. The SoC keeps the block store and the node store in
-    /// block RAM (256 x 16 each), so SPRAM is 0 until it puts a store in SB_SPRAM256KA.
+    /// Memory the key store needs, as (BRAMs, SPRAMs): used to check that a board file's
+    /// sizes fit its part. The node store is always in block RAM (256 x 16 each); the block
+    /// store in block RAM or in SPRAM (16K x 16 each), as `key.block_memory` says.
     pub fn store_memories(&self) -> (u32, u32) {
         let Some(k) = self.key_config() else {
             return (0, 0);
         };
         let block_words = k.blocks as u32 * k.block_words as u32;
-        let node_words = k.nodes as u32 * 2 * k.node_slots as u32;
-        (
-            block_words.div_ceil(BRAM_WORDS) + node_words.div_ceil(BRAM_WORDS),
-            0,
-        )
+        let node_brams = (k.nodes as u32 * 2 * k.node_slots as u32).div_ceil(BRAM_WORDS);
+        match self.block_memory() {
+            BlockMemory::Bram => (block_words.div_ceil(BRAM_WORDS) + node_brams, 0),
+            BlockMemory::Spram => (node_brams, block_words.div_ceil(SPRAM_WORDS)),
+        }
     }
 
     fn validate(&self, file: &str, stem: &str) -> Result<(), FlowError> {
@@ -468,7 +493,35 @@ impl Board {
             if let Some((f, _)) = fields.iter().find(|(_, v)| v.is_some()) {
                 return Err(bad(file, f, "given, but key.enabled is false"));
             }
+            if k.block_memory.is_some() {
+                return Err(bad(
+                    file,
+                    "key.block_memory",
+                    "given, but key.enabled is false",
+                ));
+            }
             return Ok(());
+        }
+        match k.block_memory.as_deref() {
+            None | Some("bram") => {}
+            Some("spram") if dev.sprams == 0 => {
+                return Err(bad(
+                    file,
+                    "key.block_memory",
+                    format!(
+                        "`spram`, but the {} has no SPRAM: use `bram`",
+                        self.fpga.device
+                    ),
+                ))
+            }
+            Some("spram") => {}
+            Some(other) => {
+                return Err(bad(
+                    file,
+                    "key.block_memory",
+                    format!("`{other}`: must be `bram` or `spram`"),
+                ))
+            }
         }
         if let Some((f, _)) = fields.iter().find(|(_, v)| v.is_none()) {
             return Err(bad(file, f, "missing (key.enabled is true)"));

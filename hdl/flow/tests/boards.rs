@@ -142,6 +142,32 @@ fn a_store_too_big_for_the_part_is_refused() {
 }
 
 #[test]
+fn the_block_memory_is_checked_against_the_part() {
+    let ib = board::find("icebreaker").unwrap();
+    assert_eq!(ib.block_memory(), board::BlockMemory::Spram);
+    assert_eq!(
+        ib.store_memories(),
+        (8, 4),
+        "nodes in 8 BRAMs, 512 blocks in 4 SPRAMs"
+    );
+    // The HX8K has no SPRAM.
+    let (_, field, m) = field_error(broken(
+        "hx8k-breakout",
+        "enabled = true\n",
+        "enabled = true\nblock_memory = \"spram\"\n",
+    ));
+    assert_eq!(field, "key.block_memory");
+    assert!(m.contains("no SPRAM"), "{m}");
+    let (_, field, m) = field_error(broken("icebreaker", "\"spram\"", "\"flash\""));
+    assert_eq!(field, "key.block_memory");
+    assert!(m.contains("`bram` or `spram`"), "{m}");
+    // Four SPRAMs hold 65536 words: 1024 blocks of 128 do not fit.
+    let (_, field, m) = field_error(broken("icebreaker", "blocks = 512", "blocks = 1024"));
+    assert_eq!(field, "key.blocks");
+    assert!(m.contains("8 of 4 SPRAMs"), "{m}");
+}
+
+#[test]
 fn key_fields_must_match_enabled() {
     let (_, field, _) = field_error(broken("icestick", "enabled = false", "enabled = true"));
     assert_eq!(field, "key.block_words");

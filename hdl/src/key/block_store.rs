@@ -1,22 +1,35 @@
-//! The block store: `blocks × W` words in block RAM with a registered read,
-//! two byte lanes (`wmask` bit 0 the low byte, bit 1 the high byte) so that
-//! `bc!` writes one lane in its one cycle, zero at configuration. A read and a
-//! write of the same word on one edge return an undefined word (the memory is
-//! marked `no_rw_check`, so yosys maps it to SB_RAM40_4K without bypass logic):
-//! no key instruction reads the store in a cycle in which it writes it, and
-//! the simulation model returns [`COLLISION`] then, so that the lockstep tests
-//! would catch a use. Word address = block index × W + word. On an UP5K
-//! this is where SB_SPRAM256KA would go (a later build parameter).
+//! The block store: `blocks × W` words with a registered read, two byte lanes
+//! (`wmask` bit 0 the low byte, bit 1 the high byte) so that `bc!` writes one
+//! lane in its one cycle. Word address = block index × W + word. Two memories
+//! ([`BlockMemory`]):
+//!
+//! - **Bram**: SB_RAM40_4K, zero at configuration. A read and a write of the
+//!   same word on one edge return an undefined word (the memory is marked
+//!   `no_rw_check`, so yosys maps it without bypass logic).
+//! - **Spram**: the UP5K's SB_SPRAM256KA (16K × 16, up to four banks), one
+//!   port: a write cycle reads nothing (the address is `waddr` when `we`). The
+//!   bitstream does not initialise it, and it need not be: a program reaches a
+//!   block only through a key, `balloc` zeroes every block it hands out, and the
+//!   key unit never reads the null block (block 0) from the store — a read
+//!   through the null key is 0 by logic (`rd_ok` in key/mod.rs). Only synthesis
+//!   sees the primitive (`ifdef SYNTHESIS`); simulation sees a zero-initialised
+//!   one-port memory with the same timing.
+//!
+//! No key instruction reads the store in a cycle in which it writes it; the
+//! simulation models return [`COLLISION`] for a read that a write makes
+//! undefined (the same word for Bram, any word for Spram), so the lockstep
+//! tests would catch a use.
 
 use crate::util::addr_bits;
+use crate::BlockMemory;
 use rust_hdl::prelude::*;
 
-/// What the simulation models of the stores read on a same-edge write of the same word.
+/// What the simulation models of the stores read when a same-edge write makes the read undefined.
 pub const COLLISION: u16 = 0xdead;
 
-/// The block store's memory: 16-bit words in two byte lanes (`wmask` bit 0
-/// the low byte, bit 1 the high byte), so `bc!` writes one lane in one cycle.
-/// On an UP5K this is where an SB_SPRAM256KA would go (later: `spram`).
+/// Words in one SB_SPRAM256KA.
+pub const SPRAM_WORDS: usize = 16384;
+
 #[derive(LogicBlock)]
 pub struct BlockStore {
     pub clock: Signal<In, Clock>,
@@ -27,11 +40,13 @@ pub struct BlockStore {
     pub waddr: Signal<In, Bits<16>>,
     pub wdata: Signal<In, Bits<16>>,
     _size: usize,
+    _memory: BlockMemory,
     _cells: Vec<u16>,
 }
 
 impl BlockStore {
-    pub fn new(size: usize) -> Self {
+    /// `size` words in `memory`.
+    pub fn new(size: usize, memory: BlockMemory) -> Self {
         assert!((1..=65536).contains(&size), "a store of {size} words");
         Self {
             clock: Default::default(),
@@ -42,8 +57,108 @@ impl BlockStore {
             waddr: Default::default(),
             wdata: Default::default(),
             _size: size,
+            _memory: memory,
             _cells: vec![0; size],
         }
+    }
+
+    fn bram_verilog(&self) -> String {
+        let n = self._size;
+        let am = addr_bits(n) - 1;
+        format!(
+            "\
+(* no_rw_check *) reg [7:0] lo[0:{last}];
+(* no_rw_check *) reg [7:0] hi[0:{last}];
+integer i;
+initial begin
+    for (i = 0; i < {n}; i = i + 1) begin
+        lo[i] = 8'h0;
+        hi[i] = 8'h0;
+    end
+end
+always @(posedge clock) begin
+    rdata <= {{hi[raddr[{am}:0]], lo[raddr[{am}:0]]}};
+    if (we && wmask[0]) lo[waddr[{am}:0]] <= wdata[7:0];
+    if (we && wmask[1]) hi[waddr[{am}:0]] <= wdata[15:8];
+end",
+            last = n - 1,
+        )
+    }
+
+    fn spram_verilog(&self) -> String {
+        let n = self._size;
+        let am = addr_bits(n) - 1;
+        let banks = n.div_ceil(SPRAM_WORDS);
+        // Synthesis: the banks and, with more than one, a registered bank select for the read.
+        let mut syn = String::new();
+        if banks > 1 {
+            syn.push_str(
+                "\
+// The bank of the word read at the last edge selects the output.
+reg [1:0] rbank;
+always @(posedge clock) rbank <= addr[15:14];
+",
+            );
+        }
+        for b in 0..banks {
+            let wren = if banks == 1 {
+                "we".to_string()
+            } else {
+                format!("we & (addr[15:14] == 2'd{b})")
+            };
+            syn.push_str(&format!(
+                "\
+wire [15:0] q{b};
+SB_SPRAM256KA bank{b} (.ADDRESS(addr[13:0]), .DATAIN(wdata),
+    .MASKWREN({{wmask[1], wmask[1], wmask[0], wmask[0]}}), .WREN({wren}), .CHIPSELECT(1'b1),
+    .CLOCK(clock), .STANDBY(1'b0), .SLEEP(1'b0), .POWEROFF(1'b1), .DATAOUT(q{b}));
+"
+            ));
+        }
+        if banks == 1 {
+            syn.push_str("always @(*) rdata = q0;\n");
+        } else {
+            syn.push_str("always @(*) begin\n    case (rbank)\n");
+            for b in 0..banks {
+                let label = if b + 1 == banks {
+                    "default".to_string()
+                } else {
+                    format!("2'd{b}")
+                };
+                syn.push_str(&format!("        {label}: rdata = q{b};\n"));
+            }
+            syn.push_str("    endcase\nend\n");
+        }
+        format!(
+            "\
+// One port: a write cycle addresses the written word and reads nothing.
+wire [15:0] addr = we ? waddr : raddr;
+`ifdef SYNTHESIS
+{syn}`else
+reg [7:0] lo[0:{last}];
+reg [7:0] hi[0:{last}];
+reg [15:0] q;
+integer i;
+initial begin
+    for (i = 0; i < {n}; i = i + 1) begin
+        lo[i] = 8'h0;
+        hi[i] = 8'h0;
+    end
+end
+always @(*) rdata = q;
+always @(posedge clock) begin
+    if (we) begin
+        if (wmask[0]) lo[addr[{am}:0]] <= wdata[7:0];
+        if (wmask[1]) hi[addr[{am}:0]] <= wdata[15:8];
+        q <= 16'h{collision:04x};
+    end else begin
+        q <= {{hi[addr[{am}:0]], lo[addr[{am}:0]]}};
+    end
+end
+`endif",
+            last = n - 1,
+            collision = COLLISION,
+        )
     }
 }
 
@@ -53,7 +168,11 @@ impl Logic for BlockStore {
             let ra = self.raddr.val().index() % self._size;
             let wa = self.waddr.val().index() % self._size;
             self.rdata.next = bits::<16>(self._cells[ra] as u64);
-            if self.we.val() && ra == wa {
+            let collides = match self._memory {
+                BlockMemory::Bram => ra == wa,
+                BlockMemory::Spram => true,
+            };
+            if self.we.val() && collides {
                 self.rdata.next = bits::<16>(COLLISION as u64);
             }
             if self.we.val() {
@@ -74,27 +193,10 @@ impl Logic for BlockStore {
         self.rdata.connect();
     }
     fn hdl(&self) -> Verilog {
-        let n = self._size;
-        let a = addr_bits(n);
-        Verilog::Custom(format!(
-            "\
-(* no_rw_check *) reg [7:0] lo[0:{last}];
-(* no_rw_check *) reg [7:0] hi[0:{last}];
-integer i;
-initial begin
-    for (i = 0; i < {n}; i = i + 1) begin
-        lo[i] = 8'h0;
-        hi[i] = 8'h0;
-    end
-end
-always @(posedge clock) begin
-    rdata <= {{hi[raddr[{am}:0]], lo[raddr[{am}:0]]}};
-    if (we && wmask[0]) lo[waddr[{am}:0]] <= wdata[7:0];
-    if (we && wmask[1]) hi[waddr[{am}:0]] <= wdata[15:8];
-end",
-            last = n - 1,
-            am = a - 1,
-        ))
+        Verilog::Custom(match self._memory {
+            BlockMemory::Bram => self.bram_verilog(),
+            BlockMemory::Spram => self.spram_verilog(),
+        })
     }
     fn timing(&self) -> Vec<TimingInfo> {
         vec![TimingInfo {
@@ -119,7 +221,7 @@ mod tests {
 
     #[test]
     fn block_store_simulates() {
-        let mut uut = BlockStore::new(24);
+        let mut uut = BlockStore::new(24, BlockMemory::Bram);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<BlockStore>| x.clock.next = !x.clock.val());
@@ -156,9 +258,51 @@ mod tests {
         sim.run(Box::new(uut), 10_000).unwrap();
     }
 
+    /// The one-port store: a write cycle reads nothing, whatever the addresses.
+    #[test]
+    fn spram_block_store_simulates() {
+        let mut uut = BlockStore::new(32768, BlockMemory::Spram);
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<BlockStore>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut sim: Sim<BlockStore>| {
+            let mut x = sim.init()?;
+            wait_clock_false!(sim, clock, x);
+            // a full word in the second bank, then the high lane
+            x.we.next = true;
+            x.wmask.next = bits::<2>(3);
+            x.waddr.next = bits::<16>(20000);
+            x.wdata.next = bits::<16>(0x1234);
+            x.raddr.next = bits::<16>(5);
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert_eq!(sim, x.rdata.val(), bits::<16>(COLLISION as u64), x);
+            x.wmask.next = bits::<2>(2);
+            x.wdata.next = bits::<16>(0xab00);
+            wait_clock_cycle!(sim, clock, x);
+            x.we.next = false;
+            x.raddr.next = bits::<16>(20000);
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert_eq!(sim, x.rdata.val(), bits::<16>(0xab34), x);
+            x.raddr.next = bits::<16>(5);
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert_eq!(sim, x.rdata.val(), bits::<16>(0), x);
+            sim.done(x)
+        });
+        sim.run(Box::new(uut), 10_000).unwrap();
+    }
+
+    #[test]
+    fn spram_block_store_yosys_validate() {
+        let mut uut = BlockStore::new(65536, BlockMemory::Spram);
+        uut.connect_all();
+        let cells = crate::util::validate_ice40("spram_block_store", &crate::util::verilog(&uut));
+        assert_eq!(cells.get("SB_SPRAM256KA"), Some(&4), "{cells:?}");
+        assert_eq!(cells.get("SB_RAM40_4K"), None, "{cells:?}");
+    }
+
     #[test]
     fn block_store_yosys_validate() {
-        let mut uut = BlockStore::new(2048);
+        let mut uut = BlockStore::new(2048, BlockMemory::Bram);
         uut.connect_all();
         validate("j1k_block_store", &crate::util::verilog(&uut));
     }

@@ -38,6 +38,7 @@ pub mod node_store;
 pub mod regs;
 
 use crate::util::k;
+use crate::BlockMemory;
 use alloc::Allocator;
 use block_store::BlockStore;
 use decode::KeyDecode;
@@ -259,7 +260,7 @@ fn log2(v: u16) -> u64 {
 
 impl KeyUnit {
     /// `None`: no key unit (outputs null, nothing built that yosys keeps).
-    pub fn new(cfg: Option<&KeyConfig>) -> Self {
+    pub fn new(cfg: Option<&KeyConfig>, memory: BlockMemory) -> Self {
         let on = cfg.is_some();
         let c = cfg.copied().unwrap_or(KeyConfig {
             block_words: 2,
@@ -309,7 +310,7 @@ impl KeyUnit {
             blk_wdata: Default::default(),
             regs: KeyRegs::new(on, c.blocks, c.nodes),
             dec: KeyDecode::new(on),
-            blocks: BlockStore::new(words),
+            blocks: BlockStore::new(words, memory),
             nodes: NodeStore::new(slots),
             balloc: Allocator::new(1, c.blocks),
             nalloc: Allocator::new(ROOT_NODE + 1, c.nodes),
@@ -619,6 +620,8 @@ impl Logic for KeyUnit {
                 self.lat_idx.d.next = self.balloc.idx.val();
             }
         }
+        // A read through the null key is 0 by this gate, never from the store: the SPRAM
+        // store (block_store.rs) relies on it, as the bitstream leaves the SPRAMs undefined.
         self.rd_ok.next = (self.cb_idx.val() != self.z16.val()) && !self.reset.val();
         self.f_word.d.next = self.rd_ok.val()
             && (self.c_xchg.val()
@@ -875,7 +878,7 @@ mod tests {
     /// (Every opcode is checked cycle by cycle against the simulator in tests/lockstep_key.rs.)
     #[test]
     fn key_unit_balloc_simulates() {
-        let mut uut = KeyUnit::new(Some(&small()));
+        let mut uut = KeyUnit::new(Some(&small()), BlockMemory::Bram);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<KeyUnit>| x.clock.next = !x.clock.val());
@@ -908,7 +911,7 @@ mod tests {
 
     #[test]
     fn key_unit_yosys_validate() {
-        let mut uut = KeyUnit::new(Some(&small()));
+        let mut uut = KeyUnit::new(Some(&small()), BlockMemory::Bram);
         uut.connect_all();
         validate("j1k_key_unit", &crate::util::verilog(&uut));
     }

@@ -121,6 +121,10 @@ pub fn soc_verilog(board: &Board, image: &[u16], soc: Option<&Path>) -> Result<S
     }
     let cfg = j1k_hdl::HwConfig {
         key: board.key_config(),
+        block_memory: match board.block_memory() {
+            j1k_flow::board::BlockMemory::Bram => j1k_hdl::BlockMemory::Bram,
+            j1k_flow::board::BlockMemory::Spram => j1k_hdl::BlockMemory::Spram,
+        },
         clock_hz: board.clock.core_hz,
         baud: board.uart.baud,
     };
@@ -193,6 +197,7 @@ pub fn run(a: BuildArgs) -> Result<(), CliError> {
             node_slots: None,
             blocks: None,
             nodes: None,
+            block_memory: None,
         };
     }
     // Before the (slow) Verilog generation: a missing tool is the likeliest failure.

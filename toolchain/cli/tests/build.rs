@@ -273,7 +273,9 @@ fn build_icebreaker() {
     let dir = tempfile::tempdir().unwrap();
     let r = build("icebreaker", dir.path(), &[]);
     assert_eq!(r["device"], "iCE40UP5K");
-    assert!(r["block_rams"]["used"].as_u64().unwrap() >= 16);
+    // The core's RAM and the node store in block RAM, the 512 blocks in all four SPRAMs.
+    assert_eq!(r["block_rams"]["used"], 24);
+    assert_eq!(r["sprams"]["used"], 4);
     assert_eq!(r["sprams"]["available"], 4);
 }
 
