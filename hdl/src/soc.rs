@@ -192,6 +192,7 @@ mod tests {
                 node_slots: 4,
                 blocks: 4,
                 nodes: 4,
+                ..Default::default()
             }),
             ..HwConfig::default()
         };

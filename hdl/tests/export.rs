@@ -20,6 +20,7 @@ fn small_key() -> KeyConfig {
         node_slots: 32,
         blocks: 16,
         nodes: 8,
+        ..KeyConfig::default()
     }
 }
 

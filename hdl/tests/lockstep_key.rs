@@ -13,6 +13,7 @@ fn cfg(block_words: u16, node_slots: u16, blocks: u16, nodes: u16) -> HwConfig {
             node_slots,
             blocks,
             nodes,
+            ..KeyConfig::default()
         }),
         ..HwConfig::default()
     }

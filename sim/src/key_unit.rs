@@ -85,6 +85,10 @@ impl Core {
         cs.key = Some((k, n));
         let cur_b = self.keys.cur_b as usize;
         let cur_n = self.keys.cur_n as usize;
+        // Register numbers are taken modulo the build's register counts.
+        let breg = k.breg() & (cfg.block_regs as usize - 1);
+        let nreg_imm = k.nreg_imm() & (cfg.node_regs as usize - 1);
+        let nreg = k.nreg as usize & (cfg.node_regs as usize - 1);
         let cb = self.keys.block[cur_b];
         let cn = self.keys.node[cur_n];
         let (t, nos) = (self.t, self.ds.head());
@@ -100,12 +104,12 @@ impl Core {
         }
         use KeyOp::*;
         match op {
-            Bsel => self.keys.cur_b = k.breg() as u8,
-            Nsel => self.keys.cur_n = k.nreg_imm() as u8,
-            Bcopy => self.keys.block[cur_b] = self.keys.block[k.breg()],
-            Ncopy => self.keys.node[cur_n] = self.keys.node[k.nreg_imm()],
-            Bkeyeq => self.push_t(flag(self.keys.block[k.breg()].index == cb.index)),
-            Nkeyeq => self.push_t(flag(self.keys.node[k.nreg_imm()].index == cn.index)),
+            Bsel => self.keys.cur_b = breg as u8,
+            Nsel => self.keys.cur_n = nreg_imm as u8,
+            Bcopy => self.keys.block[cur_b] = self.keys.block[breg],
+            Ncopy => self.keys.node[cur_n] = self.keys.node[nreg_imm],
+            Bkeyeq => self.push_t(flag(self.keys.block[breg].index == cb.index)),
+            Nkeyeq => self.push_t(flag(self.keys.node[nreg_imm].index == cn.index)),
             Bweaken => self.keys.block[cur_b].writable = false,
             Nweaken => self.keys.node[cur_n].writable = false,
             Bquery => self.push_t(cb.rights()),
@@ -191,7 +195,7 @@ impl Core {
                     if matches!(op, NbLoad | NbLoadI) {
                         self.keys.block[cur_b] = b.key;
                     } else {
-                        self.keys.node[k.nreg as usize] = b.key;
+                        self.keys.node[nreg] = b.key;
                     }
                     if indirect {
                         self.pop_t();
@@ -206,7 +210,7 @@ impl Core {
                 } else if matches!(op, NbStore | NbStoreI) {
                     x.store.write_block_slot(cn.index, slot, cb);
                 } else {
-                    let key = self.keys.node[k.nreg as usize];
+                    let key = self.keys.node[nreg];
                     x.store.write_node_slot(cn.index, slot, key);
                 }
                 if indirect {

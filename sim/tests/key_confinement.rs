@@ -24,6 +24,7 @@ fn cfg() -> KeyConfig {
         node_slots: SLOTS as u16,
         blocks: BLOCKS,
         nodes: NODES,
+        ..KeyConfig::default()
     }
 }
 

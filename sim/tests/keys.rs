@@ -708,3 +708,43 @@ fn no_key_reaches_data() {
     assert_eq!(c.dstack()[..4], [TRUE, 3, 3, TRUE]);
     assert_eq!(c.t(), 0);
 }
+
+/// A build with fewer key registers takes register numbers modulo the counts (4 block, 2 node
+/// registers here): `b5` is `b1`, `n3` is `n1`, and registers past the count stay null.
+#[test]
+fn register_numbers_are_taken_modulo_the_register_counts() {
+    let cfg = KeyConfig {
+        block_regs: 4,
+        node_regs: 2,
+        ..KeyConfig::default()
+    };
+    let p = halted(vec![
+        key(Bsel, 0, 5),    // cur b1
+        keyop(Balloc),      // b1 := block 1
+        key(Bsel, 0, 0),    // cur b0
+        key(Bkeyeq, 0, 1),  // b1 = b0? false (b0 null)
+        key(Bcopy, 0, 7),   // b0 := b3 (null)
+        key(Bcopy, 0, 13),  // b0 := b5 = b1
+        key(Bkeyeq, 0, 1),  // true
+        key(Nsel, 0, 3),    // cur n1
+        keyop(Nalloc),      // n1 := node 2
+        key(Nsel, 0, 2),    // cur n0 (2 mod 2)
+        key(NnStore, 3, 4), // root slot 4 := n3 = n1
+        key(Nkeyeq, 0, 3),  // n3 = n1 (node 2) vs cur n0 (root): false
+        key(NnLoad, 2, 4),  // n2 = n0 := root slot 4 (node 2)
+        key(Nkeyeq, 0, 3),  // n1 vs cur n0: both node 2, true
+    ]);
+    let (m, _) = exec_with(small(cfg), &p, b"", |_| {});
+    let c = m.core(0);
+    assert_eq!(c.dstack()[..5], [0, TRUE, TRUE, 0, TRUE]);
+    assert_eq!(c.t(), TRUE);
+    assert_eq!((c.cur_block(), c.cur_node()), (0, 0));
+    assert_eq!(c.block_reg(1).index, 1);
+    assert_eq!(c.block_reg(0).index, 1);
+    for i in 2..8 {
+        assert!(c.block_reg(i).is_null(), "b{i}");
+    }
+    assert_eq!((c.node_reg(0).index, c.node_reg(1).index), (2, 2));
+    assert!(c.node_reg(2).is_null() && c.node_reg(3).is_null());
+    assert_eq!(m.store().node_slot(1, 4).index, 2);
+}

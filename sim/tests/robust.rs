@@ -10,11 +10,15 @@ use j1k_sim::{BufUart, Config, Limits, Machine, Observer, SimError, Step};
 use proptest::prelude::*;
 
 fn key_config() -> impl Strategy<Value = KeyConfig> {
-    (0u32..13, 0u32..6, 2u16..64, 2u16..16).prop_map(|(w, s, b, n)| KeyConfig {
-        block_words: 1 << w,
-        node_slots: 1 << s,
-        blocks: b,
-        nodes: n,
+    (0u32..13, 0u32..6, 2u16..64, 2u16..16, 0u32..4, 0u32..3).prop_map(|(w, s, b, n, br, nr)| {
+        KeyConfig {
+            block_words: 1 << w,
+            node_slots: 1 << s,
+            blocks: b,
+            nodes: n,
+            block_regs: 1 << br,
+            node_regs: 1 << nr,
+        }
     })
 }
 

@@ -101,6 +101,9 @@ pub struct Key {
     /// Where the block store lives: `bram` (default, every part) or `spram` (the UP5K's
     /// SB_SPRAM256KA, 16K words each).
     pub block_memory: Option<String>,
+    /// Key registers per core (optional: the brief's 8 block and 4 node registers).
+    pub block_regs: Option<u16>,
+    pub node_regs: Option<u16>,
 }
 
 /// The memory that holds the block store (the board file's `key.block_memory`).
@@ -237,6 +240,8 @@ impl Board {
             node_slots: k.node_slots.expect("validated"),
             blocks: k.blocks.expect("validated"),
             nodes: k.nodes.expect("validated"),
+            block_regs: k.block_regs.unwrap_or(j1k_isa::BLOCK_REGS as u16),
+            node_regs: k.node_regs.unwrap_or(j1k_isa::NODE_REGS as u16),
         })
     }
 
@@ -493,12 +498,13 @@ impl Board {
             if let Some((f, _)) = fields.iter().find(|(_, v)| v.is_some()) {
                 return Err(bad(file, f, "given, but key.enabled is false"));
             }
-            if k.block_memory.is_some() {
-                return Err(bad(
-                    file,
-                    "key.block_memory",
-                    "given, but key.enabled is false",
-                ));
+            let optional = [
+                ("key.block_memory", k.block_memory.is_some()),
+                ("key.block_regs", k.block_regs.is_some()),
+                ("key.node_regs", k.node_regs.is_some()),
+            ];
+            if let Some((f, _)) = optional.iter().find(|(_, given)| *given) {
+                return Err(bad(file, f, "given, but key.enabled is false"));
             }
             return Ok(());
         }
@@ -532,6 +538,10 @@ impl Board {
                 "key.block_words"
             } else if m.starts_with("node size") {
                 "key.node_slots"
+            } else if m.contains("block registers") {
+                "key.block_regs"
+            } else if m.contains("node registers") {
+                "key.node_regs"
             } else if m.contains("blocks") {
                 "key.blocks"
             } else {

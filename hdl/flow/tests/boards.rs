@@ -168,6 +168,31 @@ fn the_block_memory_is_checked_against_the_part() {
 }
 
 #[test]
+fn key_register_counts_default_to_the_brief_and_are_checked() {
+    let hx = board::find("hx8k-breakout").unwrap().key_config().unwrap();
+    assert_eq!((hx.block_regs, hx.node_regs), (8, 4));
+    let (_, field, m) = field_error(broken(
+        "hx8k-breakout",
+        "enabled = true\n",
+        "enabled = true\nblock_regs = 3\n",
+    ));
+    assert_eq!(field, "key.block_regs");
+    assert!(m.contains("1, 2, 4 or 8"), "{m}");
+    let (_, field, _) = field_error(broken(
+        "hx8k-breakout",
+        "enabled = true\n",
+        "enabled = true\nnode_regs = 8\n",
+    ));
+    assert_eq!(field, "key.node_regs");
+    let (_, field, _) = field_error(broken(
+        "icestick",
+        "enabled = false\n",
+        "enabled = false\nnode_regs = 2\n",
+    ));
+    assert_eq!(field, "key.node_regs");
+}
+
+#[test]
 fn key_fields_must_match_enabled() {
     let (_, field, _) = field_error(broken("icestick", "enabled = false", "enabled = true"));
     assert_eq!(field, "key.block_words");

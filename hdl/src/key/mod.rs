@@ -267,6 +267,7 @@ impl KeyUnit {
             node_slots: 2,
             blocks: 2,
             nodes: 2,
+            ..KeyConfig::default()
         });
         c.validate().expect("key configuration");
         let words = c.blocks as usize * c.block_words as usize;
@@ -871,6 +872,7 @@ mod tests {
             node_slots: 4,
             blocks: 4,
             nodes: 4,
+            ..KeyConfig::default()
         }
     }
 

@@ -198,6 +198,8 @@ pub fn run(a: BuildArgs) -> Result<(), CliError> {
             blocks: None,
             nodes: None,
             block_memory: None,
+            block_regs: None,
+            node_regs: None,
         };
     }
     // Before the (slow) Verilog generation: a missing tool is the likeliest failure.

@@ -65,6 +65,12 @@ pub struct SimArgs {
     /// Nodes in the store, counting the null node and the root node
     #[arg(long, value_name = "N", default_value_t = KeyConfig::default().nodes)]
     nodes: u16,
+    /// Block-key registers per core (1, 2, 4 or 8; register numbers are taken modulo this)
+    #[arg(long, value_name = "N", default_value_t = KeyConfig::default().block_regs)]
+    block_regs: u16,
+    /// Node-key registers per core (1, 2 or 4)
+    #[arg(long, value_name = "N", default_value_t = KeyConfig::default().node_regs)]
+    node_regs: u16,
 }
 
 /// Fans one cycle out to the tracer and the waveform writer.
@@ -100,6 +106,8 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
         node_slots: a.node_slots,
         blocks: a.blocks,
         nodes: a.nodes,
+        block_regs: a.block_regs,
+        node_regs: a.node_regs,
     };
     key.validate().map_err(CliError::Sim)?;
     // Without PROGRAM: the board firmware (firmware/boot.fs), as a freshly configured FPGA.

@@ -39,6 +39,11 @@ pub struct KeyConfig {
     pub blocks: u16,
     /// Nodes in the store, including the null node 0 and the root node 1.
     pub nodes: u16,
+    /// Block-key registers per core (power of two, at most [`BLOCK_REGS`]). An instruction's
+    /// register number is taken modulo this, as every index is masked. Default 8.
+    pub block_regs: u16,
+    /// Node-key registers per core (power of two, at most [`NODE_REGS`]). Default 4.
+    pub node_regs: u16,
 }
 
 impl Default for KeyConfig {
@@ -48,6 +53,8 @@ impl Default for KeyConfig {
             node_slots: 32,
             blocks: 256,
             nodes: 64,
+            block_regs: BLOCK_REGS as u16,
+            node_regs: NODE_REGS as u16,
         }
     }
 }
@@ -80,13 +87,25 @@ impl KeyConfig {
                 self.nodes
             ));
         }
+        if !pow2(self.block_regs) || self.block_regs as usize > BLOCK_REGS {
+            return Err(format!(
+                "{} block registers: must be 1, 2, 4 or 8",
+                self.block_regs
+            ));
+        }
+        if !pow2(self.node_regs) || self.node_regs as usize > NODE_REGS {
+            return Err(format!(
+                "{} node registers: must be 1, 2 or 4",
+                self.node_regs
+            ));
+        }
         Ok(())
     }
 }
 
-/// Block-key registers per core.
+/// Block-key registers per core: the most the encoding names (bits 2:0), and the default.
 pub const BLOCK_REGS: usize = 8;
-/// Node-key registers per core.
+/// Node-key registers per core: the most the encoding names (bits 1:0 or 6:5), and the default.
 pub const NODE_REGS: usize = 4;
 /// The root node, whose read-write key sits in node register 0 of every core at reset.
 pub const ROOT_NODE: u16 = 1;
