@@ -78,6 +78,20 @@ fn key_program_lockstep_spram_store() {
     }
 }
 
+/// Fewer key registers (4 block, 2 node): register numbers modulo the counts, the others null.
+#[test]
+fn key_program_lockstep_fewer_registers() {
+    let image = assemble("hw_keys.fs", KEYS);
+    for (block_regs, node_regs) in [(4, 2), (1, 1), (2, 4)] {
+        let mut cfg = cfg(8, 4, 4, 4);
+        let key = cfg.key.as_mut().unwrap();
+        key.block_regs = block_regs;
+        key.node_regs = node_regs;
+        let n = lockstep(cfg, image.clone(), b"", 4000);
+        assert!(n < 4000, "the program did not halt");
+    }
+}
+
 #[test]
 fn readonly_example_lockstep() {
     let src = std::fs::read_to_string(concat!(

@@ -153,6 +153,12 @@ pub struct KeyUnit {
     root: Constant<Bits<16>>,
     lowb: Constant<Bits<16>>,
     imm_m: Constant<Bits<16>>,
+    /// block_regs − 1 and node_regs − 1: register numbers are taken modulo the counts.
+    bregm: Constant<Bits<3>>,
+    nregm: Constant<Bits<2>>,
+    bsel: Signal<Local, Bits<3>>,
+    nsel_a: Signal<Local, Bits<2>>,
+    nsel_b: Signal<Local, Bits<2>>,
     m1: Constant<Bits<2>>,
     m2: Constant<Bits<2>>,
     m3: Constant<Bits<2>>,
@@ -356,6 +362,11 @@ impl KeyUnit {
             root: k(0x8000 | ROOT_NODE as u64),
             lowb: k(0xff),
             imm_m: k(0x1f),
+            bregm: k(c.block_regs as u64 - 1),
+            nregm: k(c.node_regs as u64 - 1),
+            bsel: Default::default(),
+            nsel_a: Default::default(),
+            nsel_b: Default::default(),
             m1: k(1),
             m2: k(2),
             m3: k(3),
@@ -529,52 +540,57 @@ impl Logic for KeyUnit {
 
         // ---- the key registers read: the current ones from their copies, the others
         // through mux trees on the select bits ----
-        self.regs.sel_b.next = self.insn.val().get_bits::<3>(0);
-        self.regs.sel_na.next = self.insn.val().get_bits::<2>(0);
-        self.regs.sel_nb.next = self.insn.val().get_bits::<2>(5);
+        // Register numbers modulo the build's register counts: with fewer registers the
+        // masked-off ones are never selected nor written, and yosys removes them.
+        self.bsel.next = self.insn.val().get_bits::<3>(0) & self.bregm.val();
+        self.nsel_a.next = self.insn.val().get_bits::<2>(0) & self.nregm.val();
+        self.nsel_b.next = self.insn.val().get_bits::<2>(5) & self.nregm.val();
+        self.regs.sel_b.next = self.bsel.val();
+        self.regs.sel_na.next = self.nsel_a.val();
+        self.regs.sel_nb.next = self.nsel_b.val();
         self.cb.next = self.cbr.q.val();
-        if self.insn.val().get_bit(2) {
-            if self.insn.val().get_bit(1) {
-                if self.insn.val().get_bit(0) {
+        if self.bsel.val().get_bit(2) {
+            if self.bsel.val().get_bit(1) {
+                if self.bsel.val().get_bit(0) {
                     self.rb.next = self.regs.b7.val();
                 } else {
                     self.rb.next = self.regs.b6.val();
                 }
-            } else if self.insn.val().get_bit(0) {
+            } else if self.bsel.val().get_bit(0) {
                 self.rb.next = self.regs.b5.val();
             } else {
                 self.rb.next = self.regs.b4.val();
             }
-        } else if self.insn.val().get_bit(1) {
-            if self.insn.val().get_bit(0) {
+        } else if self.bsel.val().get_bit(1) {
+            if self.bsel.val().get_bit(0) {
                 self.rb.next = self.regs.b3.val();
             } else {
                 self.rb.next = self.regs.b2.val();
             }
-        } else if self.insn.val().get_bit(0) {
+        } else if self.bsel.val().get_bit(0) {
             self.rb.next = self.regs.b1.val();
         } else {
             self.rb.next = self.regs.b0.val();
         }
         self.cn.next = self.cnr.q.val();
-        if self.insn.val().get_bit(1) {
-            if self.insn.val().get_bit(0) {
+        if self.nsel_a.val().get_bit(1) {
+            if self.nsel_a.val().get_bit(0) {
                 self.rna.next = self.regs.n3.val();
             } else {
                 self.rna.next = self.regs.n2.val();
             }
-        } else if self.insn.val().get_bit(0) {
+        } else if self.nsel_a.val().get_bit(0) {
             self.rna.next = self.regs.n1.val();
         } else {
             self.rna.next = self.regs.n0.val();
         }
-        if self.insn.val().get_bit(6) {
-            if self.insn.val().get_bit(5) {
+        if self.nsel_b.val().get_bit(1) {
+            if self.nsel_b.val().get_bit(0) {
                 self.rnb.next = self.regs.n3.val();
             } else {
                 self.rnb.next = self.regs.n2.val();
             }
-        } else if self.insn.val().get_bit(5) {
+        } else if self.nsel_b.val().get_bit(0) {
             self.rnb.next = self.regs.n1.val();
         } else {
             self.rnb.next = self.regs.n0.val();
@@ -778,8 +794,7 @@ impl Logic for KeyUnit {
             self.cnr.d.next = self.rna.val();
         }
         if self.regs.nwe.val()
-            && (!self.s_nload.q.val()
-                || (self.insn.val().get_bits::<2>(5) == self.regs.cur_n.val()))
+            && (!self.s_nload.q.val() || (self.nsel_b.val() == self.regs.cur_n.val()))
         {
             self.cnr.d.next = self.regs.nwd.val() & self.nkm.val();
         }
