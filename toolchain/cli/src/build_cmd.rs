@@ -41,16 +41,36 @@ pub struct BuildArgs {
     soc: Option<PathBuf>,
 }
 
-/// The board firmware with the board's name in it, assembled.
-pub fn firmware_image(board_name: &str) -> Result<Vec<u16>, CliError> {
-    let src = banner_source(board_name);
+/// What the firmware reports in its INFO answer (docs/protocol.md §3): patched into its source.
+#[derive(Clone, Copy, Debug)]
+pub struct FirmwareBuild<'a> {
+    pub board_name: &'a str,
+    pub clock_hz: u64,
+    /// The key unit's sizes; `None` reports zeros (no key unit).
+    pub key: Option<j1k_isa::KeyConfig>,
+}
+
+impl<'a> FirmwareBuild<'a> {
+    /// The firmware as `j1k build` puts it in a board's bitstream.
+    pub fn for_board(board: &'a Board) -> Self {
+        FirmwareBuild {
+            board_name: &board.name,
+            clock_hz: board.clock.core_hz as u64,
+            key: board.key_config(),
+        }
+    }
+}
+
+/// The board firmware with the build's name and sizes in it, assembled.
+pub fn firmware_image(build: &FirmwareBuild) -> Result<Vec<u16>, CliError> {
+    let src = banner_source(build);
     Ok(j1k_asm::assemble_str("firmware/boot.fs", &src)?.words)
 }
 
 /// The firmware with a program stored under it, as the loader would leave it: the program's
 /// word 0 goes to the entry slot, word 0 keeps jumping to the bootloader.
-pub fn firmware_with(board_name: &str, program: &[u16]) -> Result<Vec<u16>, CliError> {
-    let mut image = firmware_image(board_name)?;
+pub fn firmware_with(build: &FirmwareBuild, program: &[u16]) -> Result<Vec<u16>, CliError> {
+    let mut image = firmware_image(build)?;
     if program.len() > BOOT_START {
         return Err(CliError::Sim(format!(
             "the program has {} words; under the bootloader a program may use words 0..{:#x} ({} words)",
@@ -66,20 +86,42 @@ pub fn firmware_with(board_name: &str, program: &[u16]) -> Result<Vec<u16>, CliE
     Ok(image)
 }
 
-fn banner_source(board_name: &str) -> String {
-    let mut found = false;
+/// firmware/boot.fs with the `board-name` line and the `N constant NAME` lines of the INFO
+/// values replaced by the build's.
+fn banner_source(build: &FirmwareBuild) -> String {
+    let k = build.key;
+    let field = |f: fn(&j1k_isa::KeyConfig) -> u16| k.as_ref().map_or(0, f);
+    let constants: [(&str, u64); 5] = [
+        ("clock-khz", (build.clock_hz / 1000).min(0xffff)),
+        ("block-words", field(|k| k.block_words) as u64),
+        ("node-slots", field(|k| k.node_slots) as u64),
+        ("blocks", field(|k| k.blocks) as u64),
+        ("nodes", field(|k| k.nodes) as u64),
+    ];
+    let mut found = [false; 6];
     let src: String = BANNER_SOURCE
         .lines()
         .map(|l| {
             if l.starts_with(BANNER_NAME_LINE) {
-                found = true;
-                format!("{BANNER_NAME_LINE} {board_name}\"\n")
-            } else {
-                format!("{l}\n")
+                found[5] = true;
+                return format!("{BANNER_NAME_LINE} {}\"\n", build.board_name);
             }
+            let mut words = l.split_whitespace();
+            if let (Some(_), Some("constant"), Some(name), None) =
+                (words.next(), words.next(), words.next(), words.next())
+            {
+                if let Some(i) = constants.iter().position(|(n, _)| *n == name) {
+                    found[i] = true;
+                    return format!("{} constant {name}\n", constants[i].1);
+                }
+            }
+            format!("{l}\n")
         })
         .collect();
-    assert!(found, "firmware/boot.fs lost its `create board-name` line");
+    assert!(
+        found.iter().all(|&f| f),
+        "firmware/boot.fs lost its board-name line or an INFO constant line"
+    );
     src
 }
 
@@ -100,11 +142,11 @@ pub fn check_cores(cores: usize) -> Result<(), CliError> {
 pub fn board_image(board: &Board, image: Option<&Path>) -> Result<(Vec<u16>, String), CliError> {
     match image {
         Some(p) => Ok((
-            firmware_with(&board.name, &load_program(p)?)?,
+            firmware_with(&FirmwareBuild::for_board(board), &load_program(p)?)?,
             format!("{} under firmware/boot.fs", p.display()),
         )),
         None => Ok((
-            firmware_image(&board.name)?,
+            firmware_image(&FirmwareBuild::for_board(board))?,
             format!("firmware/boot.fs (\"j1k {} ready\")", board.name),
         )),
     }
@@ -248,10 +290,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_banner_carries_the_board_name() {
-        let src = banner_source("icestick");
-        assert!(src.contains("create board-name ,\" icestick\""));
+    fn the_firmware_carries_the_board_name_and_sizes() {
+        let hx = j1k_flow::board::find("hx8k-breakout").unwrap();
+        let src = banner_source(&FirmwareBuild::for_board(&hx));
+        assert!(src.contains("create board-name ,\" hx8k-breakout\""));
         assert!(!src.contains(",\" sim\""));
-        firmware_image("hx8k-breakout").unwrap();
+        for line in [
+            "36000 constant clock-khz",
+            "128 constant block-words",
+            "32 constant node-slots",
+            "24 constant blocks",
+            "8 constant nodes",
+        ] {
+            assert!(src.lines().any(|l| l == line), "no `{line}`");
+        }
+        firmware_image(&FirmwareBuild::for_board(&hx)).unwrap();
+        let stick = j1k_flow::board::find("icestick").unwrap();
+        let src = banner_source(&FirmwareBuild::for_board(&stick));
+        assert!(
+            src.lines().any(|l| l == "0 constant blocks"),
+            "no key unit: 0"
+        );
     }
 }

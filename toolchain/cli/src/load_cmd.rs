@@ -57,7 +57,7 @@ pub fn run(a: LoadArgs) -> Result<(), CliError> {
     let i = &report.info;
     eprintln!(
         "board `{}`: {} core(s), {} words of RAM (programs below ${:03x}), ISA v{}, \
-         blocks {}x{} words, nodes {}x{} slots",
+         blocks {}x{} words, nodes {}x{} slots, clock {} kHz",
         i.name,
         i.cores,
         i.ram_words,
@@ -66,7 +66,8 @@ pub fn run(a: LoadArgs) -> Result<(), CliError> {
         i.blocks,
         i.block_words,
         i.nodes,
-        i.node_slots
+        i.node_slots,
+        i.clock_khz
     );
     eprintln!(
         "loaded {} words{} in {:.2} s{}",

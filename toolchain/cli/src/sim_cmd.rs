@@ -113,7 +113,11 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
     // Without PROGRAM: the board firmware (firmware/boot.fs), as a freshly configured FPGA.
     let words = match &a.program {
         Some(path) => load_program(path)?,
-        None => crate::build_cmd::firmware_image("sim")?,
+        None => crate::build_cmd::firmware_image(&crate::build_cmd::FirmwareBuild {
+            board_name: "sim",
+            clock_hz: a.clock_hz,
+            key: Some(key),
+        })?,
     };
     let mut machine = Machine::new(Config {
         cores: a.cores,

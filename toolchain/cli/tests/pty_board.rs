@@ -257,3 +257,16 @@ fn bad_images_are_refused_before_anything_is_sent() {
     let after = listen(&board.path, Duration::from_millis(300));
     assert_eq!(String::from_utf8_lossy(&after), "j1k sim ready\r\n");
 }
+
+/// The handshake reports the build's sizes and clock (patched into the firmware), not defaults.
+#[test]
+fn the_handshake_reports_the_simulated_builds_sizes() {
+    let board = SimBoard::start(&["--blocks", "40", "--nodes", "6", "--clock-hz", "24000000"]);
+    let o = j1k(&["load", "examples/hello.fs", "--port", &board.path], b"");
+    let (_, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("blocks 40x128 words, nodes 6x32 slots, clock 24000 kHz"),
+        "{err}"
+    );
+}
