@@ -20,13 +20,18 @@ struct SimBoard {
 
 impl SimBoard {
     fn start(args: &[&str]) -> SimBoard {
+        Self::start_with_stderr(args, Stdio::null())
+    }
+
+    /// With the board's stderr (its reports) going to `stderr`.
+    fn start_with_stderr(args: &[&str], stderr: Stdio) -> SimBoard {
         let mut child = Command::new(env!("CARGO_BIN_EXE_j1k"))
             .args(["sim", "--pty"])
             .args(args)
             .current_dir(ROOT)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -105,6 +110,80 @@ fn upload_run_and_monitor_on_the_paced_board() {
     let o = j1k(&["monitor", "--port", &board.path], b"");
     let (out, _) = text(&o);
     assert_eq!(out, "j1k sim ready\r\nHello, world!\n");
+}
+
+/// A full-size image (25 WRITE frames): examples/hello.fs padded with data words.
+fn big_image() -> Vec<u16> {
+    let mut words =
+        j1k_asm::assemble_file(std::path::Path::new(&format!("{ROOT}/examples/hello.fs")))
+            .unwrap()
+            .words;
+    let mut x: u16 = 0xace1;
+    while words.len() < 3072 {
+        x ^= x << 7;
+        x ^= x >> 9;
+        x ^= x << 8;
+        words.push(x);
+    }
+    words
+}
+
+/// Issue #4: the paced board has the hardware UART (one-byte receive register, TX busy for
+/// 10 bit times a byte). At 1 Mbaud on an 18 MHz board the host keeps two WRITEs in flight,
+/// so the next frame arrives while the firmware sends its ACK: the firmware must keep
+/// reading RX meanwhile. The upload completes without a retransmission and without a
+/// single overrun (the board's report when the port closes).
+#[test]
+fn a_1_mbaud_upload_on_the_hardware_uart_loses_no_byte() {
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let board = SimBoard::start_with_stderr(
+        &["--baud", "1000000", "--clock-hz", "18000000"],
+        Stdio::from(log.reopen().unwrap()),
+    );
+    let words = big_image();
+    let link = SerialLink::open(&board.path, 1_000_000).unwrap();
+    let mut client = j1k_loader::Client::new(
+        link,
+        j1k_loader::Options {
+            baud: 1_000_000,
+            ..j1k_loader::Options::default()
+        },
+    );
+    let r = j1k_loader::upload(
+        &mut client,
+        &words,
+        None,
+        &mut j1k_loader::progress::NoProgress,
+    );
+    let retransmissions = client.retransmissions;
+    drop(client);
+    // The board reports the session when it sees the port close.
+    let report = {
+        let end = Instant::now() + Duration::from_secs(5);
+        loop {
+            let text = std::fs::read_to_string(log.path()).unwrap();
+            // A whole line: the report is one eprintln.
+            let whole = text
+                .split_once("session 1:")
+                .is_some_and(|(_, rest)| rest.contains('\n'));
+            if whole || Instant::now() > end {
+                break text;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    drop(board);
+    eprintln!("upload: {r:?}; {retransmissions} retransmissions\n{report}");
+    let session = report
+        .lines()
+        .find(|l| l.starts_with("session 1:"))
+        .unwrap_or_else(|| panic!("no session report from the board: {report:?}"));
+    assert!(r.is_ok(), "the upload failed: {r:?}\n{session}");
+    assert!(
+        session.contains(" 0 RX overruns") && session.contains(" 0 TX bytes dropped"),
+        "{session}"
+    );
+    assert_eq!(retransmissions, 0, "{session}");
 }
 
 #[test]
