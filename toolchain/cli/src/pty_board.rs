@@ -240,11 +240,14 @@ fn write_master(master: &OwnedFd, mut bytes: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
-/// What one session (a host's open .. close) did to the receiver, for the report on stderr.
-#[derive(Default)]
+/// What one session (a host's open .. close) did, for the report on stderr.
 struct Session {
     received: u64,
     overruns: u64,
+    /// Board cycles run, and the wall time they took (a model slower than the clock lags).
+    cycles: u64,
+    began: Instant,
+    clock_hz: u64,
 }
 
 /// Opens a pseudo-terminal, prints its path on the first line of stdout, and runs the board
@@ -309,7 +312,13 @@ pub fn serve(model: &mut dyn BoardModel, opts: &PtyOptions) -> Result<(u64, u16)
         sessions += 1;
         let mut since_reset: u64 = 0;
         let mut halted = false;
-        let mut session = Session::default();
+        let mut session = Session {
+            received: 0,
+            overruns: 0,
+            cycles: 0,
+            began: Instant::now(),
+            clock_hz: clock,
+        };
         let (t0, c0) = (Instant::now(), now);
         let dropped0 = model.tx_dropped();
         loop {
@@ -354,6 +363,7 @@ pub fn serve(model: &mut dyn BoardModel, opts: &PtyOptions) -> Result<(u64, u16)
             }
             let start = now;
             since_reset += end - now;
+            session.cycles = since_reset;
             if !halted {
                 halted = model.run_until(since_reset, &mut uart);
             }
@@ -390,8 +400,12 @@ fn report(n: u32, s: &Session, tx_dropped: u64, paced: bool) {
         return;
     }
     eprintln!(
-        "session {n}: {} bytes received, {} RX overruns (a byte arrived before the program read the one before: lost), {tx_dropped} TX bytes dropped (written while TX was busy)",
-        s.received, s.overruns
+        "session {n}: {} bytes received, {} RX overruns (a byte arrived before the program read the one before: lost), {tx_dropped} TX bytes dropped (written while TX was busy); {} board cycles = {:.1} ms of board time in {:.1} ms of wall time",
+        s.received,
+        s.overruns,
+        s.cycles,
+        s.cycles as f64 * 1e3 / s.clock_hz as f64,
+        s.began.elapsed().as_secs_f64() * 1e3
     );
 }
 
