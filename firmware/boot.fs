@@ -102,6 +102,7 @@ create board-name ," sim"         \ after the ring: its length moves no alignmen
         poll  rpos @ dup 1 + rpos !  hb@  rcnt @ 1 - rcnt ! exit
     then
     rn @ if poll take exit then
+    label rx-wait                 \ (the firmware tests count the turns of this loop)
     begin $2000 io@ 2 and 0= while tick repeat
     $1000 io@ ;
 

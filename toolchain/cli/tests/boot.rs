@@ -4,7 +4,7 @@
 
 use j1k_loader::crc::crc16;
 use j1k_loader::frame::Frame;
-use j1k_sim::{BufUart, Config, Limits, Machine, Outcome, Uart};
+use j1k_sim::{BufUart, Config, Limits, Machine, Observer, Outcome, Step, Uart};
 use std::path::PathBuf;
 
 const BOOT_START: u16 = 0xc00;
@@ -347,6 +347,11 @@ fn throughput_budget() {
         "CHECK sums: {per_word:.1} cycles/word = {:.1} cycles/byte; WRITE, input always there (every byte through the RX ring): {per_frame} cycles per 127-word frame = {write_per_byte:.1} cycles/line byte (base {base})",
         per_word / 2.0
     );
+    let straight = write_frame_straight_from_rx();
+    eprintln!(
+        "WRITE, bytes straight from RX (ring empty): {straight} cycles per 127-word frame = {:.1} cycles/line byte",
+        straight as f64 / 264.0
+    );
     let fastest = fastest_clean_line();
     eprintln!(
         "WRITE on the hardware UART: back-to-back frames lose no byte down to {fastest} cycles a byte (1 Mbaud at 18 MHz: 180)"
@@ -483,6 +488,71 @@ fn at_1_mbaud_no_byte_is_lost_while_the_board_answers() {
         ram[words.len()..ENTRY].iter().all(|&w| w == 0),
         "nothing written outside the frames' words"
     );
+}
+
+/// Counts the turns of `key`'s wait for RX (the io read of the status at `rx-wait` that finds
+/// no byte), and the cycle of each.
+struct RxWaits {
+    at: std::ops::Range<u16>,
+    turns: Vec<u64>,
+}
+
+impl Observer for RxWaits {
+    fn after_cycle(&mut self, _: &Machine, s: &Step) {
+        let c = &s.cores[0];
+        if self.at.contains(&c.pc) && c.io_read.is_some_and(|v| v & 2 == 0) {
+            self.turns.push(s.cycle);
+        }
+    }
+}
+
+/// The cycles a 127-word WRITE frame costs the board when every byte comes straight from RX
+/// (frames far apart on a slow line, TX always ready, so the ring stays empty): the cycles run
+/// less the turns spent waiting for RX, with one frame and with two.
+fn write_frame_straight_from_rx() -> u64 {
+    let asm = j1k_asm::assemble_file(&root().join("firmware/boot.fs")).unwrap();
+    let wait = asm
+        .symbols
+        .iter()
+        .find(|s| s.name == "rx-wait")
+        .unwrap()
+        .value
+        / 2;
+    let words: Vec<u16> = (0..127u16).map(|i| i.wrapping_mul(0x9e37)).collect();
+    let busy = |frames: usize| {
+        let mut m = boot_machine(&asm.words);
+        let mut u = Wire::default();
+        let mut obs = RxWaits {
+            at: wait..wait + 4, // the literal, the strobe, the read
+            turns: Vec::new(),
+        };
+        let mut arrivals = Vec::new();
+        for (i, &b) in info(1).iter().enumerate() {
+            arrivals.push((1_000 * (i as u64 + 1), b));
+        }
+        for k in 0..frames {
+            let start = 100_000 + 500_000 * k as u64;
+            for (i, &b) in write(2 + k as u8, 0x100, &words).iter().enumerate() {
+                arrivals.push((start + 1_000 * (i as u64 + 1), b));
+            }
+        }
+        let end = 100_000 + 500_000 * frames as u64;
+        for (at, b) in arrivals.into_iter().chain([(end, 0)]) {
+            let limits = Limits {
+                max_cycles: Some(at),
+                idle_cycles: u64::MAX,
+            };
+            m.run_observed(&mut u, &limits, &mut obs);
+            if at < end {
+                assert!(!m.receive(b), "an overrun on a slow line");
+            }
+        }
+        assert_eq!(parse(&u.out).1.len(), 1 + frames);
+        // A turn's length: the gap between two waiting reads in a row, the same every time.
+        let turn = obs.turns.windows(2).map(|w| w[1] - w[0]).min().unwrap();
+        m.cycles() - turn * obs.turns.len() as u64
+    };
+    busy(2) - busy(1)
 }
 
 /// The fastest line, in board cycles per byte, on which back-to-back WRITE frames lose no
