@@ -151,8 +151,8 @@ impl Uart for LineUart {
         self.ready.pop_front()
     }
     fn tx(&mut self, byte: u8) {
-        // Only reached by a model that does not give the cycle: take "now" (the caller
-        // stamps 0 as the start of the slice).
+        // Only reached by a model that does not give the cycle: 0 is clamped to the start of
+        // the slice the byte was sent in.
         self.sent.push((0, byte));
     }
     fn tx_at(&mut self, byte: u8, cycle: u64) {
@@ -324,7 +324,12 @@ pub fn serve(model: &mut dyn BoardModel, opts: &PtyOptions) -> Result<(u64, u16)
         loop {
             if let Some(max) = opts.max_cycles {
                 if now >= max {
-                    report(sessions, &session, model.tx_dropped() - dropped0, paced);
+                    report(
+                        sessions,
+                        &session,
+                        model.tx_dropped().saturating_sub(dropped0),
+                        paced,
+                    );
                     return Ok((now, model.pc()));
                 }
             }
@@ -386,7 +391,12 @@ pub fn serve(model: &mut dyn BoardModel, opts: &PtyOptions) -> Result<(u64, u16)
             }
         }
         // The host closed the port: the clock stops, the line is cleared.
-        report(sessions, &session, model.tx_dropped() - dropped0, paced);
+        report(
+            sessions,
+            &session,
+            model.tx_dropped().saturating_sub(dropped0),
+            paced,
+        );
         to_board = Wire::default();
         to_host = Wire::default();
         uart = LineUart::default();
