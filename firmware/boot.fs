@@ -174,8 +174,8 @@ create board-name ," sim"         \ after the ring: its length moves no alignmen
 \ CHECK's digest: sum = the words added, sum2 = the running sums added (both mod 2^16),
 \ Fletcher-style: any changed word changes sum, any moved word changes sum2. About 13 cycles
 \ a word (four words per turn of the loop), a twelfth of a CRC-16's cost, so the final
-\ verify stays short at 1 Mbaud. It does not poll RX: the host sends nothing while it waits
-\ for the sums (CHECK follows the last WRITE's ACK), and a poll a turn would cost a fifth more.
+\ verify stays short at 1 Mbaud. It does not poll RX: the host sends nothing after a CHECK
+\ until the sums come (docs/protocol.md §4), and a poll a turn would cost a fifth more.
 : sum1 ( s2 s1 fa -- s2' s1' fa' )        \ one word
     dup>r fetch +  swap over+ swap  r> 2 + ;
 : sums ( s2 s1 fa n -- s2' s1' )          \ n words from fetch address fa
