@@ -7,7 +7,7 @@ use crate::stack::Delta;
 use crate::stats::Counters;
 use crate::step::{CoreStep, CycleKind};
 use crate::store::Store;
-use crate::uart::{RxPort, Uart};
+use crate::uart::{RxPort, TxPort, Uart};
 use j1k_isa::{decode, AluOp, Func, Insn};
 
 /// What a core's cycle can reach outside itself.
@@ -15,6 +15,9 @@ pub(crate) struct Ctx<'a, 'u> {
     pub store: &'a mut Store,
     pub counters: &'a mut Counters,
     pub rx: &'a mut RxPort,
+    pub tx: &'a mut TxPort,
+    /// This cycle's number since reset (for the transmitter's busy time).
+    pub now: u64,
     /// UART 0: only core 0 has it.
     pub uart: Option<&'a mut (dyn Uart + 'u)>,
     pub uart_tx: &'a mut Option<u8>,
@@ -45,7 +48,7 @@ impl Core {
                 v |= x.rx.data as u16;
             }
             if a & 0x2000 != 0 {
-                v |= 1 | (x.rx.pending as u16) << 1;
+                v |= x.tx.ready(x.now) as u16 | (x.rx.pending as u16) << 1;
             }
         }
         if a & 0x4000 != 0 {
@@ -165,9 +168,11 @@ impl Core {
             if self.io.addr & 0x1000 != 0 {
                 if let Some(u) = x.uart.as_deref_mut() {
                     let b = self.io.dout as u8;
-                    u.tx(b);
-                    *x.uart_tx = Some(b);
-                    x.counters.uart_tx += 1;
+                    if x.tx.send(x.now) {
+                        u.tx_at(b, x.now);
+                        *x.uart_tx = Some(b);
+                        x.counters.uart_tx += 1;
+                    }
                 }
             }
             if self.io.addr & 0x0004 != 0 {

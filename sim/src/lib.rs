@@ -29,7 +29,7 @@ pub use machine::Machine;
 pub use stats::Stats;
 pub use step::{CoreStep, CycleKind, Step};
 pub use store::{Key, Store};
-pub use uart::{BufUart, RxPort, Uart};
+pub use uart::{BufUart, RxPort, TxPort, Uart};
 
 /// What to build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

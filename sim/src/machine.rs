@@ -7,7 +7,7 @@ use crate::fast::{self, Exit};
 use crate::stats::{Counters, Stats};
 use crate::step::{CoreStep, Step};
 use crate::store::Store;
-use crate::uart::{RxPort, Uart};
+use crate::uart::{RxPort, TxPort, Uart};
 use crate::{Config, Limits, Observer, Outcome, SimError};
 use j1k_isa::RAM_WORDS;
 
@@ -16,6 +16,7 @@ pub struct Machine {
     cores: Vec<Core>,
     store: Store,
     rx: RxPort,
+    tx: TxPort,
     cycles: u64,
     /// Where the idle count starts: `cycles` just after the last cycle in which
     /// a UART byte moved or in which the end of input was found (0 if neither).
@@ -37,6 +38,7 @@ impl Machine {
             cfg,
             cores,
             rx: RxPort::default(),
+            tx: TxPort::default(),
             cycles: 0,
             quiet_since: 0,
             counters: Counters::default(),
@@ -71,6 +73,7 @@ impl Machine {
             c.reset();
         }
         self.store.reset();
+        self.tx.reset();
         self.cycles = 0;
         self.quiet_since = 0;
         self.counters = Counters::default();
@@ -105,6 +108,27 @@ impl Machine {
         self.rx.exhausted
     }
 
+    /// Models the hardware transmitter's busy time: after each byte TX ready reads low for
+    /// `cycles` cycles (10 bit times: 10 × clock / baud), and a byte written meanwhile is
+    /// lost. 0 (the default) is the simulator's UART, always ready (docs/isa.md §5).
+    pub fn set_tx_busy_cycles(&mut self, cycles: u64) {
+        self.tx.busy_cycles = cycles;
+    }
+
+    /// Bytes the program wrote while TX was busy (lost); 0 unless a busy time is set.
+    pub fn tx_dropped(&self) -> u64 {
+        self.tx.dropped
+    }
+
+    /// A byte arrives on UART 0's wire before the next cycle, into the one-byte receive
+    /// register as in the hardware (hdl/src/uart.rs). True if it overwrote a byte the
+    /// program had not read (an overrun). For a line driven by the clock (the simulated
+    /// board on a pseudo-terminal); a run that takes its input from [`Uart::rx`] does not
+    /// call it.
+    pub fn receive(&mut self, byte: u8) -> bool {
+        self.rx.arrive(byte)
+    }
+
     pub fn stats(&self) -> Stats {
         self.counters.summary(self.cycles, self.end)
     }
@@ -128,6 +152,8 @@ impl Machine {
                 store: &mut self.store,
                 counters: &mut self.counters,
                 rx: &mut self.rx,
+                tx: &mut self.tx,
+                now: self.cycles,
                 uart: if core.id == 0 { Some(&mut *uart) } else { None },
                 uart_tx: &mut s.uart_tx,
                 uart_rx: &mut s.uart_rx,

@@ -1,6 +1,6 @@
 //! UART 0 of core 0 as the simulator sees it (docs/isa.md §5).
 //!
-//! TX is always ready. RX behaves as if the whole input were there from cycle 0
+//! TX is always ready (unless a caller asks for the hardware's busy time, [`TxPort`]). RX behaves as if the whole input were there from cycle 0
 //! (a byte is valid whenever one remains; after one is consumed the next is
 //! valid from the following cycle), but the input is read lazily: [`Uart::rx`]
 //! is called only in a cycle whose result depends on it — an `io[T]` read with
@@ -18,6 +18,13 @@ pub trait Uart {
     fn rx(&mut self) -> Option<u8>;
     /// A byte the program sent.
     fn tx(&mut self, byte: u8);
+    /// A byte the program sent, in clock cycle `cycle` (counted from reset). The simulators
+    /// call this one; a line that paces its output by the clock (the simulated board on a
+    /// pseudo-terminal) needs the cycle, everything else takes the default.
+    fn tx_at(&mut self, byte: u8, cycle: u64) {
+        let _ = cycle;
+        self.tx(byte);
+    }
     /// A live line (the simulated board on a pseudo-terminal): `rx` answers at once, and
     /// `None` means "no byte has arrived yet" rather than the end of input — it is asked
     /// again the next time the program looks, and the input never ends.
@@ -64,6 +71,16 @@ pub struct RxPort {
 }
 
 impl RxPort {
+    /// A byte arrives from the wire now, as in the hardware receiver (hdl/src/uart.rs): it
+    /// replaces the data register and is valid. True if it overwrote a byte the program had
+    /// not read yet (an overrun: that byte is lost).
+    pub fn arrive(&mut self, byte: u8) -> bool {
+        let overrun = self.pending;
+        self.pending = true;
+        self.data = byte;
+        overrun
+    }
+
     /// The program looks at RX: make a byte valid if one remains.
     pub fn observe(&mut self, uart: &mut dyn Uart) {
         if !self.pending && !self.exhausted {
@@ -76,5 +93,41 @@ impl RxPort {
                 None => self.exhausted = true,
             }
         }
+    }
+}
+
+/// The transmitter's timing. By default TX is always ready (the simulator's UART,
+/// docs/isa.md §5). With `busy_cycles` > 0 it behaves as the hardware transmitter
+/// (hdl/src/uart.rs): after the cycle in which a byte is sent, TX ready reads low for
+/// `busy_cycles` cycles (10 bit times), and a byte written meanwhile is dropped.
+#[derive(Clone, Debug, Default)]
+pub struct TxPort {
+    /// Cycles TX stays busy after each byte (0: always ready).
+    pub busy_cycles: u64,
+    /// The first cycle in which TX is ready again.
+    ready_at: u64,
+    /// Bytes written while TX was busy (lost, as on the hardware).
+    pub dropped: u64,
+}
+
+impl TxPort {
+    /// TX ready in cycle `now`.
+    pub fn ready(&self, now: u64) -> bool {
+        now >= self.ready_at
+    }
+    /// The program writes a byte in cycle `now` (the io top's strobe): true if it is sent.
+    pub fn send(&mut self, now: u64) -> bool {
+        if !self.ready(now) {
+            self.dropped += 1;
+            return false;
+        }
+        if self.busy_cycles > 0 {
+            self.ready_at = now + 1 + self.busy_cycles;
+        }
+        true
+    }
+    /// A reset: the transmitter is idle.
+    pub fn reset(&mut self) {
+        self.ready_at = 0;
     }
 }

@@ -365,6 +365,68 @@ fn uart_tx_and_rx() {
     assert!(m.input_exhausted());
 }
 
+/// With a TX busy time (the simulated board on a paced line): ready reads low from the cycle
+/// after the send for exactly that many cycles, as hdl/src/uart.rs's transmitter, and a byte
+/// written meanwhile is lost; a byte arriving on the wire overwrites an unread one.
+#[test]
+fn hardware_uart_timing_when_asked() {
+    // After the reboot cycle, 'A' is sent in cycle 4 (the io top acts a cycle after the
+    // write), then the status is read every 5 cycles: io[T] in cycles 7, 12, .., 22, 27.
+    let prog = vec![
+        lit(b'A' as u16),
+        lit(0x1000),
+        iow1(),
+        drop(),
+        lit(0x2000),
+        ior1(),
+        ior2(),
+        drop(),
+        jmp(4),
+    ];
+    let ready_in = |busy: u64| {
+        let mut m = machine(&prog);
+        m.set_tx_busy_cycles(busy);
+        let mut u = BufUart::new(b"");
+        let s = steps(&mut m, &mut u, 28);
+        assert_eq!(s[4].uart_tx, Some(b'A'));
+        [7, 22, 27].map(|c| s[c].cores[0].io_read.unwrap() & 1)
+    };
+    // Busy in cycles 5..=26 with 22 busy cycles; 5..=27 with 23.
+    assert_eq!(ready_in(22), [0, 0, 1]);
+    assert_eq!(ready_in(23), [0, 0, 0]);
+    assert_eq!(ready_in(0), [1, 1, 1], "the default: always ready");
+
+    // Two bytes back to back: the second is dropped unless TX is always ready.
+    let prog = vec![
+        lit(b'A' as u16),
+        lit(0x1000),
+        iow1(),
+        drop(),
+        lit(b'B' as u16),
+        lit(0x1000),
+        iow1(),
+        drop(),
+        jmp(8),
+    ];
+    for (busy, out, dropped) in [(0, &b"AB"[..], 0), (10, &b"A"[..], 1)] {
+        let mut m = machine(&prog);
+        m.set_tx_busy_cycles(busy);
+        let mut u = BufUart::new(b"");
+        steps(&mut m, &mut u, 12);
+        assert_eq!(u.output, out);
+        assert_eq!(m.tx_dropped(), dropped);
+    }
+
+    // The one-byte receive register: the newest byte wins, and the loss is reported.
+    let prog = vec![lit(0x1000), ior1(), ior2(), jmp(3)];
+    let mut m = machine(&prog);
+    assert!(!m.receive(b'x'));
+    assert!(m.receive(b'y'), "x was not read: an overrun");
+    let mut u = BufUart::new(b"");
+    steps(&mut m, &mut u, 4);
+    assert_eq!(m.core(0).t(), b'y' as u16);
+}
+
 #[test]
 fn core_id_port_and_io_read_uses_registered_address() {
     // io[T] without a strobe reads whatever io_addr_ holds (here 0 → 0), and

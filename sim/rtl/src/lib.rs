@@ -125,6 +125,17 @@ impl Rtl {
         }
     }
 
+    /// A byte arrives on the UART's wire before the next cycle, into the one-byte receive
+    /// register as in the hardware (hdl/src/uart.rs); true if it overwrote a byte the
+    /// program had not read (an overrun). For a line driven by the clock (`j1k sim --pty
+    /// --baud`). The simulation top's TX is always ready (hdl/src/sim_top.rs ties it high),
+    /// so the transmitter's busy time is not modelled here.
+    pub fn receive(&mut self, byte: u8) -> bool {
+        let overrun = self.rx.arrive(byte);
+        self.drive_rx();
+        overrun
+    }
+
     /// Runs one clock cycle; returns the outputs as they were during it.
     pub fn step(&mut self, uart: &mut dyn Uart) -> Obs {
         let mut o = self.observe();
@@ -136,7 +147,7 @@ impl Rtl {
         }
         let mut moved = self.rx.exhausted != was_exhausted;
         if o.uart_tx_strobe != 0 {
-            uart.tx(o.uart_tx_data);
+            uart.tx_at(o.uart_tx_data, self.cycles);
             self.stats.uart_tx_bytes += 1;
             moved = true;
         }

@@ -5,10 +5,15 @@
 //! core clock), never faster; a model slower than that (the RTL) simply lags. Everything the
 //! program sees is defined in board cycles, so a run is the same program behaviour whether
 //! the model keeps up or not:
-//! - with `--baud B`, a byte from the host becomes valid at the earliest 10 bit times after
-//!   the previous one (the line's pace, counted in board cycles), and the board's output
-//!   leaves at the same pace; without it, bytes pass as soon as they are seen;
-//! - the receiver holds bytes the program has not read yet (no overrun is modelled).
+//! - with `--baud B` the UART is the hardware's (hdl/src/uart.rs), timed in board cycles: a
+//!   byte from the host arrives 10 bit times after the previous one at the earliest, into a
+//!   one-byte receive register — a byte arriving before the program has read the one before
+//!   overwrites it (an *overrun*, counted and reported on stderr when the host closes the
+//!   port); after each byte the program sends, TX ready reads low for 10 bit times and the
+//!   byte reaches the host at the end of them. (The RTL's simulation top ties TX ready high,
+//!   so with `--rtl` only the receiver is the hardware's; the line still paces the output.)
+//! - without `--baud` bytes pass as soon as they are seen, the receiver queues what the
+//!   program has not read, and TX is always ready (the simulator's UART, docs/isa.md §5).
 //!
 //! Power and reset: the clock starts when a host first opens the pseudo-terminal, and it stops
 //! when the host closes it. When a host opens it again the board is reset (RAM kept, as the
@@ -42,6 +47,13 @@ pub trait BoardModel {
     fn press_reset(&mut self);
     /// Core 0's program counter (for the message when `--max-cycles` ends the run).
     fn pc(&self) -> u16;
+    /// A byte arrives on the wire into the one-byte receive register; true if it overwrote
+    /// a byte the program had not read (an overrun).
+    fn receive(&mut self, byte: u8) -> bool;
+    /// TX ready reads low for `cycles` after each byte; false if the model cannot do it.
+    fn set_tx_busy_cycles(&mut self, cycles: u64) -> bool;
+    /// Bytes the program wrote while TX was busy (lost).
+    fn tx_dropped(&self) -> u64;
 }
 
 /// The Rust model.
@@ -65,6 +77,16 @@ impl BoardModel for RustBoard {
     }
     fn pc(&self) -> u16 {
         self.0.core(0).pc()
+    }
+    fn receive(&mut self, byte: u8) -> bool {
+        self.0.receive(byte)
+    }
+    fn set_tx_busy_cycles(&mut self, cycles: u64) -> bool {
+        self.0.set_tx_busy_cycles(cycles);
+        true
+    }
+    fn tx_dropped(&self) -> u64 {
+        self.0.tx_dropped()
     }
 }
 
@@ -103,14 +125,25 @@ impl BoardModel for RtlBoard {
     fn pc(&self) -> u16 {
         self.rtl.observe().pc
     }
+    fn receive(&mut self, byte: u8) -> bool {
+        self.rtl.receive(byte)
+    }
+    fn set_tx_busy_cycles(&mut self, _cycles: u64) -> bool {
+        // hdl/src/sim_top.rs ties TX ready high: the busy time would need a port there.
+        false
+    }
+    fn tx_dropped(&self) -> u64 {
+        0
+    }
 }
 
-/// UART 0 as the program sees it on the live line: bytes whose time has come, and what the
-/// program sent.
+/// UART 0 as the program sees it on the live line: bytes whose time has come (unpaced line
+/// only: a paced one puts them into the model's receive register), and what the program
+/// sent, with the cycle (since reset) it was sent in.
 #[derive(Default)]
 struct LineUart {
     ready: VecDeque<u8>,
-    sent: Vec<u8>,
+    sent: Vec<(u64, u8)>,
 }
 
 impl Uart for LineUart {
@@ -118,7 +151,12 @@ impl Uart for LineUart {
         self.ready.pop_front()
     }
     fn tx(&mut self, byte: u8) {
-        self.sent.push(byte);
+        // Only reached by a model that does not give the cycle: 0 is clamped to the start of
+        // the slice the byte was sent in.
+        self.sent.push((0, byte));
+    }
+    fn tx_at(&mut self, byte: u8, cycle: u64) {
+        self.sent.push((cycle, byte));
     }
     fn live(&self) -> bool {
         true
@@ -202,6 +240,16 @@ fn write_master(master: &OwnedFd, mut bytes: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// What one session (a host's open .. close) did, for the report on stderr.
+struct Session {
+    received: u64,
+    overruns: u64,
+    /// Board cycles run, and the wall time they took (a model slower than the clock lags).
+    cycles: u64,
+    began: Instant,
+    clock_hz: u64,
+}
+
 /// Opens a pseudo-terminal, prints its path on the first line of stdout, and runs the board
 /// until killed or `max_cycles`. Returns the board cycles run and core 0's pc when
 /// `max_cycles` ends it.
@@ -221,21 +269,28 @@ pub fn serve(model: &mut dyn BoardModel, opts: &PtyOptions) -> Result<(u64, u16)
         let _ = writeln!(out, "{path}");
         let _ = out.flush();
     }
-    eprintln!(
-        "simulated board on {path}: clock {} Hz, {}; it powers on when a host opens the port",
-        opts.clock_hz,
-        match opts.baud {
-            Some(b) => format!("line paced at {b} baud"),
-            None => "line not paced".to_string(),
-        }
-    );
 
     let clock = opts.clock_hz.max(1);
     let per_byte = opts
         .baud
         .map_or(0, |b| (clock * 10).div_ceil(b.max(1) as u64));
-    // 25 µs of board time between looks at the line: a host's frame or a board's answer
-    // waits at most that long (plus the sleep below) to be seen.
+    let paced = per_byte > 0;
+    let tx_busy = paced && model.set_tx_busy_cycles(per_byte);
+    eprintln!(
+        "simulated board on {path}: clock {} Hz, {}; it powers on when a host opens the port",
+        opts.clock_hz,
+        match opts.baud {
+            Some(b) if tx_busy => format!(
+                "line paced at {b} baud, the hardware UART ({per_byte} cycles a byte; one-byte receive register, TX busy while sending)"
+            ),
+            Some(b) => format!(
+                "line paced at {b} baud ({per_byte} cycles a byte; one-byte receive register; TX always ready in this model)"
+            ),
+            None => "line not paced".to_string(),
+        }
+    );
+    // 25 µs of board time between looks at the line: a host's frame waits at most that long
+    // (plus the sleep below) to be seen.
     let slice = (clock / 40_000).max(64);
     let mut uart = LineUart::default();
     let mut to_board = Wire::default();
@@ -257,10 +312,24 @@ pub fn serve(model: &mut dyn BoardModel, opts: &PtyOptions) -> Result<(u64, u16)
         sessions += 1;
         let mut since_reset: u64 = 0;
         let mut halted = false;
+        let mut session = Session {
+            received: 0,
+            overruns: 0,
+            cycles: 0,
+            began: Instant::now(),
+            clock_hz: clock,
+        };
         let (t0, c0) = (Instant::now(), now);
+        let dropped0 = model.tx_dropped();
         loop {
             if let Some(max) = opts.max_cycles {
                 if now >= max {
+                    report(
+                        sessions,
+                        &session,
+                        model.tx_dropped().saturating_sub(dropped0),
+                        paced,
+                    );
                     return Ok((now, model.pc()));
                 }
             }
@@ -277,25 +346,40 @@ pub fn serve(model: &mut dyn BoardModel, opts: &PtyOptions) -> Result<(u64, u16)
             }
             due.clear();
             to_board.take_due(now, &mut due);
-            uart.ready.extend(due.iter());
-            // Run to the next byte's arrival or the end of the slice.
+            session.received += due.len() as u64;
+            if paced {
+                // The receive register, as the hardware's: the newest byte wins.
+                for &b in &due {
+                    session.overruns += model.receive(b) as u64;
+                }
+            } else {
+                uart.ready.extend(due.iter());
+            }
+            // Run to the next byte's arrival (either way) or the end of the slice.
             let mut end = now + slice;
-            if let Some(at) = to_board.next_due() {
+            for at in [to_board.next_due(), to_host.next_due()]
+                .into_iter()
+                .flatten()
+            {
                 end = end.min(at.max(now + 1));
             }
             if let Some(max) = opts.max_cycles {
                 end = end.min(max);
             }
+            let start = now;
             since_reset += end - now;
+            session.cycles = since_reset;
             if !halted {
                 halted = model.run_until(since_reset, &mut uart);
             }
             now = end;
-            // The program's output enters the line; what has arrived goes to the host.
-            if !uart.sent.is_empty() {
-                to_host.push(now, &uart.sent, per_byte);
-                uart.sent.clear();
+            // The program's output enters the line in the cycle it was sent (the board's
+            // cycles since reset start at power-on time `now - since_reset`).
+            for &(cycle, b) in &uart.sent {
+                let at = (now - since_reset + cycle).max(start);
+                to_host.push(at, &[b], per_byte);
             }
+            uart.sent.clear();
             due.clear();
             to_host.take_due(now, &mut due);
             write_master(&master, &due)?;
@@ -307,10 +391,32 @@ pub fn serve(model: &mut dyn BoardModel, opts: &PtyOptions) -> Result<(u64, u16)
             }
         }
         // The host closed the port: the clock stops, the line is cleared.
+        report(
+            sessions,
+            &session,
+            model.tx_dropped().saturating_sub(dropped0),
+            paced,
+        );
         to_board = Wire::default();
         to_host = Wire::default();
         uart = LineUart::default();
     }
+}
+
+/// On stderr: what the receiver went through in a session (a paced line only: an unpaced
+/// one queues every byte).
+fn report(n: u32, s: &Session, tx_dropped: u64, paced: bool) {
+    if !paced {
+        return;
+    }
+    eprintln!(
+        "session {n}: {} bytes received, {} RX overruns (a byte arrived before the program read the one before: lost), {tx_dropped} TX bytes dropped (written while TX was busy); {} board cycles = {:.1} ms of board time in {:.1} ms of wall time",
+        s.received,
+        s.overruns,
+        s.cycles,
+        s.cycles as f64 * 1e3 / s.clock_hz as f64,
+        s.began.elapsed().as_secs_f64() * 1e3
+    );
 }
 
 #[cfg(test)]

@@ -20,13 +20,18 @@ struct SimBoard {
 
 impl SimBoard {
     fn start(args: &[&str]) -> SimBoard {
+        Self::start_with_stderr(args, Stdio::null())
+    }
+
+    /// With the board's stderr (its reports) going to `stderr`.
+    fn start_with_stderr(args: &[&str], stderr: Stdio) -> SimBoard {
         let mut child = Command::new(env!("CARGO_BIN_EXE_j1k"))
             .args(["sim", "--pty"])
             .args(args)
             .current_dir(ROOT)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -107,6 +112,87 @@ fn upload_run_and_monitor_on_the_paced_board() {
     assert_eq!(out, "j1k sim ready\r\nHello, world!\n");
 }
 
+/// A full-size image (25 WRITE frames): examples/hello.fs padded with data words.
+fn big_image() -> Vec<u16> {
+    let mut words =
+        j1k_asm::assemble_file(std::path::Path::new(&format!("{ROOT}/examples/hello.fs")))
+            .unwrap()
+            .words;
+    let mut x: u16 = 0xace1;
+    while words.len() < 3072 {
+        x ^= x << 7;
+        x ^= x >> 9;
+        x ^= x << 8;
+        words.push(x);
+    }
+    words
+}
+
+/// Issue #4: the paced board has the hardware UART (one-byte receive register, TX busy for
+/// 10 bit times a byte). At 1 Mbaud on an 18 MHz board the host keeps two WRITEs in flight,
+/// so the next frame arrives while the firmware sends its ACK: the firmware must keep
+/// reading RX meanwhile. The upload completes without a single overrun or dropped byte (the
+/// board's report when the port closes).
+#[test]
+fn a_1_mbaud_upload_on_the_hardware_uart_loses_no_byte() {
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let board = SimBoard::start_with_stderr(
+        &["--baud", "1000000", "--clock-hz", "18000000"],
+        Stdio::from(log.reopen().unwrap()),
+    );
+    let words = big_image();
+    let link = SerialLink::open(&board.path, 1_000_000).unwrap();
+    let mut client = j1k_loader::Client::new(
+        link,
+        j1k_loader::Options {
+            baud: 1_000_000,
+            ..j1k_loader::Options::default()
+        },
+    );
+    let r = j1k_loader::upload(
+        &mut client,
+        &words,
+        None,
+        &mut j1k_loader::progress::NoProgress,
+    );
+    let retransmissions = client.retransmissions;
+    drop(client);
+    // The board reports the session when it sees the port close.
+    let report = session_report(log.path());
+    drop(board);
+    eprintln!("upload: {r:?}; {retransmissions} retransmissions\n{report}");
+    let session = report
+        .lines()
+        .find(|l| l.starts_with("session 1:"))
+        .unwrap_or_else(|| panic!("no session report from the board: {report:?}"));
+    assert!(r.is_ok(), "the upload failed: {r:?}\n{session}");
+    assert!(
+        session.contains(" 0 RX overruns") && session.contains(" 0 TX bytes dropped"),
+        "{session}"
+    );
+    // A retransmission here would be a timeout (tens of ms: a very loaded machine), not a
+    // lost byte; say so rather than fail.
+    if retransmissions > 0 {
+        eprintln!("note: {retransmissions} retransmissions (timeouts) with no byte lost");
+    }
+}
+
+/// What the board wrote on stderr (`log`) once its first session's report is there.
+fn session_report(log: &std::path::Path) -> String {
+    let end = Instant::now() + Duration::from_secs(5);
+    loop {
+        let text = std::fs::read_to_string(log).unwrap();
+        // A whole line: the report is one eprintln.
+        let whole = text
+            .split_once("session 1:")
+            .is_some_and(|(_, rest)| rest.contains('\n'));
+        if whole || Instant::now() > end {
+            return text;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn the_monitor_carries_typed_input_to_the_program() {
     let board = SimBoard::start(&[]);
@@ -142,6 +228,36 @@ fn the_rtl_board_takes_an_upload() {
     assert!(o.status.success(), "{err}");
     assert!(err.contains("verified"), "{err}");
     assert_eq!(out, "Hello, world!\n");
+}
+
+/// The RTL board on a paced line: its receiver is the hardware's one-byte register (its TX is
+/// always ready), and an upload at 1 Mbaud loses no byte.
+#[test]
+fn the_paced_rtl_board_takes_an_upload_without_overruns() {
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let board = SimBoard::start_with_stderr(
+        &["--rtl", "--baud", "1000000"],
+        Stdio::from(log.reopen().unwrap()),
+    );
+    let o = j1k(
+        &[
+            "load",
+            "examples/hello.fs",
+            "--port",
+            &board.path,
+            "--baud",
+            "1000000",
+            "--no-start",
+        ],
+        b"",
+    );
+    let (_, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("verified"), "{err}");
+    let report = session_report(log.path());
+    drop(board);
+    assert!(report.contains("TX always ready"), "{report}");
+    assert!(report.contains(" 0 RX overruns"), "{report}");
 }
 
 /// Every fault at 1 in 100 bytes, both ways, through a proxy between `j1k load` and the

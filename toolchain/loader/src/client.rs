@@ -89,6 +89,15 @@ pub fn check_sums(words: &[u16]) -> (u16, u16) {
     (sum, sum2)
 }
 
+/// A frame of a write in flight: its words `addr..addr+words`, or (`words` 0) the `CHECK`.
+#[derive(Clone, Copy)]
+struct InFlight {
+    addr: usize,
+    words: usize,
+    seq: u8,
+    deadline: Instant,
+}
+
 enum Wait {
     Got(Frame),
     BadPayload,
@@ -316,6 +325,33 @@ impl<L: Link> Client<L> {
         words: &[u16],
         progress: &mut dyn Progress,
     ) -> Result<(), LoaderError> {
+        self.write_frames(words, progress, false).map(|_| ())
+    }
+
+    /// [`write_image`](Self::write_image), then the `CHECK` of [`verify`](Self::verify) —
+    /// sent right behind the last `WRITE`, inside the window, so the board starts the sums as
+    /// soon as the last frame is in rather than a round trip later.
+    pub fn write_and_verify(
+        &mut self,
+        words: &[u16],
+        progress: &mut dyn Progress,
+    ) -> Result<(), LoaderError> {
+        let got = self.write_frames(words, progress, true)?;
+        progress.begin("verify", (words.len() * 2) as u64);
+        match got {
+            Some(sums) => self.compare_sums(words, sums, progress),
+            // Only an empty image has no CHECK, and check_image refuses that.
+            None => Err(LoaderError::EmptyImage),
+        }
+    }
+
+    /// The writes, and with `check` the `CHECK` behind them; returns its sums.
+    fn write_frames(
+        &mut self,
+        words: &[u16],
+        progress: &mut dyn Progress,
+        check: bool,
+    ) -> Result<Option<(u16, u16)>, LoaderError> {
         let info = self.info_or_connect()?;
         check_image(&info, words)?;
         let max = (info.max_write_words as usize).clamp(1, MAX_WORDS);
@@ -327,38 +363,77 @@ impl<L: Link> Client<L> {
         let mut last_fail = String::new();
         let mut base = 0usize; // first word not yet acknowledged
         let mut next = 0usize; // first word not yet sent
-                               // (addr, words, seq, deadline) of the frames in flight, oldest first.
-        let mut flight: VecDeque<(usize, usize, u8, Instant)> = VecDeque::new();
-        while base < words.len() {
-            while next < words.len() && flight.len() < window {
-                let n = size.min(words.len() - next);
-                let p = words_to_bytes(&words[next..next + n]);
-                let f = Frame::new(WRITE, self.next_seq(), next as u16, p);
-                let timeout = self.timeout_for(Frame::wire_len(f.payload.len()), HEADER_LEN)
-                    // the frame ahead of it in the board's queue
-                    + self.byte_time() * (Frame::wire_len(2 * max) * flight.len()) as u32;
-                self.send(&f)?;
-                flight.push_back((next, n, f.seq, Instant::now() + timeout));
-                next += n;
+        let mut sums = None;
+        let mut check_sent = false;
+        let mut flight: VecDeque<InFlight> = VecDeque::new(); // oldest first
+        while base < words.len() || (check && sums.is_none()) {
+            while flight.len() < window {
+                let ahead = self.byte_time() * (Frame::wire_len(2 * max) * flight.len()) as u32;
+                if next < words.len() {
+                    let n = size.min(words.len() - next);
+                    let p = words_to_bytes(&words[next..next + n]);
+                    let f = Frame::new(WRITE, self.next_seq(), next as u16, p);
+                    // ... plus the frame ahead of it in the board's queue
+                    let timeout =
+                        self.timeout_for(Frame::wire_len(f.payload.len()), HEADER_LEN) + ahead;
+                    self.send(&f)?;
+                    flight.push_back(InFlight {
+                        addr: next,
+                        words: n,
+                        seq: f.seq,
+                        deadline: Instant::now() + timeout,
+                    });
+                    next += n;
+                } else if check && !check_sent && next == words.len() {
+                    let p = (words.len() as u16).to_le_bytes().to_vec();
+                    let f = Frame::new(CHECK, self.next_seq(), 0, p);
+                    let timeout = self.timeout_for(Frame::wire_len(2), HEADER_LEN + 6)
+                        + Duration::from_micros(100) * words.len() as u32
+                        + ahead;
+                    self.send(&f)?;
+                    flight.push_back(InFlight {
+                        addr: words.len(),
+                        words: 0, // the CHECK
+                        seq: f.seq,
+                        deadline: Instant::now() + timeout,
+                    });
+                    check_sent = true;
+                } else {
+                    break;
+                }
             }
-            let Some(&(_, _, front_seq, deadline)) = flight.front() else {
+            let Some(&front) = flight.front() else {
                 break;
             };
-            let failed = match self.wait(deadline)? {
-                Wait::Got(r) if r.seq != front_seq => {
+            let failed = match self.wait(front.deadline)? {
+                Wait::Got(r) if r.seq != front.seq => {
                     if r.cmd == NAK && r.payload == [E_RANGE] {
                         return Err(self.too_large(&info, words.len()));
                     }
                     false // a later frame's answer, or a late duplicate: in order only
                 }
+                Wait::Got(r) if front.words == 0 => match (r.cmd, r.payload.len()) {
+                    (SUMS_R, 4) => {
+                        sums = Some((
+                            u16::from_le_bytes([r.payload[0], r.payload[1]]),
+                            u16::from_le_bytes([r.payload[2], r.payload[3]]),
+                        ));
+                        flight.pop_front();
+                        false
+                    }
+                    (NAK, _) if r.payload == [E_CRC] => {
+                        last_fail = "the board saw a payload CRC error (NAK $01)".into();
+                        true
+                    }
+                    (NAK, _) => return Err(self.nak_error("the verify", &r)),
+                    _ => return Err(self.unexpected("CHECK", &r)),
+                },
                 Wait::Got(r) => match r.cmd {
                     ACK => {
-                        let Some((addr, n, _, _)) = flight.pop_front() else {
-                            continue;
-                        };
-                        base = addr + n;
+                        flight.pop_front();
+                        base = front.addr + front.words;
                         attempts = 0;
-                        progress.advance((n * 2) as u64);
+                        progress.advance((front.words * 2) as u64);
                         clean += 1;
                         if clean >= 8 && size < max {
                             size = (size * 2).min(max);
@@ -394,22 +469,34 @@ impl<L: Link> Client<L> {
                 if attempts > self.opts.retries {
                     progress.end();
                     return Err(LoaderError::RetriesExhausted {
-                        what: "write",
+                        what: if front.words == 0 { "verify" } else { "write" },
                         addr: base as u32,
                         attempts,
                         last: last_fail,
                     });
                 }
                 self.retransmissions += 1;
-                size = (size / 2).max(1);
-                clean = 0;
+                if front.words > 0 {
+                    size = (size / 2).max(1);
+                    clean = 0;
+                }
+                // A CHECK behind the failed frame keeps the board summing, deaf to the line,
+                // for a while: let it answer before going back, or the resent frames are lost.
+                if let Some(&c) = flight.iter().skip(1).find(|f| f.words == 0) {
+                    while let Wait::Got(r) = self.wait(c.deadline)? {
+                        if r.seq == c.seq {
+                            break;
+                        }
+                    }
+                }
                 flight.clear();
                 next = base;
+                check_sent = false;
                 self.dec.take_rest();
             }
         }
         progress.end();
-        Ok(())
+        Ok(sums)
     }
 
     fn too_large(&self, info: &BoardInfo, words: usize) -> LoaderError {
@@ -441,6 +528,17 @@ impl<L: Link> Client<L> {
             (NAK, _) => return Err(self.nak_error("the verify", &r)),
             _ => return Err(self.unexpected("CHECK", &r)),
         };
+        self.compare_sums(words, got, progress)
+    }
+
+    /// The sums `CHECK` gave against `words`; on a mismatch, `READ`s to name the first wrong
+    /// word. Ends the "verify" progress.
+    fn compare_sums(
+        &mut self,
+        words: &[u16],
+        got: (u16, u16),
+        progress: &mut dyn Progress,
+    ) -> Result<(), LoaderError> {
         let want = check_sums(words);
         if got == want {
             progress.advance((words.len() * 2) as u64);
@@ -600,10 +698,11 @@ pub fn upload<L: Link>(
             });
         }
     }
-    client.write_image(words, progress)?;
     let verified = client.opts.verify;
     if verified {
-        client.verify(words, progress)?;
+        client.write_and_verify(words, progress)?;
+    } else {
+        client.write_image(words, progress)?;
     }
     let started = match start_core {
         Some(c) => Some(client.start(c, 0)?),

@@ -81,6 +81,22 @@ fn naks_are_retransmitted() {
     assert_eq!(&st.started_ram.unwrap()[..600], &words[..]);
 }
 
+/// The CHECK rides right behind the last WRITE (one frame here): a NAK for that WRITE
+/// sends the host back to it, and the CHECK goes again after it.
+#[test]
+fn a_nak_with_the_check_behind_it_goes_back_and_checks_again() {
+    let cfg = FakeConfig {
+        nak_first_writes: 1,
+        ..Default::default()
+    };
+    let words = image(100);
+    let (r, st) = run(cfg, &words);
+    let r = r.unwrap();
+    assert!(r.verified);
+    assert!(r.retransmissions >= 1, "{}", r.retransmissions);
+    assert_eq!(&st.started_ram.unwrap()[..100], &words[..]);
+}
+
 #[test]
 fn lost_responses_time_out_and_are_retransmitted() {
     let cfg = FakeConfig {
