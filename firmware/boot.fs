@@ -6,7 +6,8 @@
 \ loader until START or RESET; otherwise, when the window passes, it runs the stored program by
 \ jumping to the entry slot, which holds the program's own word 0.
 \
-\ `j1k build` and `j1k sim` carry this file built in and patch the `board-name` line.
+\ `j1k build` and `j1k sim` carry this file built in and patch the `board-name` line and the
+\ INFO constants below (clock-khz, block-words, node-slots, blocks, nodes) with the build's values.
 \ Self-contained (no include).
 
 $1800 org
