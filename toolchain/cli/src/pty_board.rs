@@ -240,6 +240,25 @@ fn write_master(master: &OwnedFd, mut bytes: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Discards what the board wrote after the host closed the port. The kernel keeps bytes written
+/// to the master while no one holds the terminal and hands them to the next opener, which would
+/// see a stale byte of the last session before the reset's output; a flush on the master does
+/// not reach them, a flush of the terminal's input does.
+fn drop_stale_output(path: &str) -> Result<(), CliError> {
+    use nix::fcntl::{open, OFlag};
+    use nix::sys::{stat::Mode, termios};
+    let fd = open(
+        path,
+        OFlag::O_RDWR | OFlag::O_NOCTTY | OFlag::O_NONBLOCK,
+        Mode::empty(),
+    )
+    .map_err(|e| pty_err("open to flush", e))?;
+    // SAFETY: `open` just returned this descriptor and nothing else owns it.
+    let fd = unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    termios::tcflush(&fd, termios::FlushArg::TCIFLUSH).map_err(|e| pty_err("flush", e))?;
+    Ok(())
+}
+
 /// What one session (a host's open .. close) did, for the report on stderr.
 struct Session {
     received: u64,
@@ -400,6 +419,7 @@ pub fn serve(model: &mut dyn BoardModel, opts: &PtyOptions) -> Result<(u64, u16)
         to_board = Wire::default();
         to_host = Wire::default();
         uart = LineUart::default();
+        drop_stale_output(&path)?;
     }
 }
 
@@ -422,6 +442,48 @@ fn report(n: u32, s: &Session, tx_dropped: u64, paced: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bytes the board writes after its host left reach nobody: not the next host.
+    #[test]
+    fn the_next_host_gets_no_byte_of_the_last_session() {
+        let (master, path, slave) = j1k_loader::link::open_raw_pty().unwrap();
+        drop(slave);
+        let host = std::fs::File::options()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        drop(host);
+        let waiting = |master: &OwnedFd| {
+            write_master(master, b"X").unwrap();
+            let host = std::fs::File::options()
+                .read(true)
+                .write(true)
+                .open(&path)
+                .unwrap();
+            let mut fds = [PollFd::new(host.as_fd(), PollFlags::POLLIN)];
+            poll(&mut fds, PollTimeout::from(200u16)).unwrap();
+            let ready = fds[0].revents().unwrap().contains(PollFlags::POLLIN);
+            drop(host);
+            ready
+        };
+        // The kernel's behaviour this guards against:
+        assert!(
+            waiting(&master),
+            "a byte written with no host open waits for the next one"
+        );
+        // What the board does when its host leaves:
+        write_master(&master, b"X").unwrap();
+        drop_stale_output(&path).unwrap();
+        let host = std::fs::File::options()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        let mut fds = [PollFd::new(host.as_fd(), PollFlags::POLLIN)];
+        poll(&mut fds, PollTimeout::from(200u16)).unwrap();
+        assert!(!fds[0].revents().unwrap().contains(PollFlags::POLLIN));
+    }
 
     #[test]
     fn a_paced_wire_spaces_bytes_by_the_bit_time() {
