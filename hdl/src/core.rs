@@ -7,6 +7,7 @@
 
 use crate::ram::CodeRam;
 use crate::stack::Stack2;
+use crate::stackctl::StackCtl;
 use crate::util::k;
 use rust_hdl::prelude::*;
 
@@ -35,6 +36,8 @@ pub struct Core {
     pub load_data: Signal<In, Bits<16>>,
     // ---- state, as after the previous edge ----
     pub pc: Signal<Out, Bits<13>>,
+    /// The code RAM's read data: the instruction, but not 0 in the reboot cycle
+    /// (`reboot` flags it; the J1a executes 0 then).
     pub insn: Signal<Out, Bits<16>>,
     pub t: Signal<Out, Bits<16>>,
     pub n: Signal<Out, Bits<16>>,
@@ -55,6 +58,7 @@ pub struct Core {
     pub halt: Signal<Out, Bit>,
 
     ram: CodeRam,
+    ctl: StackCtl,
     dstack: Stack2<240>,
     rstack: Stack2<272>,
     /// pc and dsp are kept zero-extended to 16 bits (masks, not concatenation).
@@ -81,9 +85,6 @@ pub struct Core {
     c2_0: Constant<Bits<2>>,
     c2_1: Constant<Bits<2>>,
     c2_2: Constant<Bits<2>>,
-    c2_3: Constant<Bits<2>>,
-    c3_1: Constant<Bits<3>>,
-    c3_2: Constant<Bits<3>>,
     c3_3: Constant<Bits<3>>,
     c3_4: Constant<Bits<3>>,
     c3_5: Constant<Bits<3>>,
@@ -119,10 +120,6 @@ pub struct Core {
     alu: Signal<Local, Bits<16>>,
     t_n: Signal<Local, Bits<16>>,
     pc_n: Signal<Local, Bits<16>>,
-    d_we: Signal<Local, Bit>,
-    d_delta: Signal<Local, Bits<2>>,
-    r_we: Signal<Local, Bit>,
-    r_delta: Signal<Local, Bits<2>>,
     r_wd: Signal<Local, Bits<16>>,
     mem_wr: Signal<Local, Bit>,
     io_wr_l: Signal<Local, Bit>,
@@ -165,6 +162,7 @@ impl Core {
             ram_wdata: Default::default(),
             halt: Default::default(),
             ram: CodeRam::new(image),
+            ctl: StackCtl::new(key_on),
             dstack: Default::default(),
             rstack: Default::default(),
             pc_r: Default::default(),
@@ -189,9 +187,6 @@ impl Core {
             c2_0: k(0),
             c2_1: k(1),
             c2_2: k(2),
-            c2_3: k(3),
-            c3_1: k(1),
-            c3_2: k(2),
             c3_3: k(3),
             c3_4: k(4),
             c3_5: k(5),
@@ -224,10 +219,6 @@ impl Core {
             alu: Default::default(),
             t_n: Default::default(),
             pc_n: Default::default(),
-            d_we: Default::default(),
-            d_delta: Default::default(),
-            r_we: Default::default(),
-            r_delta: Default::default(),
             r_wd: Default::default(),
             mem_wr: Default::default(),
             io_wr_l: Default::default(),
@@ -255,6 +246,11 @@ impl Logic for Core {
         self.rstack.clock.next = self.clock.val();
         self.dstack.reset.next = self.reset.val();
         self.rstack.reset.next = self.reset.val();
+        self.ctl.x.next = self.ram.insn.val();
+        self.ctl.p12.next = self.pc_r.q.val().get_bit(12);
+        self.ctl.booted.next = !self.ram.reboot.val();
+        self.ctl.k_push.next = self.k_push.val();
+        self.ctl.k_pop.next = self.k_pop.val();
 
         // ---- decode ----
         self.rebooting.next = self.ram.reboot.val();
@@ -333,13 +329,9 @@ impl Logic for Core {
             }
         }
 
-        // ---- the next state ----
+        // ---- the next state (the stack controls are `ctl`'s) ----
         self.t_n.next = self.st0.val();
         self.pc_n.next = self.pc1.val();
-        self.d_we.next = false;
-        self.d_delta.next = self.c2_0.val();
-        self.r_we.next = false;
-        self.r_delta.next = self.c2_0.val();
         self.r_wd.next = self.st0.val();
         self.mem_wr.next = false;
         self.io_wr_l.next = false;
@@ -349,14 +341,9 @@ impl Logic for Core {
         if self.pc_r.q.val().get_bit(12) {
             // fetch: the word is a literal, with an implicit return
             self.t_n.next = self.insn_l.val();
-            self.d_we.next = true;
-            self.d_delta.next = self.c2_1.val();
-            self.r_delta.next = self.c2_3.val();
             self.pc_n.next = self.rret.val();
         } else if self.insn_l.val().get_bit(15) {
             self.t_n.next = self.insn_l.val() & self.c16_lit.val();
-            self.d_we.next = true;
-            self.d_delta.next = self.c2_1.val();
         } else if self.iclass.val() == self.c2_0.val() {
             self.pc_n.next = self.target.val();
             if (self.target.val() == self.pc_r.q.val()) && !self.rebooting.val() {
@@ -364,13 +351,10 @@ impl Logic for Core {
             }
         } else if self.iclass.val() == self.c2_1.val() {
             self.t_n.next = self.st1.val();
-            self.d_delta.next = self.c2_3.val();
             if self.st0.val() == self.c16_0.val() {
                 self.pc_n.next = self.target.val();
             }
         } else if self.iclass.val() == self.c2_2.val() {
-            self.r_we.next = true;
-            self.r_delta.next = self.c2_1.val();
             self.r_wd.next = self.pc1.val() << self.c16_1.val();
             self.pc_n.next = self.target.val();
         } else if self.key_exec.val() {
@@ -378,10 +362,6 @@ impl Logic for Core {
             self.t_n.next = self.st0.val();
         } else {
             self.t_n.next = self.alu.val();
-            self.d_we.next = self.func.val() == self.c3_1.val();
-            self.d_delta.next = self.insn_l.val().get_bits::<2>(0);
-            self.r_we.next = self.func.val() == self.c3_2.val();
-            self.r_delta.next = self.insn_l.val().get_bits::<2>(2);
             self.mem_wr.next = self.func.val() == self.c3_3.val();
             self.io_wr_l.next = self.func.val() == self.c3_4.val();
             self.io_rd_l.next = self.func.val() == self.c3_5.val();
@@ -393,12 +373,7 @@ impl Logic for Core {
         // The key unit's answers, outermost so that they arrive last (they are late: the
         // key unit decodes `insn` too). They are only ever set while a key instruction
         // executes, so applying them outside the branch above changes nothing.
-        if self.k_push.val() {
-            self.d_we.next = true;
-            self.d_delta.next = self.c2_1.val();
-        }
         if self.k_pop.val() {
-            self.d_delta.next = self.c2_3.val();
             self.t_n.next = self.st1.val();
         }
         if self.k_tload.val() {
@@ -412,37 +387,43 @@ impl Logic for Core {
             self.mem_wr.next = false;
             self.io_wr_l.next = false;
             self.io_rd_l.next = false;
+            self.alu_io_read.next = false;
         }
 
         // stack pointers: dsp += {d[1], d[1], d}; the model's rdepth follows the motion
         self.d_add.next = self.c16_0.val();
-        if self.d_delta.val() == self.c2_1.val() {
-            self.d_add.next = self.c16_1.val();
-        }
-        if self.d_delta.val() == self.c2_2.val() {
+        if self.ctl.d_m2.val() {
             self.d_add.next = self.c16_m2.val();
         }
-        if self.d_delta.val() == self.c2_3.val() {
-            self.d_add.next = self.c16_m1.val();
+        if self.ctl.d_mv.val() {
+            self.d_add.next = self.c16_1.val();
+            if self.ctl.d_dir.val() {
+                self.d_add.next = self.c16_m1.val();
+            }
         }
         self.r_add.next = self.c5_0.val();
-        if self.r_delta.val() == self.c2_1.val() {
+        if self.ctl.r_mv.val() {
             self.r_add.next = self.c5_1.val();
-        }
-        if self.r_delta.val() == self.c2_3.val() {
-            self.r_add.next = self.c5_m1.val();
+            if self.ctl.r_dir.val() {
+                self.r_add.next = self.c5_m1.val();
+            }
         }
 
         // ---- the edge ----
         self.pc_r.d.next = self.pc_n.val();
-        self.t_r.d.next = self.t_n.val();
+        // (the reboot cycle executes 0, a jump: T stays)
+        if !self.rebooting.val() {
+            self.t_r.d.next = self.t_n.val();
+        }
         self.dsp_r.d.next = (self.dsp_r.q.val() + self.d_add.val()) & self.c16_dsp.val();
         self.rdepth_r.d.next = self.rdepth_r.q.val() + self.r_add.val();
-        self.dstack.we.next = self.d_we.val();
-        self.dstack.delta.next = self.d_delta.val();
+        self.dstack.we.next = self.ctl.d_we.val();
+        self.dstack.mv.next = self.ctl.d_mv.val();
+        self.dstack.dir.next = self.ctl.d_dir.val();
         self.dstack.wd.next = self.st0.val();
-        self.rstack.we.next = self.r_we.val();
-        self.rstack.delta.next = self.r_delta.val();
+        self.rstack.we.next = self.ctl.r_we.val();
+        self.rstack.mv.next = self.ctl.r_mv.val();
+        self.rstack.dir.next = self.ctl.r_dir.val();
         self.rstack.wd.next = self.r_wd.val();
         self.ram.raddr.next = self.pc_n.val().get_bits::<12>(0);
         self.ram.waddr.next = self.st0.val().get_bits::<12>(1);
