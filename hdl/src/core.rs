@@ -85,6 +85,9 @@ pub struct Core {
     c2_0: Constant<Bits<2>>,
     c2_1: Constant<Bits<2>>,
     c2_2: Constant<Bits<2>>,
+    c2_3: Constant<Bits<2>>,
+    c3_1: Constant<Bits<3>>,
+    c3_2: Constant<Bits<3>>,
     c3_3: Constant<Bits<3>>,
     c3_4: Constant<Bits<3>>,
     c3_5: Constant<Bits<3>>,
@@ -124,6 +127,18 @@ pub struct Core {
     mem_wr: Signal<Local, Bit>,
     io_wr_l: Signal<Local, Bit>,
     io_rd_l: Signal<Local, Bit>,
+    /// Without the key unit: the J1a's stack controls, decoded in the big `always`.
+    d_we: Signal<Local, Bit>,
+    d_delta: Signal<Local, Bits<2>>,
+    r_we: Signal<Local, Bit>,
+    r_delta: Signal<Local, Bits<2>>,
+    /// The stack controls used: `ctl`'s with the key unit, the above without.
+    sd_we: Signal<Local, Bit>,
+    sd_mv: Signal<Local, Bit>,
+    sd_dir: Signal<Local, Bit>,
+    sr_we: Signal<Local, Bit>,
+    sr_mv: Signal<Local, Bit>,
+    sr_dir: Signal<Local, Bit>,
     d_add: Signal<Local, Bits<16>>,
     r_add: Signal<Local, Bits<5>>,
 }
@@ -187,6 +202,9 @@ impl Core {
             c2_0: k(0),
             c2_1: k(1),
             c2_2: k(2),
+            c2_3: k(3),
+            c3_1: k(1),
+            c3_2: k(2),
             c3_3: k(3),
             c3_4: k(4),
             c3_5: k(5),
@@ -223,6 +241,16 @@ impl Core {
             mem_wr: Default::default(),
             io_wr_l: Default::default(),
             io_rd_l: Default::default(),
+            d_we: Default::default(),
+            d_delta: Default::default(),
+            r_we: Default::default(),
+            r_delta: Default::default(),
+            sd_we: Default::default(),
+            sd_mv: Default::default(),
+            sd_dir: Default::default(),
+            sr_we: Default::default(),
+            sr_mv: Default::default(),
+            sr_dir: Default::default(),
             d_add: Default::default(),
             r_add: Default::default(),
         }
@@ -255,6 +283,11 @@ impl Logic for Core {
         // ---- decode ----
         self.rebooting.next = self.ram.reboot.val();
         self.insn_l.next = self.ram.insn.val();
+        // Without the key unit the J1a's T' and pc decode read 0 in the reboot cycle, as
+        // the J1a: abc maps that chain one LUT shallower than with the raw word (measured).
+        if !self.key_on.val() && self.rebooting.val() {
+            self.insn_l.next = self.c16_0.val();
+        }
         self.st0.next = self.t_r.q.val();
         self.st1.next = self.dstack.head_q.val();
         self.rst0.next = self.rstack.head_q.val();
@@ -329,9 +362,13 @@ impl Logic for Core {
             }
         }
 
-        // ---- the next state (the stack controls are `ctl`'s) ----
+        // ---- the next state ----
         self.t_n.next = self.st0.val();
         self.pc_n.next = self.pc1.val();
+        self.d_we.next = false;
+        self.d_delta.next = self.c2_0.val();
+        self.r_we.next = false;
+        self.r_delta.next = self.c2_0.val();
         self.r_wd.next = self.st0.val();
         self.mem_wr.next = false;
         self.io_wr_l.next = false;
@@ -341,9 +378,14 @@ impl Logic for Core {
         if self.pc_r.q.val().get_bit(12) {
             // fetch: the word is a literal, with an implicit return
             self.t_n.next = self.insn_l.val();
+            self.d_we.next = true;
+            self.d_delta.next = self.c2_1.val();
+            self.r_delta.next = self.c2_3.val();
             self.pc_n.next = self.rret.val();
         } else if self.insn_l.val().get_bit(15) {
             self.t_n.next = self.insn_l.val() & self.c16_lit.val();
+            self.d_we.next = true;
+            self.d_delta.next = self.c2_1.val();
         } else if self.iclass.val() == self.c2_0.val() {
             self.pc_n.next = self.target.val();
             if (self.target.val() == self.pc_r.q.val()) && !self.rebooting.val() {
@@ -351,10 +393,13 @@ impl Logic for Core {
             }
         } else if self.iclass.val() == self.c2_1.val() {
             self.t_n.next = self.st1.val();
+            self.d_delta.next = self.c2_3.val();
             if self.st0.val() == self.c16_0.val() {
                 self.pc_n.next = self.target.val();
             }
         } else if self.iclass.val() == self.c2_2.val() {
+            self.r_we.next = true;
+            self.r_delta.next = self.c2_1.val();
             self.r_wd.next = self.pc1.val() << self.c16_1.val();
             self.pc_n.next = self.target.val();
         } else if self.key_exec.val() {
@@ -362,6 +407,10 @@ impl Logic for Core {
             self.t_n.next = self.st0.val();
         } else {
             self.t_n.next = self.alu.val();
+            self.d_we.next = self.func.val() == self.c3_1.val();
+            self.d_delta.next = self.insn_l.val().get_bits::<2>(0);
+            self.r_we.next = self.func.val() == self.c3_2.val();
+            self.r_delta.next = self.insn_l.val().get_bits::<2>(2);
             self.mem_wr.next = self.func.val() == self.c3_3.val();
             self.io_wr_l.next = self.func.val() == self.c3_4.val();
             self.io_rd_l.next = self.func.val() == self.c3_5.val();
@@ -390,40 +439,75 @@ impl Logic for Core {
             self.alu_io_read.next = false;
         }
 
+        // The stack controls. With the key unit, `ctl`'s (the critical path: see
+        // stackctl.rs). Without it, the J1a's decode above, read from the word masked to 0
+        // in the reboot cycle: abc maps the J1a alone better that way (measured: with
+        // `ctl` it was 22 cells larger and 5 MHz slower on the HX8K).
         // stack pointers: dsp += {d[1], d[1], d}; the model's rdepth follows the motion
         self.d_add.next = self.c16_0.val();
-        if self.ctl.d_m2.val() {
-            self.d_add.next = self.c16_m2.val();
-        }
-        if self.ctl.d_mv.val() {
-            self.d_add.next = self.c16_1.val();
-            if self.ctl.d_dir.val() {
+        self.r_add.next = self.c5_0.val();
+        if self.key_on.val() {
+            self.sd_we.next = self.ctl.d_we.val();
+            self.sd_mv.next = self.ctl.d_mv.val();
+            self.sd_dir.next = self.ctl.d_dir.val();
+            self.sr_we.next = self.ctl.r_we.val();
+            self.sr_mv.next = self.ctl.r_mv.val();
+            self.sr_dir.next = self.ctl.r_dir.val();
+            if self.ctl.d_m2.val() {
+                self.d_add.next = self.c16_m2.val();
+            }
+            if self.ctl.d_mv.val() {
+                self.d_add.next = self.c16_1.val();
+                if self.ctl.d_dir.val() {
+                    self.d_add.next = self.c16_m1.val();
+                }
+            }
+            if self.ctl.r_mv.val() {
+                self.r_add.next = self.c5_1.val();
+                if self.ctl.r_dir.val() {
+                    self.r_add.next = self.c5_m1.val();
+                }
+            }
+        } else {
+            self.sd_we.next = self.d_we.val();
+            self.sd_mv.next = self.d_delta.val().get_bit(0);
+            self.sd_dir.next = self.d_delta.val().get_bit(1);
+            self.sr_we.next = self.r_we.val();
+            self.sr_mv.next = self.r_delta.val().get_bit(0);
+            self.sr_dir.next = self.r_delta.val().get_bit(1);
+            if self.d_delta.val() == self.c2_1.val() {
+                self.d_add.next = self.c16_1.val();
+            }
+            if self.d_delta.val() == self.c2_2.val() {
+                self.d_add.next = self.c16_m2.val();
+            }
+            if self.d_delta.val() == self.c2_3.val() {
                 self.d_add.next = self.c16_m1.val();
             }
-        }
-        self.r_add.next = self.c5_0.val();
-        if self.ctl.r_mv.val() {
-            self.r_add.next = self.c5_1.val();
-            if self.ctl.r_dir.val() {
+            if self.r_delta.val() == self.c2_1.val() {
+                self.r_add.next = self.c5_1.val();
+            }
+            if self.r_delta.val() == self.c2_3.val() {
                 self.r_add.next = self.c5_m1.val();
             }
         }
 
         // ---- the edge ----
         self.pc_r.d.next = self.pc_n.val();
-        // (the reboot cycle executes 0, a jump: T stays)
-        if !self.rebooting.val() {
+        // (the reboot cycle executes 0, a jump: T stays; without the key unit T' is
+        // decoded from 0 then)
+        if !self.rebooting.val() || !self.key_on.val() {
             self.t_r.d.next = self.t_n.val();
         }
         self.dsp_r.d.next = (self.dsp_r.q.val() + self.d_add.val()) & self.c16_dsp.val();
         self.rdepth_r.d.next = self.rdepth_r.q.val() + self.r_add.val();
-        self.dstack.we.next = self.ctl.d_we.val();
-        self.dstack.mv.next = self.ctl.d_mv.val();
-        self.dstack.dir.next = self.ctl.d_dir.val();
+        self.dstack.we.next = self.sd_we.val();
+        self.dstack.mv.next = self.sd_mv.val();
+        self.dstack.dir.next = self.sd_dir.val();
         self.dstack.wd.next = self.st0.val();
-        self.rstack.we.next = self.ctl.r_we.val();
-        self.rstack.mv.next = self.ctl.r_mv.val();
-        self.rstack.dir.next = self.ctl.r_dir.val();
+        self.rstack.we.next = self.sr_we.val();
+        self.rstack.mv.next = self.sr_mv.val();
+        self.rstack.dir.next = self.sr_dir.val();
         self.rstack.wd.next = self.r_wd.val();
         self.ram.raddr.next = self.pc_n.val().get_bits::<12>(0);
         self.ram.waddr.next = self.st0.val().get_bits::<12>(1);

@@ -119,11 +119,16 @@ impl Logic for StackCtl {
         self.alu_ex.connect();
     }
     fn hdl(&self) -> Verilog {
-        let keep = "(* keep *) ";
-        let on = if self._on { "1'b1" } else { "1'b0" };
+        // Without the key unit the core does not read this block (core.rs): nothing is
+        // kept, so that yosys removes it.
+        let (keep, hier, on) = if self._on {
+            ("(* keep *) ", KEEP_HIERARCHY, "1'b1")
+        } else {
+            ("", "", "1'b0")
+        };
         Verilog::Custom(format!(
             "\
-{KEEP_HIERARCHY}
+{hier}
 wire on = {on};
 // level 0: registers only
 {keep}wire e_w = booted & ~p12;
