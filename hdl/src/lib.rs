@@ -10,6 +10,7 @@ pub mod ram;
 pub mod sim_top;
 pub mod soc;
 pub mod stack;
+pub mod stackctl;
 pub mod uart;
 pub mod util;
 

@@ -63,6 +63,7 @@ pub struct SimTop {
     core: Core,
     io: IoPorts,
     key: KeyUnit,
+    zero16: Constant<Bits<16>>,
 }
 
 impl SimTop {
@@ -115,6 +116,7 @@ impl SimTop {
             core: Core::new(image, cfg.key.is_some()),
             io: IoPorts::new(0),
             key: KeyUnit::new(cfg.key.as_ref(), cfg.block_memory),
+            zero16: crate::util::k(0),
         }
     }
 }
@@ -156,7 +158,11 @@ impl Logic for SimTop {
         self.core.k_tval.next = self.key.tval.val();
 
         self.pc.next = self.core.pc.val();
+        // the lockstep's insn is 0 in the reboot cycle (the core's is the RAM's read data)
         self.insn.next = self.core.insn.val();
+        if self.core.reboot.val() {
+            self.insn.next = self.zero16.val();
+        }
         self.t.next = self.core.t.val();
         self.n.next = self.core.n.val();
         self.r.next = self.core.r.val();

@@ -1,10 +1,11 @@
 //! swapforth's `stack2`: a head register and a tail shift register of
 //! `TB / 16` entries (15 for the data stack, 17 for the return stack).
 //!
-//! `move = delta[0]`; on a move the head takes `tail[0]` (or `wd` when `we`);
-//! a push shifts the head into the tail (the deepest entry is lost), a pop
-//! shifts the tail towards the head with `$55aa` entering at the bottom. Delta
-//! `10` moves nothing. The j1k addition is a synchronous `reset` that clears
+//! The J1a's `move = delta[0]` comes in as `mv` and `delta[1]` as `dir`
+//! (pop), decoded for speed by `stackctl.rs`; on a move the head takes
+//! `tail[0]` (or `wd` when `we`); a push shifts the head into the tail (the
+//! deepest entry is lost), a pop shifts the tail towards the head with `$55aa`
+//! entering at the bottom. The j1k addition is a synchronous `reset` that clears
 //! every entry (docs/isa.md §1: the simulator starts every entry at 0).
 
 use crate::util::{k, RegW};
@@ -16,7 +17,9 @@ pub struct Stack2<const TB: usize> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
     pub we: Signal<In, Bit>,
-    pub delta: Signal<In, Bits<2>>,
+    /// Shift (J1a `delta[0]`); `dir`: a pop, else a push (`delta[1]`, only with `mv`).
+    pub mv: Signal<In, Bit>,
+    pub dir: Signal<In, Bit>,
     pub wd: Signal<In, Bits<16>>,
     /// The head (`N` or `R`).
     pub head_q: Signal<Out, Bits<16>>,
@@ -34,7 +37,8 @@ impl<const TB: usize> Default for Stack2<TB> {
             clock: Default::default(),
             reset: Default::default(),
             we: Default::default(),
-            delta: Default::default(),
+            mv: Default::default(),
+            dir: Default::default(),
             wd: Default::default(),
             head_q: Default::default(),
             head: Default::default(),
@@ -54,8 +58,8 @@ impl<const TB: usize> Logic for Stack2<TB> {
         self.head.clock.next = self.clock.val();
         self.head.d.next = self.head.q.val();
         self.head_q.next = self.head.q.val();
-        if self.delta.val().get_bit(0) {
-            if self.delta.val().get_bit(1) {
+        if self.mv.val() {
+            if self.dir.val() {
                 self.tail.d.next = (self.tail.q.val() >> self.sixteen.val()) | self.fill.val();
             } else {
                 self.tail.d.next = (self.tail.q.val() << self.sixteen.val()) | self.head.qw.val();
@@ -82,7 +86,8 @@ mod tests {
         clock: Signal<In, Clock>,
         reset: Signal<In, Bit>,
         we: Signal<In, Bit>,
-        delta: Signal<In, Bits<2>>,
+        mv: Signal<In, Bit>,
+        dir: Signal<In, Bit>,
         wd: Signal<In, Bits<16>>,
         q: Signal<Out, Bits<16>>,
         s: Stack2<48>,
@@ -93,7 +98,8 @@ mod tests {
             self.s.clock.next = self.clock.val();
             self.s.reset.next = self.reset.val();
             self.s.we.next = self.we.val();
-            self.s.delta.next = self.delta.val();
+            self.s.mv.next = self.mv.val();
+            self.s.dir.next = self.dir.val();
             self.s.wd.next = self.wd.val();
             self.q.next = self.s.head_q.val();
         }
@@ -111,19 +117,20 @@ mod tests {
             wait_clock_false!(sim, clock, x);
             for v in 1..=5u64 {
                 x.we.next = true;
-                x.delta.next = bits::<2>(1);
+                x.mv.next = true;
+                x.dir.next = false;
                 x.wd.next = bits::<16>(v);
                 wait_clock_cycle!(sim, clock, x);
                 sim_assert_eq!(sim, x.q.val(), bits::<16>(v), x);
             }
             x.we.next = false;
             for v in [4u64, 3, 2, 0x55aa, 0x55aa] {
-                x.delta.next = bits::<2>(3);
+                x.dir.next = true;
                 wait_clock_cycle!(sim, clock, x);
                 sim_assert_eq!(sim, x.q.val(), bits::<16>(v), x);
             }
-            // delta 10 moves nothing; a write without a move sets the head only.
-            x.delta.next = bits::<2>(2);
+            // no move; a write without a move sets the head only.
+            x.mv.next = false;
             x.we.next = true;
             x.wd.next = bits::<16>(77);
             wait_clock_cycle!(sim, clock, x);
@@ -133,7 +140,8 @@ mod tests {
             wait_clock_cycle!(sim, clock, x);
             x.reset.next = false;
             sim_assert_eq!(sim, x.q.val(), bits::<16>(0), x);
-            x.delta.next = bits::<2>(3);
+            x.mv.next = true;
+            x.dir.next = true;
             wait_clock_cycle!(sim, clock, x);
             sim_assert_eq!(sim, x.q.val(), bits::<16>(0), x);
             sim.done(x)

@@ -144,8 +144,35 @@ pub fn addr_bits(size: usize) -> usize {
 /// emits `always @(*) a$ = b$c$;` (names built for interface members); this
 /// turns them into `always @(*) a = b$c;`. `Signal::link` is how a block's
 /// output is driven straight from a child's, outside the block's big `always`.
+/// A module whose body holds the line [`KEEP_HIERARCHY`] gets the attribute.
 pub fn verilog<U: Block>(uut: &U) -> String {
-    fix_links(&generate_verilog(uut))
+    keep_hierarchy(&fix_links(&generate_verilog(uut)))
+}
+
+/// A line a custom Verilog body holds to have its module synthesised on its own:
+/// yosys then does not flatten it into its parent, so abc maps it alone, with
+/// every input arriving at once, at the smallest depth. (Flattened, abc shares
+/// its logic with the parent's and deepens whatever is shallower than the
+/// parent's deepest path, not knowing that the instruction arrives late.)
+pub const KEEP_HIERARCHY: &str = "// j1k: keep_hierarchy";
+
+pub fn keep_hierarchy(v: &str) -> String {
+    let lines: Vec<&str> = v.lines().collect();
+    let mut out = String::with_capacity(v.len() + 256);
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim_start().starts_with("module ") {
+            let marked = lines[i + 1..]
+                .iter()
+                .take_while(|l| !l.trim_start().starts_with("endmodule"))
+                .any(|l| l.trim() == KEEP_HIERARCHY);
+            if marked {
+                out.push_str("(* keep_hierarchy *)\n");
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 pub fn fix_links(v: &str) -> String {

@@ -53,6 +53,8 @@ pub struct KeyUnit {
     pub reset: Signal<In, Bit>,
     /// The core's pc (zero-extended): bit 12 set is a fetch cycle, not an instruction.
     pub pc: Signal<In, Bits<16>>,
+    /// The code RAM's read data: the instruction, except in the reboot cycle (the
+    /// first after `reset`), which this unit tells by its own `booted` register.
     pub insn: Signal<In, Bits<16>>,
     pub t: Signal<In, Bits<16>>,
     pub n: Signal<In, Bits<16>>,
@@ -119,6 +121,8 @@ pub struct KeyUnit {
     /// register): busy (this is not a first cycle), hold, pop, tload, and the last
     /// zeroing cycle (push, tload and T := true).
     busy_r: DFF<Bit>,
+    /// Not the reboot cycle (as the code RAM's: 0 at power-up and after reset).
+    booted: DFF<Bit>,
     h2: DFF<Bit>,
     p2: DFF<Bit>,
     t2: DFF<Bit>,
@@ -335,6 +339,7 @@ impl KeyUnit {
             n_tob: Default::default(),
             n_pop: Default::default(),
             busy_r: Default::default(),
+            booted: Default::default(),
             h2: Default::default(),
             p2: Default::default(),
             t2: Default::default(),
@@ -467,7 +472,7 @@ impl Logic for KeyUnit {
     fn update(&mut self) {
         dff_setup!(
             self, clock, s_xchg, s_nload, s_bz, s_nz, f_word, f_lo, f_hi, n_null, n_weak, n_tob,
-            n_pop, cbr, cnr, busy_r, h2, p2, t2, lastr, lat_idx, zc
+            n_pop, cbr, cnr, busy_r, booted, h2, p2, t2, lastr, lat_idx, zc
         );
         self.regs.clock.next = self.clock.val();
         self.blocks.clock.next = self.clock.val();
@@ -485,6 +490,8 @@ impl Logic for KeyUnit {
         self.dec.op.next = self.insn.val().get_bits::<9>(7);
         self.dec.busy.next = self.busy_l.val();
         self.dec.pc12.next = self.pc.val().get_bit(12);
+        self.booted.d.next = !self.reset.val();
+        self.dec.booted.next = self.booted.q.val();
         self.dec.bavail.next = self.balloc.avail.val();
         self.dec.navail.next = self.nalloc.avail.val();
         self.dec.h2.next = self.h2.q.val();
@@ -905,7 +912,11 @@ mod tests {
             x.reset.next = true;
             wait_clock_cycle!(sim, clock, x);
             x.reset.next = false;
+            // the reboot cycle starts nothing, whatever the word
             x.insn.next = bits::<16>(0x7000 | (25 << 7)); // balloc
+            x = sim.wait(1, x)?;
+            sim_assert!(sim, !x.hold.val() && !x.push.val(), x);
+            wait_clock_cycle!(sim, clock, x);
             let mut cycles = 1;
             loop {
                 x = sim.wait(1, x)?;
