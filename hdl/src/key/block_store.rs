@@ -62,13 +62,14 @@ impl BlockStore {
         }
     }
 
-    fn bram_verilog(&self) -> String {
+    /// The two byte lanes `lo` and `hi` of `size` words, zero from the start; `attr` goes before
+    /// each declaration.
+    fn lanes(&self, attr: &str) -> String {
         let n = self._size;
-        let am = addr_bits(n) - 1;
         format!(
             "\
-(* no_rw_check *) reg [7:0] lo[0:{last}];
-(* no_rw_check *) reg [7:0] hi[0:{last}];
+{attr}reg [7:0] lo[0:{last}];
+{attr}reg [7:0] hi[0:{last}];
 integer i;
 initial begin
     for (i = 0; i < {n}; i = i + 1) begin
@@ -76,12 +77,21 @@ initial begin
         hi[i] = 8'h0;
     end
 end
-always @(posedge clock) begin
+",
+            last = n - 1,
+        )
+    }
+
+    fn bram_verilog(&self) -> String {
+        let am = addr_bits(self._size) - 1;
+        format!(
+            "\
+{lanes}always @(posedge clock) begin
     rdata <= {{hi[raddr[{am}:0]], lo[raddr[{am}:0]]}};
     if (we && wmask[0]) lo[waddr[{am}:0]] <= wdata[7:0];
     if (we && wmask[1]) hi[waddr[{am}:0]] <= wdata[15:8];
 end",
-            last = n - 1,
+            lanes = self.lanes("(* no_rw_check *) "),
         )
     }
 
@@ -135,16 +145,7 @@ SB_SPRAM256KA bank{b} (.ADDRESS(addr[13:0]), .DATAIN(wdata),
 wire [15:0] addr = we ? waddr : raddr;
 `ifdef SYNTHESIS
 {syn}`else
-reg [7:0] lo[0:{last}];
-reg [7:0] hi[0:{last}];
-reg [15:0] q;
-integer i;
-initial begin
-    for (i = 0; i < {n}; i = i + 1) begin
-        lo[i] = 8'h0;
-        hi[i] = 8'h0;
-    end
-end
+{lanes}reg [15:0] q;
 always @(*) rdata = q;
 always @(posedge clock) begin
     if (we) begin
@@ -156,7 +157,7 @@ always @(posedge clock) begin
     end
 end
 `endif",
-            last = n - 1,
+            lanes = self.lanes(""),
             collision = COLLISION,
         )
     }
