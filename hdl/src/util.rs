@@ -55,10 +55,16 @@ pub fn validate(name: &str, verilog: &str) {
     }
 }
 
-/// The synthesis check for blocks that instantiate iCE40 primitives (which rust-hdl's
-/// `yosys_validate` does not know): yosys `synth_ice40` and `check -assert`, failing on any
-/// warning but ABC's "network is combinational" note; returns the number of each cell type in the result.
-pub fn validate_ice40(name: &str, verilog: &str) -> std::collections::BTreeMap<String, u64> {
+/// The iCE40 synthesis check, for whole designs and for blocks that instantiate iCE40
+/// primitives (which rust-hdl's `yosys_validate` does not know): yosys `synth_ice40` of module
+/// `top` and `check -assert`, failing on a latch, an undriven or multiply driven net, or any
+/// warning but ABC's "network is combinational" note; returns the number of each cell type in
+/// the result (the whole design's).
+pub fn validate_ice40(
+    name: &str,
+    top: &str,
+    verilog: &str,
+) -> std::collections::BTreeMap<String, u64> {
     require_tool("yosys");
     let dir = std::env::temp_dir().join(format!("j1k-ice40-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -66,7 +72,9 @@ pub fn validate_ice40(name: &str, verilog: &str) -> std::collections::BTreeMap<S
     let out = std::process::Command::new("yosys")
         .current_dir(&dir)
         .args(["-q", "-l", "synth.log", "-p"])
-        .arg("read_verilog top.v; synth_ice40 -top top; check -assert; tee -o stat.txt stat")
+        .arg(format!(
+            "read_verilog top.v; synth_ice40 -top {top}; check -assert; tee -o stat.txt stat"
+        ))
         .output()
         .unwrap();
     let log = std::fs::read_to_string(dir.join("synth.log")).unwrap_or_default();
@@ -77,6 +85,18 @@ pub fn validate_ice40(name: &str, verilog: &str) -> std::collections::BTreeMap<S
         "yosys synth_ice40 of {name} failed:\n{}\n{log}",
         String::from_utf8_lossy(&out.stderr)
     );
+    for bad in [
+        "Latch inferred",
+        "is used but has no driver",
+        "multiple conflicting drivers",
+        "Driver-driver conflict",
+        "undriven",
+    ] {
+        assert!(
+            !log.contains(bad),
+            "yosys synth_ice40 of {name}: the log has `{bad}`"
+        );
+    }
     let warning = |l: &&str| l.contains("Warning") && !l.contains("The network is combinational");
     if let Some(w) = log.lines().find(warning) {
         panic!("yosys synth_ice40 of {name}: {w}");

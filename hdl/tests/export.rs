@@ -2,8 +2,9 @@
 //! of `j1k_hdl::VERILATOR_WAIVERS` only) and yosys `synth_ice40` without
 //! latches, undriven wires or multiple drivers. Missing tools fail the test.
 
-use j1k_hdl::util::require_tool;
+use j1k_hdl::util::{require_tool, validate_ice40};
 use j1k_hdl::{sim_top_verilog, soc_verilog, BlockMemory, HwConfig, KeyConfig, VERILATOR_WAIVERS};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -92,57 +93,18 @@ fn soc_lints_clean() {
     lint("soc_spram", "j1k_soc", &soc_verilog(&cfg, &image()));
 }
 
-/// Synthesizes the SoC for iCE40 and returns the log.
-fn synth(name: &str, cfg: &HwConfig) -> String {
-    require_tool("yosys");
-    let d = dir(name);
-    std::fs::write(d.join("j1k_soc.v"), soc_verilog(cfg, &image())).unwrap();
-    let out = Command::new("yosys")
-        .current_dir(&d)
-        .arg("-l")
-        .arg("synth.log")
-        .arg("-q")
-        .arg("-p")
-        .arg("read_verilog j1k_soc.v; synth_ice40 -top j1k_soc -json j1k_soc.json; stat")
-        .output()
-        .unwrap();
-    let log = std::fs::read_to_string(d.join("synth.log")).unwrap_or_default();
-    assert!(
-        out.status.success(),
-        "yosys failed on {name}:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    for bad in [
-        "Latch inferred",
-        "is used but has no driver",
-        "multiple conflicting drivers",
-        "Driver-driver conflict",
-        "undriven",
-    ] {
-        assert!(!log.contains(bad), "{name}: yosys log has `{bad}`");
-    }
-    // Only ABC's "network is combinational" note is allowed among warnings.
-    for line in log.lines().filter(|l| l.contains("Warning")) {
-        assert!(
-            line.contains("The network is combinational"),
-            "{name}: yosys warning: {line}"
-        );
-    }
-    log
+/// Synthesizes the SoC for iCE40 (`util::validate_ice40`: no latch, undriven or multiply
+/// driven net, no warning that matters) and returns its cell counts.
+fn synth(name: &str, cfg: &HwConfig) -> BTreeMap<String, u64> {
+    validate_ice40(name, "j1k_soc", &soc_verilog(cfg, &image()))
 }
 
-fn cells(log: &str, cell: &str) -> u64 {
-    log.lines()
-        .rev()
-        .find_map(|l| {
-            let mut w = l.split_whitespace();
-            (w.next() == Some(cell)).then(|| w.next().unwrap().parse().unwrap())
-        })
-        .unwrap_or(0)
+fn cells(stat: &BTreeMap<String, u64>, cell: &str) -> u64 {
+    stat.get(cell).copied().unwrap_or(0)
 }
 
 /// Block RAMs of every clock-edge flavour (SB_RAM40_4K, SB_RAM40_4KNW, ...).
-fn brams(log: &str) -> u64 {
+fn brams(stat: &BTreeMap<String, u64>) -> u64 {
     [
         "SB_RAM40_4K",
         "SB_RAM40_4KNR",
@@ -150,7 +112,7 @@ fn brams(log: &str) -> u64 {
         "SB_RAM40_4KNRNW",
     ]
     .iter()
-    .map(|c| cells(log, c))
+    .map(|c| cells(stat, c))
     .sum()
 }
 
@@ -160,13 +122,13 @@ fn soc_synthesizes_without_key_unit() {
         key: None,
         ..HwConfig::default()
     };
-    let log = synth("synth_nokey", &cfg);
+    let stat = synth("synth_nokey", &cfg);
     // The code RAM writes at the falling edge: SB_RAM40_4KNW.
-    assert_eq!(brams(&log), 16, "the 4K x 16 RAM is 16 block RAMs");
+    assert_eq!(brams(&stat), 16, "the 4K x 16 RAM is 16 block RAMs");
     eprintln!(
         "soc without key unit: {} LUT4, {} block RAMs",
-        cells(&log, "SB_LUT4"),
-        brams(&log)
+        cells(&stat, "SB_LUT4"),
+        brams(&stat)
     );
 }
 
@@ -181,14 +143,14 @@ fn soc_synthesizes_with_spram_store() {
         block_memory: BlockMemory::Spram,
         ..HwConfig::default()
     };
-    let log = synth("synth_spram", &cfg);
+    let stat = synth("synth_spram", &cfg);
     assert_eq!(
-        cells(&log, "SB_SPRAM256KA"),
+        cells(&stat, "SB_SPRAM256KA"),
         4,
         "65536 words are four SPRAMs"
     );
     // 16 for the code RAM, 8 x 2 x 32 node slots in 2
-    assert_eq!(brams(&log), 18, "the blocks are not in block RAM");
+    assert_eq!(brams(&stat), 18, "the blocks are not in block RAM");
 }
 
 #[test]
@@ -197,10 +159,10 @@ fn soc_synthesizes_with_key_unit() {
         key: Some(small_key()),
         ..HwConfig::default()
     };
-    let log = synth("synth_key", &cfg);
+    let stat = synth("synth_key", &cfg);
     eprintln!(
         "soc with key unit: {} LUT4, {} block RAMs",
-        cells(&log, "SB_LUT4"),
-        brams(&log)
+        cells(&stat, "SB_LUT4"),
+        brams(&stat)
     );
 }

@@ -296,7 +296,8 @@ mod tests {
     fn spram_block_store_yosys_validate() {
         let mut uut = BlockStore::new(65536, BlockMemory::Spram);
         uut.connect_all();
-        let cells = crate::util::validate_ice40("spram_block_store", &crate::util::verilog(&uut));
+        let cells =
+            crate::util::validate_ice40("spram_block_store", "top", &crate::util::verilog(&uut));
         assert_eq!(cells.get("SB_SPRAM256KA"), Some(&4), "{cells:?}");
         assert_eq!(cells.get("SB_RAM40_4K"), None, "{cells:?}");
     }
