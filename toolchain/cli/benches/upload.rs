@@ -10,30 +10,16 @@
 //! board time against its wall time (equal when the model kept up with its clock).
 //! Run: `cargo bench -p j1k --bench upload`.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::{full_size_image, SimBoard};
 use j1k_loader::progress::NoProgress;
 use j1k_loader::{Client, Options, SerialLink};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
-fn image() -> Vec<u16> {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-    let mut words =
-        j1k_asm::assemble_file(std::path::Path::new(&format!("{root}/examples/hello.fs")))
-            .expect("hello.fs assembles")
-            .words;
-    let mut x: u16 = 0x1234;
-    while words.len() < 3072 {
-        x ^= x << 7;
-        x ^= x >> 9;
-        x ^= x << 8;
-        words.push(x);
-    }
-    words
-}
-
 fn main() {
-    let words = image();
+    let words = full_size_image();
     let payload = (words.len() * 2) as f64;
     println!(
         "upload of {} words ({} payload bytes), verify and start included",
@@ -69,24 +55,16 @@ fn one_run(words: &[u16], baud: u32, clock: u64) -> (f64, String) {
     let payload = (words.len() * 2) as f64;
     // The board's stderr: its session report (overruns; board time against wall time).
     let log = tempfile::NamedTempFile::new().expect("a temporary file");
-    let mut board = Command::new(env!("CARGO_BIN_EXE_j1k"))
-        .args([
-            "sim",
-            "--pty",
+    let board = SimBoard::start_with_stderr(
+        &[
             "--baud",
             &baud.to_string(),
             "--clock-hz",
             &clock.to_string(),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(log.reopen().expect("the temporary file"))
-        .spawn()
-        .expect("j1k sim --pty");
-    let mut path = String::new();
-    BufReader::new(board.stdout.take().unwrap())
-        .read_line(&mut path)
-        .unwrap();
-    let link = SerialLink::open(path.trim(), baud).expect("open the simulated board");
+        ],
+        Stdio::from(log.reopen().expect("the temporary file")),
+    );
+    let link = SerialLink::open(&board.path, baud).expect("open the simulated board");
     let mut client = Client::new(
         link,
         Options {
@@ -111,7 +89,7 @@ fn one_run(words: &[u16], baud: u32, clock: u64) -> (f64, String) {
     let line = baud as f64 / 10.0;
     let retransmissions = client.retransmissions;
     drop(client); // the board reports the session when the port closes
-    let report = session_report(log.path());
+    let report = short_report(&common::session_report(log.path()));
     let line_text = format!(
             "{baud:>9} {:>7} MHz {secs:>9.3} {rate:>10.0} {:>8.1}%   (ms: connect {:.1}, write+verify {:.1}, start {:.1}; {retransmissions} retransmissions; board: {report})",
             clock / 1_000_000,
@@ -120,31 +98,24 @@ fn one_run(words: &[u16], baud: u32, clock: u64) -> (f64, String) {
             ms(t1, t3),
             ms(t3, t4),
         );
-    let _ = board.kill();
-    let _ = board.wait();
+    drop(board);
     (secs, line_text)
 }
 
 /// The board's session report, shortened: overruns, and board time against wall time (a
 /// model that lagged behind its clock shows less board time than wall time).
-fn session_report(path: &std::path::Path) -> String {
-    let end = Instant::now() + std::time::Duration::from_secs(2);
-    loop {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        if let Some((_, rest)) = text.split_once("session 1:") {
-            if let Some(line) = rest.lines().next().filter(|_| rest.contains('\n')) {
-                let overruns = line
-                    .split(", ")
-                    .find(|p| p.ends_with("lost)"))
-                    .and_then(|p| p.split(' ').next())
-                    .unwrap_or("?");
-                let times = line.rsplit_once("= ").map_or("?", |(_, t)| t);
-                return format!("{overruns} RX overruns, {times}");
-            }
-        }
-        if Instant::now() > end {
-            return "no session report".to_string();
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+fn short_report(text: &str) -> String {
+    let Some(line) = text
+        .split_once("session 1:")
+        .and_then(|(_, rest)| rest.lines().next())
+    else {
+        return "no session report".to_string();
+    };
+    let overruns = line
+        .split(", ")
+        .find(|p| p.ends_with("lost)"))
+        .and_then(|p| p.split(' ').next())
+        .unwrap_or("?");
+    let times = line.rsplit_once("= ").map_or("?", |(_, t)| t);
+    format!("{overruns} RX overruns, {times}")
 }

@@ -3,53 +3,12 @@
 //! the monitor, a fault-injecting proxy on the line, bad input.
 
 mod common;
-use common::text;
+use common::{full_size_image, session_report, text, SimBoard, ROOT};
 use j1k_loader::link::{open_pty, Link, SerialLink};
 use j1k_loader::proxy::{spawn_proxy, FaultConfig};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-
-/// `j1k sim --pty ARGS` running; killed on drop.
-struct SimBoard {
-    child: Child,
-    path: String,
-}
-
-impl SimBoard {
-    fn start(args: &[&str]) -> SimBoard {
-        Self::start_with_stderr(args, Stdio::null())
-    }
-
-    /// With the board's stderr (its reports) going to `stderr`.
-    fn start_with_stderr(args: &[&str], stderr: Stdio) -> SimBoard {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_j1k"))
-            .args(["sim", "--pty"])
-            .args(args)
-            .current_dir(ROOT)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let path = line.trim().to_string();
-        assert!(path.starts_with("/dev/"), "first line of stdout: {line:?}");
-        SimBoard { child, path }
-    }
-}
-
-impl Drop for SimBoard {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn j1k(args: &[&str], stdin: &[u8]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_j1k"))
@@ -112,22 +71,6 @@ fn upload_run_and_monitor_on_the_paced_board() {
     assert_eq!(out, "j1k sim ready\r\nHello, world!\n");
 }
 
-/// A full-size image (25 WRITE frames): examples/hello.fs padded with data words.
-fn big_image() -> Vec<u16> {
-    let mut words =
-        j1k_asm::assemble_file(std::path::Path::new(&format!("{ROOT}/examples/hello.fs")))
-            .unwrap()
-            .words;
-    let mut x: u16 = 0xace1;
-    while words.len() < 3072 {
-        x ^= x << 7;
-        x ^= x >> 9;
-        x ^= x << 8;
-        words.push(x);
-    }
-    words
-}
-
 /// Issue #4: the paced board has the hardware UART (one-byte receive register, TX busy for
 /// 10 bit times a byte). At 1 Mbaud on an 18 MHz board the host keeps two WRITEs in flight,
 /// so the next frame arrives while the firmware sends its ACK: the firmware must keep
@@ -140,7 +83,7 @@ fn a_1_mbaud_upload_on_the_hardware_uart_loses_no_byte() {
         &["--baud", "1000000", "--clock-hz", "18000000"],
         Stdio::from(log.reopen().unwrap()),
     );
-    let words = big_image();
+    let words = full_size_image();
     let link = SerialLink::open(&board.path, 1_000_000).unwrap();
     let mut client = j1k_loader::Client::new(
         link,
@@ -174,22 +117,6 @@ fn a_1_mbaud_upload_on_the_hardware_uart_loses_no_byte() {
     // lost byte; say so rather than fail.
     if retransmissions > 0 {
         eprintln!("note: {retransmissions} retransmissions (timeouts) with no byte lost");
-    }
-}
-
-/// What the board wrote on stderr (`log`) once its first session's report is there.
-fn session_report(log: &std::path::Path) -> String {
-    let end = Instant::now() + Duration::from_secs(5);
-    loop {
-        let text = std::fs::read_to_string(log).unwrap();
-        // A whole line: the report is one eprintln.
-        let whole = text
-            .split_once("session 1:")
-            .is_some_and(|(_, rest)| rest.contains('\n'));
-        if whole || Instant::now() > end {
-            return text;
-        }
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
