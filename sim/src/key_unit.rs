@@ -135,27 +135,28 @@ impl Core {
                 }
             }
             Bstore | Bcstore => {
+                // Cycle 1 pops the index; cycle 2 writes the value (T now) and pops it.
                 if n == 1 {
-                    if cb.can_write() {
-                        let i = t as usize;
-                        let (w, v) = if op == Bstore {
-                            (i & wmask, nos)
-                        } else {
-                            let w = (i >> 1) & wmask;
-                            let old = x.store.read_word(cb.index, w);
-                            let v = if i & 1 == 0 {
-                                (old & 0xff00) | (nos & 0xff)
-                            } else {
-                                (old & 0x00ff) | (nos & 0xff) << 8
-                            };
-                            (w, v)
-                        };
-                        x.store.write_word(cb.index, w, v);
-                        x.counters.block_writes += 1;
-                        cs.block_write = Some((cb.index, w as u16, v));
+                    b.addr = t as usize;
+                } else if cb.can_write() {
+                    let i = b.addr;
+                    let (w, v) = if op == Bstore {
+                        (i & wmask, t)
                     } else {
-                        self.fault(x, cs);
-                    }
+                        let w = (i >> 1) & wmask;
+                        let old = x.store.read_word(cb.index, w);
+                        let v = if i & 1 == 0 {
+                            (old & 0xff00) | (t & 0xff)
+                        } else {
+                            (old & 0x00ff) | (t & 0xff) << 8
+                        };
+                        (w, v)
+                    };
+                    x.store.write_word(cb.index, w, v);
+                    x.counters.block_writes += 1;
+                    cs.block_write = Some((cb.index, w as u16, v));
+                } else {
+                    self.fault(x, cs);
                 }
                 self.pop_t();
             }

@@ -606,15 +606,15 @@ fn two_cycle_timing() {
         "b@ cycle 2"
     );
 
-    // b!: the write and the first pop in cycle 1, the second pop in cycle 2.
+    // b!: the first pop in cycle 1; the write and the second pop in cycle 2.
     let (mut m, mut u) = at_insn(
         &[keyop(Balloc), lit(0x55), lit(0x66), lit(4), keyop(Bstore)],
         4,
     );
     // ( f $55 $66 4 ): dsp 4
     let s = m.step(&mut u);
-    assert_eq!(s.cores[0].block_write, Some((1, 4, 0x66)));
-    assert_eq!(m.store().block(1)[4], 0x66);
+    assert_eq!(s.cores[0].block_write, None, "b! cycle 1 writes nothing");
+    assert_eq!(m.store().block(1)[4], 0);
     assert_eq!(
         (
             m.core(0).t(),
@@ -624,7 +624,9 @@ fn two_cycle_timing() {
         ),
         (0x66, 0x55, 3, 4)
     );
-    m.step(&mut u);
+    let s = m.step(&mut u);
+    assert_eq!(s.cores[0].block_write, Some((1, 4, 0x66)));
+    assert_eq!(m.store().block(1)[4], 0x66);
     assert_eq!(
         (
             m.core(0).t(),
@@ -641,9 +643,10 @@ fn two_cycle_timing() {
         4,
     );
     m.step(&mut u);
-    assert_eq!(m.store().block(1)[4], 0x6600);
+    assert_eq!(m.store().block(1)[4], 0);
     assert_eq!((m.core(0).t(), m.core(0).dsp()), (0x66, 3));
     m.step(&mut u);
+    assert_eq!(m.store().block(1)[4], 0x6600);
     assert_eq!((m.core(0).t(), m.core(0).dsp()), (0x55, 2));
 
     // bxchg: read in cycle 1; write, T := old and the pop at the end of cycle 2.

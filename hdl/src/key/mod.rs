@@ -6,7 +6,8 @@
 //! - one-cycle ops act at the end of their cycle;
 //! - `b@ bc@ nb@ nn@ nb@i nn@i`: cycle 1 addresses the store (registered read),
 //!   cycle 2 changes T / the register / pops;
-//! - `b! bc!`: write and the first pop in cycle 1, the second pop in cycle 2;
+//! - `b! bc!`: the first pop in cycle 1; the write (or the fault) and the
+//!   second pop in cycle 2;
 //! - `bxchg bxadd`: read in cycle 1; write, T := old and the pop in cycle 2;
 //! - `balloc nalloc`: cycle 1 takes the index (or, when full, puts the null
 //!   key and pushes 0), cycles 2.. zero one word / slot pair each, the last
@@ -20,7 +21,9 @@
 //! - The first cycle of an instruction is decoded from `insn`; every later
 //!   cycle runs from a state register set in the first (`s_*`, one per kind of
 //!   second cycle) and from values latched in the first (`m_*`, `n_*`), so that
-//!   no later cycle decodes `insn` on its critical path. (While the pc is held
+//!   no later cycle decodes `insn` on its critical path. Every block-store write
+//!   happens in a later cycle, so its enable, lanes and address are registers
+//!   (the first cycle's decode never reaches the store's write port). (While the pc is held
 //!   the instruction is the same word, and T, N and the key registers do not
 //!   change in a first cycle that holds, so what the first cycle latched is
 //!   what a later cycle would compute.)
@@ -97,6 +100,8 @@ pub struct KeyUnit {
     // ---- the second and later cycles: which one this is ----
     /// bxchg / bxadd, cycle 2: write, T := old, pop.
     s_xchg: DFF<Bit>,
+    /// b! / bc!, cycle 2: write (T is the value now), pop.
+    s_st: DFF<Bit>,
     /// nb@ nn@ nb@i nn@i, cycle 2: the register := the slot read.
     s_nload: DFF<Bit>,
     /// balloc / nalloc: zeroing one word / slot pair a cycle.
@@ -127,6 +132,12 @@ pub struct KeyUnit {
     p2: DFF<Bit>,
     t2: DFF<Bit>,
     lastr: DFF<Bit>,
+    /// The block-store address, the lanes (bc! one, else both), bc! and bxadd, of
+    /// the first cycle: what a second-cycle write uses.
+    w_addr: DFF<Bits<16>>,
+    w_lanes: DFF<Bits<2>>,
+    w_byte: DFF<Bit>,
+    w_add: DFF<Bit>,
     /// The index allocated (balloc / nalloc), held while zeroing.
     lat_idx: DFF<Bits<16>>,
     /// The word / slot being zeroed.
@@ -326,6 +337,11 @@ impl KeyUnit {
             balloc: Allocator::new(1, c.blocks),
             nalloc: Allocator::new(ROOT_NODE + 1, c.nodes),
             s_xchg: Default::default(),
+            s_st: Default::default(),
+            w_addr: Default::default(),
+            w_lanes: Default::default(),
+            w_byte: Default::default(),
+            w_add: Default::default(),
             s_nload: Default::default(),
             s_bz: Default::default(),
             s_nz: Default::default(),
@@ -471,8 +487,9 @@ impl Logic for KeyUnit {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, s_xchg, s_nload, s_bz, s_nz, f_word, f_lo, f_hi, n_null, n_weak, n_tob,
-            n_pop, cbr, cnr, busy_r, booted, h2, p2, t2, lastr, lat_idx, zc
+            self, clock, s_xchg, s_st, w_addr, w_lanes, w_byte, w_add, s_nload, s_bz, s_nz, f_word,
+            f_lo, f_hi, n_null, n_weak, n_tob, n_pop, cbr, cnr, busy_r, booted, h2, p2, t2, lastr,
+            lat_idx, zc
         );
         self.regs.clock.next = self.clock.val();
         self.blocks.clock.next = self.clock.val();
@@ -636,6 +653,15 @@ impl Logic for KeyUnit {
         }
         self.naddr.next = (self.cn_idx.val() << self.ls.val()) | self.slot.val();
 
+        // the lanes of a first cycle (latched into w_lanes): bc! writes one
+        self.bk_mask.next = self.m3.val();
+        if self.r_bcst.val() {
+            self.bk_mask.next = self.m1.val();
+            if self.t.val().get_bit(0) {
+                self.bk_mask.next = self.m2.val();
+            }
+        }
+
         // ---- latched in every first cycle, for the second ----
         if !self.busy_l.val() {
             self.lat_idx.d.next = self.nalloc.idx.val();
@@ -643,6 +669,10 @@ impl Logic for KeyUnit {
                 // balloc (25) has opcode bit 0 set, nalloc (26) not
                 self.lat_idx.d.next = self.balloc.idx.val();
             }
+            self.w_addr.d.next = self.baddr.val();
+            self.w_lanes.d.next = self.bk_mask.val();
+            self.w_byte.d.next = self.r_bcst.val();
+            self.w_add.d.next = self.r_add.val();
         }
         // A read through the null key is 0 by this gate, never from the store: the SPRAM
         // store (block_store.rs) relies on it, as the bitstream leaves the SPRAMs undefined.
@@ -667,6 +697,7 @@ impl Logic for KeyUnit {
 
         // ---- the states ----
         self.s_xchg.d.next = self.c_xchg.val() && !self.reset.val();
+        self.s_st.d.next = self.c_bstore.val() && !self.reset.val();
         self.s_nload.d.next = self.c_nload.val() && !self.reset.val();
         // (`on`: without the key unit these self-holding states are constant 0, so yosys
         // removes them and the logic behind them.)
@@ -809,38 +840,36 @@ impl Logic for KeyUnit {
             self.cbr.d.next = self.z16.val();
             self.cnr.d.next = self.root.val();
         }
-        self.regs.fault.next = ((self.c_bstore.val() || self.s_xchg.q.val()) && !self.cb_ok.val())
+        self.regs.fault.next = ((self.s_st.q.val() || self.s_xchg.q.val()) && !self.cb_ok.val())
             || ((self.c_nbst.val() || self.c_nnst.val()) && !self.cn_ok.val())
             || self.c_resv.val();
 
-        // ---- the block store ----
+        // ---- the block store: read in a first cycle, written in a later one ----
         self.blocks.raddr.next = self.baddr.val();
         self.bk_we.next =
-            ((self.c_bstore.val() || self.s_xchg.q.val()) && self.cb_ok.val()) || self.s_bz.q.val();
-        self.bk_addr.next = self.baddr.val();
+            ((self.s_st.q.val() || self.s_xchg.q.val()) && self.cb_ok.val()) || self.s_bz.q.val();
+        self.bk_addr.next = self.w_addr.q.val();
         if self.s_bz.q.val() {
             self.bk_addr.next = (self.lat_idx.q.val() << self.lw.val()) | self.zc.q.val();
         }
+        // b! / bc! popped their index in cycle 1: the value is T now; bxchg / bxadd
+        // pop at the end of cycle 2: the value is N.
         self.bk_data.next = self.n.val();
-        if self.r_bcst.val() {
-            self.bk_data.next = ((self.n.val() & self.lowb.val()) << self.eight16.val())
-                | (self.n.val() & self.lowb.val());
+        if self.s_st.q.val() {
+            self.bk_data.next = self.t.val();
+            if self.w_byte.q.val() {
+                self.bk_data.next = ((self.t.val() & self.lowb.val()) << self.eight16.val())
+                    | (self.t.val() & self.lowb.val());
+            }
         }
-        if self.r_add.val() {
+        if self.w_add.q.val() {
             self.bk_data.next = self.blocks.rdata.val() + self.n.val();
         }
         if self.s_bz.q.val() {
             self.bk_data.next = self.z16.val();
         }
-        self.bk_mask.next = self.m3.val();
-        if self.r_bcst.val() {
-            self.bk_mask.next = self.m1.val();
-            if self.t.val().get_bit(0) {
-                self.bk_mask.next = self.m2.val();
-            }
-        }
         self.blocks.we.next = self.bk_we.val();
-        self.blocks.wmask.next = self.bk_mask.val();
+        self.blocks.wmask.next = self.w_lanes.q.val();
         self.blocks.waddr.next = self.bk_addr.val();
         self.blocks.wdata.next = self.bk_data.val();
 
@@ -861,7 +890,7 @@ impl Logic for KeyUnit {
 
         // ---- outputs ----
         self.blk_we.next = self.bk_we.val() && !self.s_bz.q.val();
-        self.blk_wmask.next = self.bk_mask.val();
+        self.blk_wmask.next = self.w_lanes.q.val();
         self.blk_waddr.next = self.bk_addr.val();
         self.blk_wdata.next = self.bk_data.val();
         self.busy.next = self.busy_l.val();
