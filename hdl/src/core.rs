@@ -286,7 +286,12 @@ impl Logic for Core {
         self.psel.p12.next = self.pc_r.q.val().get_bit(12);
         self.psel.booted.next = !self.ram.reboot.val();
         self.psel.hold.next = self.k_hold.val();
-        self.psel.pc.next = self.pc_r.q.val().get_bits::<13>(0);
+        self.psel.pc.next = self.pc_r.q.val();
+        // (psel's inputs read registers and ports only, never a value this block computes:
+        // Verilator then orders psel apart from this block, which reads its output)
+        self.psel.tz.next = self.t_r.q.val() == self.c16_0.val();
+        self.psel.pc1.next = (self.pc_r.q.val() + self.c16_1.val()) & self.c16_pc.val();
+        self.psel.rret.next = (self.rstack.head_q.val() >> self.c16_1.val()) & self.c16_pc.val();
         self.ctl.k_pop.next = self.k_pop.val();
 
         // ---- decode ----
@@ -306,9 +311,6 @@ impl Logic for Core {
         self.op.next = self.insn_l.val().get_bits::<4>(8);
         self.func.next = self.insn_l.val().get_bits::<3>(4);
         self.rret.next = (self.rst0.val() >> self.c16_1.val()) & self.c16_pc.val();
-        self.psel.tz.next = self.st0.val() == self.c16_0.val();
-        self.psel.pc1.next = self.pc1.val().get_bits::<13>(0);
-        self.psel.rret.next = self.rret.val().get_bits::<13>(0);
 
         // A key instruction: computed on its own, outside the big if/else below, so that
         // Verilator can order the path core -> key unit -> core without a false loop.
@@ -454,7 +456,7 @@ impl Logic for Core {
         // value as the chain above, five LUTs deep instead of ten. (Without it, the
         // chain: psel made the J1a alone no faster, measured.)
         if self.key_on.val() {
-            self.pc_n.next = bit_cast::<16, 13>(self.psel.pc_n.val());
+            self.pc_n.next = self.psel.pc_n.val();
         }
 
         // The stack controls. With the key unit, `ctl`'s (the critical path: see

@@ -31,11 +31,12 @@ pub struct PcSel {
     pub tz: Signal<In, Bit>,
     /// The key unit holds the pc.
     pub hold: Signal<In, Bit>,
-    /// pc + 1, the return address (R / 2), the pc (all 13 bits).
-    pub pc1: Signal<In, Bits<13>>,
-    pub rret: Signal<In, Bits<13>>,
-    pub pc: Signal<In, Bits<13>>,
-    pub pc_n: Signal<Out, Bits<13>>,
+    /// pc + 1, the return address (R / 2), the pc: 13 bits, zero-extended (as the
+    /// core keeps them).
+    pub pc1: Signal<In, Bits<16>>,
+    pub rret: Signal<In, Bits<16>>,
+    pub pc: Signal<In, Bits<16>>,
+    pub pc_n: Signal<Out, Bits<16>>,
 }
 
 impl PcSel {
@@ -64,7 +65,7 @@ pub fn next_pc(
     let b = |i: u32| (x >> i) & 1 == 1;
     let (x15, x14, x13, x12) = (b(15), b(14), b(13), b(12));
     if hold {
-        return pc;
+        return pc & 0x1fff;
     }
     if !booted {
         return 0;
@@ -73,11 +74,11 @@ pub fn next_pc(
     // jump, call, or a taken 0branch
     let ct = !x15 && (!x13 || (!x14 && tz));
     if p12 || (alu && b(7)) {
-        rret
+        rret & 0x1fff
     } else if ct {
         x & 0x1fff
     } else {
-        pc1
+        pc1 & 0x1fff
     }
 }
 
@@ -120,10 +121,10 @@ wire on = {on};
 {keep}wire sr_w = booted & (p12 | ax_w);
 {keep}wire sp_w = booted & ~p12 & ~ct_w & ~ax_w;
 // level 4: the selected terms, then the key unit's hold
-{keep}wire [12:0] tr_w = ({{13{{st_w}}}} & x[12:0]) | ({{13{{sr_w}}}} & rret);
-{keep}wire [12:0] p1_w = {{13{{sp_w}}}} & pc1;
+{keep}wire [12:0] tr_w = ({{13{{st_w}}}} & x[12:0]) | ({{13{{sr_w}}}} & rret[12:0]);
+{keep}wire [12:0] p1_w = {{13{{sp_w}}}} & pc1[12:0];
 always @(*) begin
-    pc_n = hold ? pc : (tr_w | p1_w);
+    pc_n = {{3'b000, hold ? pc[12:0] : (tr_w | p1_w)}};
 end"
         ))
     }

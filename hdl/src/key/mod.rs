@@ -505,7 +505,7 @@ impl Logic for KeyUnit {
         self.opc.next = self.insn.val().get_bits::<5>(7);
         self.dec.on.next = self.on.val();
         self.dec.op.next = self.insn.val().get_bits::<9>(7);
-        self.dec.busy.next = self.busy_l.val();
+        self.dec.busy.next = self.busy_r.q.val();
         self.dec.pc12.next = self.pc.val().get_bit(12);
         self.booted.d.next = !self.reset.val();
         self.dec.booted.next = self.booted.q.val();
