@@ -20,6 +20,8 @@ pub struct Allocator {
     ptr: DFF<Bits<16>>,
     avail_r: DFF<Bit>,
     ptr_n: Signal<Local, Bits<16>>,
+    /// An index is left after this one (`ptr + 1 < limit`).
+    more: Signal<Local, Bit>,
     first: Constant<Bits<16>>,
     limit: Constant<Bits<16>>,
     one: Constant<Bits<16>>,
@@ -37,6 +39,7 @@ impl Allocator {
             ptr: Default::default(),
             avail_r: Default::default(),
             ptr_n: Default::default(),
+            more: Default::default(),
             first: k(first as u64),
             limit: k(limit as u64),
             one: k(1),
@@ -52,6 +55,8 @@ impl Logic for Allocator {
         self.idx.next = self.ptr.q.val();
         self.avail.next = self.avail_r.q.val();
         self.ptr_n.next = self.ptr.q.val() & self.pmask.val();
+        self.more.next = self.avail_r.q.val()
+            && (((self.ptr.q.val() + self.one.val()) & self.pmask.val()) < self.limit.val());
         if self.take.val() && self.avail_r.q.val() {
             self.ptr_n.next = (self.ptr.q.val() + self.one.val()) & self.pmask.val();
         }
@@ -59,7 +64,14 @@ impl Logic for Allocator {
             self.ptr_n.next = self.first.val();
         }
         self.ptr.d.next = self.ptr_n.val() & self.pmask.val();
-        self.avail_r.d.next = (self.ptr_n.val() & self.pmask.val()) < self.limit.val();
+        // whether one more is left after a take: from the registers, `take` last
+        self.avail_r.d.next = self.avail_r.q.val();
+        if self.take.val() {
+            self.avail_r.d.next = self.more.val();
+        }
+        if self.reset.val() {
+            self.avail_r.d.next = self.first.val() < self.limit.val();
+        }
     }
 }
 

@@ -270,6 +270,8 @@ pub struct KeyUnit {
     tv_true: Signal<Local, Bits<16>>,
     t_true: Signal<Local, Bit>,
     bk_we: Signal<Local, Bit>,
+    cb_new: Signal<Local, Bits<16>>,
+    cn_new: Signal<Local, Bits<16>>,
     bk_mask: Signal<Local, Bits<2>>,
     bk_addr: Signal<Local, Bits<16>>,
     bk_data: Signal<Local, Bits<16>>,
@@ -476,6 +478,8 @@ impl KeyUnit {
             tv_true: Default::default(),
             t_true: Default::default(),
             bk_we: Default::default(),
+            cb_new: Default::default(),
+            cn_new: Default::default(),
             bk_mask: Default::default(),
             bk_addr: Default::default(),
             bk_data: Default::default(),
@@ -713,8 +717,11 @@ impl Logic for KeyUnit {
         if self.zeroing.val() {
             self.zc_n.next = (self.zc.q.val() + self.one16.val()) & self.zmask.val();
         }
-        self.last_n.next = (self.bz_n.val() && (self.zc_n.val() == self.wlast.val()))
-            || (self.nz_n.val() && (self.zc_n.val() == self.slast.val()));
+        // (from the zeroing states alone: in a first cycle zc_n is 0, never the last word)
+        self.last_n.next = ((self.s_bz.q.val() && (self.zc_n.val() == self.wlast.val()))
+            || (self.s_nz.q.val() && (self.zc_n.val() == self.slast.val())))
+            && !self.last.val()
+            && !self.reset.val();
         self.s_bz.d.next = self.bz_n.val();
         self.s_nz.d.next = self.nz_n.val();
         self.zc.d.next = self.zc_n.val();
@@ -790,10 +797,10 @@ impl Logic for KeyUnit {
             || self.c_bfull.val()
             || (self.s_bz.q.val() && self.last.val());
         self.regs.bwd.next = self.z16.val();
-        if self.c_bcopy.val() {
+        if self.opc.val() == self.o_bcopy.val() {
             self.regs.bwd.next = self.rb.val();
         }
-        if self.c_bweaken.val() {
+        if self.opc.val() == self.o_bweaken.val() {
             self.regs.bwd.next = self.cb_idx.val();
         }
         if self.s_nload.q.val() {
@@ -809,10 +816,10 @@ impl Logic for KeyUnit {
             || (self.s_nz.q.val() && self.last.val());
         self.regs.nw_cur.next = !self.s_nload.q.val();
         self.regs.nwd.next = self.z16.val();
-        if self.c_ncopy.val() {
+        if self.opc.val() == self.o_ncopy.val() {
             self.regs.nwd.next = self.rna.val();
         }
-        if self.c_nweaken.val() {
+        if self.opc.val() == self.o_nweaken.val() {
             self.regs.nwd.next = self.cn_idx.val();
         }
         if self.s_nload.q.val() {
@@ -822,19 +829,23 @@ impl Logic for KeyUnit {
             self.regs.nwd.next = self.lat_idx.q.val() | self.rwbit.val();
         }
         // the copies of the current registers follow every write to them and every select
-        if self.c_bsel.val() {
-            self.cbr.d.next = self.rb.val();
+        // (the value from opcode tests, the enable from the decode)
+        self.cb_new.next = self.regs.bwd.val() & self.bkm.val();
+        if self.opc.val() == self.o_bsel.val() {
+            self.cb_new.next = self.rb.val();
         }
-        if self.regs.bwe.val() {
-            self.cbr.d.next = self.regs.bwd.val() & self.bkm.val();
+        if self.c_bsel.val() || self.regs.bwe.val() {
+            self.cbr.d.next = self.cb_new.val();
         }
-        if self.c_nsel.val() {
-            self.cnr.d.next = self.rna.val();
+        self.cn_new.next = self.regs.nwd.val() & self.nkm.val();
+        if self.opc.val() == self.o_nsel.val() {
+            self.cn_new.next = self.rna.val();
         }
-        if self.regs.nwe.val()
-            && (!self.s_nload.q.val() || (self.nsel_b.val() == self.regs.cur_n.val()))
+        if self.c_nsel.val()
+            || (self.regs.nwe.val()
+                && (!self.s_nload.q.val() || (self.nsel_b.val() == self.regs.cur_n.val())))
         {
-            self.cnr.d.next = self.regs.nwd.val() & self.nkm.val();
+            self.cnr.d.next = self.cn_new.val();
         }
         if self.reset.val() {
             self.cbr.d.next = self.z16.val();
