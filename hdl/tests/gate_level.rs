@@ -126,6 +126,37 @@ fn synthesised_soc_prints_hello() {
     );
 }
 
+/// The gate-level SoC with `key` and `memory` must print exactly what the Rust simulator
+/// prints for `src` (which must start with two zeros: reads through the null key).
+fn computes_as_the_simulator(
+    name: &str,
+    src: &str,
+    key: j1k_isa::KeyConfig,
+    memory: BlockMemory,
+    budget: u32,
+) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../examples/{name}.fs"));
+    let image = j1k_asm::assemble_str(path.to_str().unwrap(), src)
+        .unwrap()
+        .words;
+    // What the simulator prints.
+    let mut m = j1k_sim::Machine::new(j1k_sim::Config { cores: 1, key }).unwrap();
+    m.load_image(0, &image).unwrap();
+    let mut uart = j1k_sim::BufUart::new(b"");
+    let limits = j1k_sim::Limits {
+        max_cycles: Some(1_000_000),
+        idle_cycles: 1_000_000,
+    };
+    let outcome = m.run(&mut uart, &limits);
+    let want = String::from_utf8_lossy(&uart.output).into_owned();
+    assert!(
+        want.starts_with("0 0 ") && want.ends_with('\n'),
+        "the simulator printed {want:?} ({outcome:?})"
+    );
+    let text = gate_level_output(name, &config(key, memory), &image, budget);
+    assert_eq!(text, want, "the gate-level SoC and the simulator differ");
+}
+
 /// The UP5K's block store: four SB_SPRAM256KA (yosys's model starts them all-X, as the
 /// bitstream leaves them undefined). The null block must read 0, words and bytes written
 /// in the first and the second SPRAM must read back, `bxadd` must add — exactly what the
@@ -143,29 +174,35 @@ include lib/io.fs
     bsel b0  3 b@ .  bsel b1 1 b@ .  faults .
     cr halt ;
 "#;
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/gate_spram.fs");
-    let image = j1k_asm::assemble_str(path.to_str().unwrap(), SRC)
-        .unwrap()
-        .words;
     let key = j1k_isa::KeyConfig {
         blocks: 512,
         nodes: 4,
         ..Default::default()
     };
-    // What the simulator prints.
-    let mut m = j1k_sim::Machine::new(j1k_sim::Config { cores: 1, key }).unwrap();
-    m.load_image(0, &image).unwrap();
-    let mut uart = j1k_sim::BufUart::new(b"");
-    let limits = j1k_sim::Limits {
-        max_cycles: Some(1_000_000),
-        idle_cycles: 1_000_000,
+    computes_as_the_simulator("gate_spram", SRC, key, BlockMemory::Spram, 400_000);
+}
+
+/// The HX8K's block store: 24 blocks of 128 words in block RAM, a row of 2048 words (eight
+/// SB_RAM40_4K as 2048×2) and one of 1024 (four as 1024×4; block_store.rs). Words and bytes of
+/// both lanes in a block of each row, `bxadd`, and the null block, as the simulator prints them.
+#[test]
+fn synthesised_soc_with_bram_store_computes_as_the_simulator() {
+    const SRC: &str = r#"
+include lib/io.fs
+: allocs ( n -- )  begin dup while balloc drop 1- repeat drop ;
+: main  init
+    5 b@ .  77 bc@ .
+    balloc drop  $1234 3 b!  $ab 9 bc!  3 b@ .  4 b@ .  9 bc@ .  8 bc@ .
+    $11 3 bxadd .  3 b@ .
+    bsel b1  15 allocs  balloc .  $beef 127 b!  7 1 b!  $c4 3 bc!  $5a 254 bc!
+    127 b@ .  1 b@ .  0 b@ .  254 bc@ .  255 bc@ .
+    bsel b0  3 b@ .  127 b@ .  bsel b1 1 b@ .  faults .
+    cr halt ;
+"#;
+    let key = j1k_isa::KeyConfig {
+        blocks: 24,
+        nodes: 4,
+        ..Default::default()
     };
-    let outcome = m.run(&mut uart, &limits);
-    let want = String::from_utf8_lossy(&uart.output).into_owned();
-    assert!(
-        want.starts_with("0 0 ") && want.ends_with('\n'),
-        "the simulator printed {want:?} ({outcome:?})"
-    );
-    let text = gate_level_output("spram", &config(key, BlockMemory::Spram), &image, 400_000);
-    assert_eq!(text, want, "the gate-level SoC and the simulator differ");
+    computes_as_the_simulator("gate_bram", SRC, key, BlockMemory::Bram, 400_000);
 }

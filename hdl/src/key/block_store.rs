@@ -82,16 +82,91 @@ end
         )
     }
 
+    /// Block RAM in rows of 2048, 1024 and 512 words (the largest first, then whatever is
+    /// left), each lane of a row split into slices of 2, 4 or 8 bits: one slice is one
+    /// SB_RAM40_4K in its 2048×2, 1024×4 or 512×8 shape, so the read data need a mux over
+    /// the rows only (2:1 for 3072 words, where yosys's own mapping made it 6:1 per lane).
     fn bram_verilog(&self) -> String {
-        let am = addr_bits(self._size) - 1;
+        let n = self._size;
+        let am = addr_bits(n) - 1;
+        let mut rows = Vec::new(); // (base, depth)
+        let mut base = 0;
+        for depth in [2048usize, 1024, 512] {
+            while n - base >= depth {
+                rows.push((base, depth));
+                base += depth;
+            }
+        }
+        if base < n {
+            rows.push((base, n - base));
+        }
+        let rw = addr_bits(rows.len() + 1);
+        let (mut decl, mut init, mut rd, mut wr, mut out) = (
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        );
+        let mut rowsel = format!("    row <= {rw}'d0;\n");
+        for (k, &(base, depth)) in rows.iter().enumerate() {
+            // in-row address bits; a row's base is a multiple of 2^ib
+            let ib = addr_bits(depth);
+            let w = 4096 >> ib.max(9); // slice width: 2, 4 or 8 bits
+            let in_row = |a: &str| {
+                if rows.len() == 1 {
+                    "1'b1".to_string()
+                } else {
+                    format!("({a}[{am}:{ib}] == {}'d{})", am + 1 - ib, base >> ib)
+                }
+            };
+            decl.push_str(&format!("reg [15:0] q{k};\n"));
+            for lane in 0..2 {
+                for j in 0..(8 / w) {
+                    let m = format!("m{k}_{lane}_{j}");
+                    let lo = lane * 8 + j * w;
+                    let hi = lo + w - 1;
+                    decl.push_str(&format!(
+                        "(* no_rw_check *) reg [{}:0] {m}[0:{}];\n",
+                        w - 1,
+                        depth - 1
+                    ));
+                    init.push_str(&format!(
+                        "    for (i = 0; i < {depth}; i = i + 1) {m}[i] = {w}'h0;\n"
+                    ));
+                    rd.push_str(&format!(
+                        "    q{k}[{hi}:{lo}] <= {m}[raddr[{}:0]];\n",
+                        ib - 1
+                    ));
+                    wr.push_str(&format!(
+                        "    if (we && wmask[{lane}] && {}) {m}[waddr[{}:0]] <= wdata[{hi}:{lo}];\n",
+                        in_row("waddr"),
+                        ib - 1
+                    ));
+                }
+            }
+            if k > 0 {
+                rowsel.push_str(&format!(
+                    "    if (raddr[{am}:{ib}] >= {}'d{}) row <= {rw}'d{k};\n",
+                    am + 1 - ib,
+                    base >> ib
+                ));
+                out.push_str(&format!("    if (row == {rw}'d{k}) rdata = q{k};\n"));
+            }
+        }
         format!(
             "\
-{lanes}always @(posedge clock) begin
-    rdata <= {{hi[raddr[{am}:0]], lo[raddr[{am}:0]]}};
-    if (we && wmask[0]) lo[waddr[{am}:0]] <= wdata[7:0];
-    if (we && wmask[1]) hi[waddr[{am}:0]] <= wdata[15:8];
-end",
-            lanes = self.lanes("(* no_rw_check *) "),
+{decl}// the row of the word read at the last edge selects the output
+reg [{}:0] row;
+integer i;
+initial begin
+{init}end
+always @(posedge clock) begin
+{rd}{rowsel}{wr}end
+always @(*) begin
+    rdata = q0;
+{out}end",
+            rw - 1
         )
     }
 
