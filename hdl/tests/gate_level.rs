@@ -126,6 +126,16 @@ fn synthesised_soc_prints_hello() {
     );
 }
 
+/// The start of both store programs: reads through the null key (two zeros), then words,
+/// bytes and `bxadd` in the first block allocated (block 1, through b0).
+const STORE_PRELUDE: &str = "
+include lib/io.fs
+: allocs ( n -- )  begin dup while balloc drop 1- repeat drop ;
+: main  init
+    5 b@ .  77 bc@ .
+    balloc drop  $1234 3 b!  $ab 9 bc!  3 b@ .  4 b@ .  9 bc@ .  8 bc@ .
+    $11 3 bxadd .  3 b@ .";
+
 /// The gate-level SoC with `key` and `memory` must print exactly what the Rust simulator
 /// prints for `src` (which must start with two zeros: reads through the null key).
 fn computes_as_the_simulator(
@@ -163,23 +173,19 @@ fn computes_as_the_simulator(
 /// Rust simulator prints for the same program.
 #[test]
 fn synthesised_soc_with_spram_store_computes_as_the_simulator() {
-    const SRC: &str = r#"
-include lib/io.fs
-: allocs ( n -- )  begin dup while balloc drop 1- repeat drop ;
-: main  init
-    5 b@ .  77 bc@ .
-    balloc drop  $1234 3 b!  $ab 9 bc!  3 b@ .  4 b@ .  9 bc@ .  8 bc@ .
-    $11 3 bxadd .  3 b@ .
+    let src = format!(
+        "{STORE_PRELUDE}
     bsel b1  129 allocs  balloc .  $beef 0 b!  7 1 b!  $c4 3 bc!  0 b@ .  1 b@ .
     bsel b0  3 b@ .  bsel b1 1 b@ .  faults .
     cr halt ;
-"#;
+"
+    );
     let key = j1k_isa::KeyConfig {
         blocks: 512,
         nodes: 4,
         ..Default::default()
     };
-    computes_as_the_simulator("gate_spram", SRC, key, BlockMemory::Spram, 400_000);
+    computes_as_the_simulator("gate_spram", &src, key, BlockMemory::Spram, 400_000);
 }
 
 /// The HX8K's block store: 24 blocks of 128 words in block RAM, a row of 2048 words (eight
@@ -187,22 +193,18 @@ include lib/io.fs
 /// both lanes in a block of each row, `bxadd`, and the null block, as the simulator prints them.
 #[test]
 fn synthesised_soc_with_bram_store_computes_as_the_simulator() {
-    const SRC: &str = r#"
-include lib/io.fs
-: allocs ( n -- )  begin dup while balloc drop 1- repeat drop ;
-: main  init
-    5 b@ .  77 bc@ .
-    balloc drop  $1234 3 b!  $ab 9 bc!  3 b@ .  4 b@ .  9 bc@ .  8 bc@ .
-    $11 3 bxadd .  3 b@ .
+    let src = format!(
+        "{STORE_PRELUDE}
     bsel b1  15 allocs  balloc .  $beef 127 b!  7 1 b!  $c4 3 bc!  $5a 254 bc!
     127 b@ .  1 b@ .  0 b@ .  254 bc@ .  255 bc@ .
     bsel b0  3 b@ .  127 b@ .  bsel b1 1 b@ .  faults .
     cr halt ;
-"#;
+"
+    );
     let key = j1k_isa::KeyConfig {
         blocks: 24,
         nodes: 4,
         ..Default::default()
     };
-    computes_as_the_simulator("gate_bram", SRC, key, BlockMemory::Bram, 400_000);
+    computes_as_the_simulator("gate_bram", &src, key, BlockMemory::Bram, 400_000);
 }
