@@ -181,7 +181,7 @@ impl Core {
             halt: Default::default(),
             ram: CodeRam::new(image),
             ctl: StackCtl::new(key_on),
-            psel: PcSel::new(key_on, key_on),
+            psel: PcSel::new(key_on),
             dstack: Default::default(),
             rstack: Default::default(),
             pc_r: Default::default(),

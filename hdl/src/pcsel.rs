@@ -17,10 +17,9 @@ use rust_hdl::prelude::*;
 #[derive(LogicBlock, Default)]
 pub struct PcSel {
     /// The key unit is built: ALU-class words with bit 12 set are key instructions
-    /// (they never return). A constant in the Verilog.
+    /// (they never return). A constant in the Verilog. Without the key unit nothing is
+    /// kept (the core then uses its own chain, and yosys removes this block).
     _on: bool,
-    /// Without the key unit nothing is kept (the core then uses its own chain).
-    _keep: bool,
     /// The code RAM's raw read data.
     pub x: Signal<In, Bits<16>>,
     /// pc bit 12: a fetch (the next pc is the return address).
@@ -40,10 +39,9 @@ pub struct PcSel {
 }
 
 impl PcSel {
-    pub fn new(on: bool, keep: bool) -> Self {
+    pub fn new(on: bool) -> Self {
         Self {
             _on: on,
-            _keep: keep,
             ..Default::default()
         }
     }
@@ -101,7 +99,7 @@ impl Logic for PcSel {
         self.pc_n.connect();
     }
     fn hdl(&self) -> Verilog {
-        let (keep, hier) = if self._keep {
+        let (keep, hier) = if self._on {
             ("(* keep *) ", KEEP_HIERARCHY)
         } else {
             ("", "")
@@ -184,7 +182,7 @@ mod tests {
 
     #[test]
     fn pc_sel_yosys_validate() {
-        let mut uut = PcSel::new(true, true);
+        let mut uut = PcSel::new(true);
         uut.connect_all();
         validate("j1k_pc_sel", &crate::util::verilog(&uut));
     }

@@ -100,7 +100,7 @@ end
         if base < n {
             rows.push((base, n - base));
         }
-        let rw = addr_bits(rows.len() + 1);
+        let rw = addr_bits(rows.len());
         let (mut decl, mut init, mut rd, mut wr, mut out) = (
             String::new(),
             String::new(),
@@ -112,7 +112,9 @@ end
         for (k, &(base, depth)) in rows.iter().enumerate() {
             // in-row address bits; a row's base is a multiple of 2^ib
             let ib = addr_bits(depth);
-            let w = 4096 >> ib.max(9); // slice width: 2, 4 or 8 bits
+            // slice width: 2, 4 or 8 bits
+            let w = 4096 >> ib.max(9);
+            // address `a` is in this row (for the write, and for the read's row select)
             let in_row = |a: &str| {
                 if rows.len() == 1 {
                     "1'b1".to_string()
@@ -146,11 +148,7 @@ end
                 }
             }
             if k > 0 {
-                rowsel.push_str(&format!(
-                    "    if (raddr[{am}:{ib}] >= {}'d{}) row <= {rw}'d{k};\n",
-                    am + 1 - ib,
-                    base >> ib
-                ));
+                rowsel.push_str(&format!("    if {} row <= {rw}'d{k};\n", in_row("raddr")));
                 out.push_str(&format!("    if (row == {rw}'d{k}) rdata = q{k};\n"));
             }
         }
