@@ -100,7 +100,7 @@ end
         if base < n {
             rows.push((base, n - base));
         }
-        let rw = addr_bits(rows.len());
+        let rw = addr_bits(rows.len() + 1);
         let (mut decl, mut init, mut rd, mut wr, mut out) = (
             String::new(),
             String::new(),
@@ -114,13 +114,11 @@ end
             let ib = addr_bits(depth);
             // slice width: 2, 4 or 8 bits
             let w = 4096 >> ib.max(9);
-            // address `a` is in this row (for the write, and for the read's row select)
-            let in_row = |a: &str| {
-                if rows.len() == 1 {
-                    "1'b1".to_string()
-                } else {
-                    format!("({a}[{am}:{ib}] == {}'d{})", am + 1 - ib, base >> ib)
-                }
+            // the write's address is in this row
+            let w_in_row = if rows.len() == 1 {
+                "1'b1".to_string()
+            } else {
+                format!("(waddr[{am}:{ib}] == {}'d{})", am + 1 - ib, base >> ib)
             };
             decl.push_str(&format!("reg [15:0] q{k};\n"));
             for lane in 0..2 {
@@ -142,13 +140,18 @@ end
                     ));
                     wr.push_str(&format!(
                         "    if (we && wmask[{lane}] && {}) {m}[waddr[{}:0]] <= wdata[{hi}:{lo}];\n",
-                        in_row("waddr"),
+                        w_in_row,
                         ib - 1
                     ));
                 }
             }
             if k > 0 {
-                rowsel.push_str(&format!("    if {} row <= {rw}'d{k};\n", in_row("raddr")));
+                // (rows in rising order, the last one whose base is not above the address)
+                rowsel.push_str(&format!(
+                    "    if (raddr[{am}:{ib}] >= {}'d{}) row <= {rw}'d{k};\n",
+                    am + 1 - ib,
+                    base >> ib
+                ));
                 out.push_str(&format!("    if (row == {rw}'d{k}) rdata = q{k};\n"));
             }
         }
