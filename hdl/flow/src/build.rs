@@ -6,7 +6,7 @@ use crate::{shell, FlowError};
 use j1k_isa::image::{self, Format};
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -59,6 +59,55 @@ pub struct BuildOptions<'a> {
     /// Where the image came from, for the report.
     pub image_source: String,
     pub out_dir: &'a Path,
+    /// nextpnr's placer and seed.
+    pub placement: Placement,
+}
+
+/// nextpnr-ice40's placer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Placer {
+    /// The analytic placer, nextpnr's default.
+    #[default]
+    Heap,
+    /// Simulated annealing: slower, and on the HX8K key build about 10% faster hardware
+    /// (docs/performance.md), but nextpnr's SA can hang in its initial placement
+    /// (YosysHQ/nextpnr#1211; seen here on the UP5K and the HX1K).
+    Sa,
+}
+
+impl Placer {
+    pub fn name(self) -> &'static str {
+        match self {
+            Placer::Heap => "heap",
+            Placer::Sa => "sa",
+        }
+    }
+}
+
+/// How nextpnr places: the placer and the seed (nextpnr's default seed when `None`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Placement {
+    pub placer: Placer,
+    pub seed: Option<u64>,
+}
+
+impl Placement {
+    /// As the report prints it: "heap, seed 3" or "heap, nextpnr's default seed".
+    pub fn describe(&self) -> String {
+        match self.seed {
+            Some(s) => format!("{}, seed {s}", self.placer.name()),
+            None => format!("{}, nextpnr's default seed", self.placer.name()),
+        }
+    }
+
+    fn args(&self) -> Vec<String> {
+        let mut a = vec!["--placer".to_string(), self.placer.name().to_string()];
+        if let Some(s) = self.seed {
+            a.push("--seed".into());
+            a.push(s.to_string());
+        }
+        a
+    }
 }
 
 /// Finds a command on PATH (as `Command` will).
@@ -158,7 +207,8 @@ fn tail(path: &Path, n: usize) -> String {
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
-/// Runs `cmd args` in `dir` with stdout and stderr into `dir/log`, ticking `progress`.
+/// Runs `cmd args` in `dir` with stdout and stderr into `dir/log` (after the command line),
+/// ticking `progress`.
 fn run_tool(
     dir: &Path,
     step: &str,
@@ -169,7 +219,9 @@ fn run_tool(
     steps: &mut Vec<StepTime>,
 ) -> Result<(), FlowError> {
     let log_path = dir.join(log);
-    let file = File::create(&log_path).map_err(|e| FlowError::io(&log_path, e))?;
+    let mut file = File::create(&log_path).map_err(|e| FlowError::io(&log_path, e))?;
+    // The command line first, so that the log says how the step was run.
+    writeln!(file, "$ {cmd} {}", args.join(" ")).map_err(|e| FlowError::io(&log_path, e))?;
     let file2 = file.try_clone().map_err(|e| FlowError::io(&log_path, e))?;
     progress.start(step);
     let t0 = Instant::now();
@@ -297,27 +349,29 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn Progress) -> Result<Report,
         &mut steps,
     )?;
 
+    let mut pnr_args = vec![
+        format!("--{}", dev.name),
+        "--package".into(),
+        b.fpga.package.clone(),
+        "--json".into(),
+        json.clone(),
+        "--pcf".into(),
+        pcf.clone(),
+        "--asc".into(),
+        asc.clone(),
+        "--freq".into(),
+        mhz_arg(b.clock.core_hz),
+        "--report".into(),
+        files::NEXTPNR_REPORT.into(),
+        // The flow judges timing itself, after the report is written.
+        "--timing-allow-fail".into(),
+    ];
+    pnr_args.extend(opts.placement.args());
     run_tool(
         dir,
         "nextpnr-ice40",
         "nextpnr-ice40",
-        &[
-            format!("--{}", dev.name),
-            "--package".into(),
-            b.fpga.package.clone(),
-            "--json".into(),
-            json.clone(),
-            "--pcf".into(),
-            pcf.clone(),
-            "--asc".into(),
-            asc.clone(),
-            "--freq".into(),
-            mhz_arg(b.clock.core_hz),
-            "--report".into(),
-            files::NEXTPNR_REPORT.into(),
-            // The flow judges timing itself, after the report is written.
-            "--timing-allow-fail".into(),
-        ],
+        &pnr_args,
         files::NEXTPNR_LOG,
         progress,
         &mut steps,
@@ -350,6 +404,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn Progress) -> Result<Report,
         plls: usage("ICESTORM_PLL"),
         io: usage("SB_IO"),
         key_unit: b.key_summary(),
+        placement: opts.placement.describe(),
         image: opts.image_source.clone(),
         image_words: opts.image.len(),
         bitstream: None,
@@ -390,4 +445,22 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn Progress) -> Result<Report,
         });
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placement_becomes_nextpnr_arguments() {
+        let default = Placement::default();
+        assert_eq!(default.args(), ["--placer", "heap"]);
+        assert_eq!(default.describe(), "heap, nextpnr's default seed");
+        let sa = Placement {
+            placer: Placer::Sa,
+            seed: Some(7),
+        };
+        assert_eq!(sa.args(), ["--placer", "sa", "--seed", "7"]);
+        assert_eq!(sa.describe(), "sa, seed 7");
+    }
 }

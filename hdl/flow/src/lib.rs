@@ -18,7 +18,7 @@ pub mod report;
 pub mod shell;
 
 pub use board::Board;
-pub use build::{build, check_tools, BuildOptions, Progress, Tool, TOOLS};
+pub use build::{build, check_tools, BuildOptions, Placement, Placer, Progress, Tool, TOOLS};
 pub use report::Report;
 
 use std::path::{Path, PathBuf};

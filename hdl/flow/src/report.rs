@@ -49,6 +49,8 @@ pub struct Report {
     /// SB_IO
     pub io: Usage,
     pub key_unit: String,
+    /// nextpnr's placer and seed ("heap, seed 3").
+    pub placement: String,
     /// Where the RAM image came from, and its length in words.
     pub image: String,
     pub image_words: usize,
@@ -146,6 +148,7 @@ impl Report {
         let _ = writeln!(t, "j1k build report: {}", self.board);
         let _ = writeln!(t, "device        {} {}", self.device, self.package);
         let _ = writeln!(t, "key unit      {}", self.key_unit);
+        let _ = writeln!(t, "placement     {}", self.placement);
         let _ = writeln!(
             t,
             "image         {} ({} words)",

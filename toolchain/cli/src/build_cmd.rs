@@ -1,11 +1,11 @@
-//! `j1k build --board NAME [--cores N] [--image FILE] [--out DIR]`: Verilog, bitstream and a
+//! `j1k build --board NAME [--cores N] [--image FILE] [--out DIR] [--placer sa] [--seed N]`: Verilog, bitstream and a
 //! report in one folder (yosys → nextpnr-ice40 → icepack, through j1k-flow).
 
 use crate::error::CliError;
 use crate::program::load_program;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use j1k_flow::{Board, BuildOptions, Progress};
+use j1k_flow::{Board, BuildOptions, Placement, Placer, Progress};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -36,9 +36,31 @@ pub struct BuildArgs {
     /// Build the J1a-compatible core alone, whatever the board file says about the key unit
     #[arg(long)]
     no_key: bool,
+    /// nextpnr's placer: heap (nextpnr's default) or sa (simulated annealing: on the HX8K
+    /// key build about 10% more Fmax, but it can hang on some seeds, YosysHQ/nextpnr#1211)
+    #[arg(long, value_enum, default_value_t = PlacerArg::Heap)]
+    placer: PlacerArg,
+    /// nextpnr's placement seed (Fmax varies by several MHz from seed to seed)
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
     /// Use this Verilog for module j1k_soc instead of generating it (flow development)
     #[arg(long, value_name = "FILE", hide = true)]
     soc: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum PlacerArg {
+    Heap,
+    Sa,
+}
+
+impl From<PlacerArg> for Placer {
+    fn from(p: PlacerArg) -> Self {
+        match p {
+            PlacerArg::Heap => Placer::Heap,
+            PlacerArg::Sa => Placer::Sa,
+        }
+    }
 }
 
 /// What the firmware reports in its INFO answer (docs/protocol.md §3): patched into its source.
@@ -264,6 +286,10 @@ pub fn run(a: BuildArgs) -> Result<(), CliError> {
             image: &image,
             image_source,
             out_dir: &out,
+            placement: Placement {
+                placer: a.placer.into(),
+                seed: a.seed,
+            },
         },
         &mut progress,
     )?;

@@ -155,6 +155,20 @@ fn more_than_one_core_is_refused() {
 }
 
 #[test]
+fn an_unknown_placer_names_the_known_ones() {
+    let err = failed(
+        j1k()
+            .args(["build", "--board", "icestick", "--placer", "annealing"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        err.contains("annealing") && err.contains("heap") && err.contains("sa"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_unknown_board_lists_the_known_ones() {
     let err = failed(j1k().args(["build", "--board", "ulx3s"]).output().unwrap());
     assert!(
@@ -256,9 +270,17 @@ fn build_hx8k_breakout_with_an_image() {
     let r = build(
         "hx8k-breakout",
         dir.path(),
-        &["--image", hello.to_str().unwrap()],
+        &["--image", hello.to_str().unwrap(), "--seed", "2"],
     );
     assert_eq!(r["device"], "iCE40HX8K");
+    // The placement asked for reaches nextpnr (its log starts with the command line).
+    assert_eq!(r["placement"], "heap, seed 2");
+    let log = std::fs::read_to_string(dir.path().join("nextpnr.log")).unwrap();
+    let cmd = log.lines().next().unwrap();
+    assert!(
+        cmd.starts_with("$ nextpnr-ice40 --hx8k") && cmd.ends_with("--placer heap --seed 2"),
+        "{cmd}"
+    );
     assert!(r["block_rams"]["used"].as_u64().unwrap() >= 16);
     assert!(r["image"].as_str().unwrap().contains("hello.fs"));
     // The program is stored under the bootloader: after the hello and the listening window
