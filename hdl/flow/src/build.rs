@@ -70,7 +70,7 @@ pub enum Placer {
     #[default]
     Heap,
     /// Simulated annealing: slower, and on the HX8K key build about 10% faster hardware
-    /// (docs/performance.md), but nextpnr's SA can hang in its initial placement
+    /// (docs/performance.md), but nextpnr's SA can hang while placing
     /// (YosysHQ/nextpnr#1211; seen here on the UP5K and the HX1K).
     Sa,
 }
