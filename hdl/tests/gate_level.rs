@@ -138,13 +138,7 @@ include lib/io.fs
 
 /// The gate-level SoC with `key` and `memory` must print exactly what the Rust simulator
 /// prints for `src` (which must start with two zeros: reads through the null key).
-fn computes_as_the_simulator(
-    name: &str,
-    src: &str,
-    key: j1k_isa::KeyConfig,
-    memory: BlockMemory,
-    budget: u32,
-) {
+fn computes_as_the_simulator(name: &str, src: &str, key: j1k_isa::KeyConfig, memory: BlockMemory) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../examples/{name}.fs"));
     let image = j1k_asm::assemble_str(path.to_str().unwrap(), src)
         .unwrap()
@@ -163,7 +157,7 @@ fn computes_as_the_simulator(
         want.starts_with("0 0 ") && want.ends_with('\n'),
         "the simulator printed {want:?} ({outcome:?})"
     );
-    let text = gate_level_output(name, &config(key, memory), &image, budget);
+    let text = gate_level_output(name, &config(key, memory), &image, 400_000);
     assert_eq!(text, want, "the gate-level SoC and the simulator differ");
 }
 
@@ -185,7 +179,7 @@ fn synthesised_soc_with_spram_store_computes_as_the_simulator() {
         nodes: 4,
         ..Default::default()
     };
-    computes_as_the_simulator("gate_spram", &src, key, BlockMemory::Spram, 400_000);
+    computes_as_the_simulator("gate_spram", &src, key, BlockMemory::Spram);
 }
 
 /// The HX8K's block store: 24 blocks of 128 words in block RAM, a row of 2048 words (eight
@@ -206,5 +200,5 @@ fn synthesised_soc_with_bram_store_computes_as_the_simulator() {
         nodes: 4,
         ..Default::default()
     };
-    computes_as_the_simulator("gate_bram", &src, key, BlockMemory::Bram, 400_000);
+    computes_as_the_simulator("gate_bram", &src, key, BlockMemory::Bram);
 }

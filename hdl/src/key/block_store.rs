@@ -62,14 +62,13 @@ impl BlockStore {
         }
     }
 
-    /// The two byte lanes `lo` and `hi` of `size` words, zero from the start; `attr` goes before
-    /// each declaration.
-    fn lanes(&self, attr: &str) -> String {
+    /// The two byte lanes `lo` and `hi` of `size` words, zero from the start.
+    fn lanes(&self) -> String {
         let n = self._size;
         format!(
             "\
-{attr}reg [7:0] lo[0:{last}];
-{attr}reg [7:0] hi[0:{last}];
+reg [7:0] lo[0:{last}];
+reg [7:0] hi[0:{last}];
 integer i;
 initial begin
     for (i = 0; i < {n}; i = i + 1) begin
@@ -233,7 +232,7 @@ always @(posedge clock) begin
     end
 end
 `endif",
-            lanes = self.lanes(""),
+            lanes = self.lanes(),
             collision = COLLISION,
         )
     }
