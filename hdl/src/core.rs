@@ -94,21 +94,7 @@ pub struct Core {
     c3_3: Constant<Bits<3>>,
     c3_4: Constant<Bits<3>>,
     c3_5: Constant<Bits<3>>,
-    op_n: Constant<Bits<4>>,
-    op_add: Constant<Bits<4>>,
-    op_and: Constant<Bits<4>>,
-    op_or: Constant<Bits<4>>,
-    op_xor: Constant<Bits<4>>,
-    op_inv: Constant<Bits<4>>,
-    op_eq: Constant<Bits<4>>,
-    op_lt: Constant<Bits<4>>,
-    op_sra: Constant<Bits<4>>,
-    op_shl: Constant<Bits<4>>,
-    op_r: Constant<Bits<4>>,
-    op_sub: Constant<Bits<4>>,
     op_io: Constant<Bits<4>>,
-    op_dsp: Constant<Bits<4>>,
-    op_ult: Constant<Bits<4>>,
 
     rebooting: Signal<Local, Bit>,
     /// A key instruction executes (starts or continues) this cycle.
@@ -125,6 +111,10 @@ pub struct Core {
     rret: Signal<Local, Bits<16>>,
     alu: Signal<Local, Bits<16>>,
     t_n: Signal<Local, Bits<16>>,
+    /// T' of everything but an ALU instruction.
+    t_other: Signal<Local, Bits<16>>,
+    /// This cycle executes an ALU instruction: T' is the ALU's.
+    alu_sel: Signal<Local, Bit>,
     pc_n: Signal<Local, Bits<16>>,
     r_wd: Signal<Local, Bits<16>>,
     mem_wr: Signal<Local, Bit>,
@@ -212,21 +202,7 @@ impl Core {
             c3_3: k(3),
             c3_4: k(4),
             c3_5: k(5),
-            op_n: k(1),
-            op_add: k(2),
-            op_and: k(3),
-            op_or: k(4),
-            op_xor: k(5),
-            op_inv: k(6),
-            op_eq: k(7),
-            op_lt: k(8),
-            op_sra: k(9),
-            op_shl: k(10),
-            op_r: k(11),
-            op_sub: k(12),
             op_io: k(13),
-            op_dsp: k(14),
-            op_ult: k(15),
             rebooting: Default::default(),
             insn_l: Default::default(),
             st0: Default::default(),
@@ -240,6 +216,8 @@ impl Core {
             rret: Default::default(),
             alu: Default::default(),
             t_n: Default::default(),
+            t_other: Default::default(),
+            alu_sel: Default::default(),
             pc_n: Default::default(),
             r_wd: Default::default(),
             mem_wr: Default::default(),
@@ -319,65 +297,68 @@ impl Logic for Core {
             && ((self.insn_l.val() & self.c16_kmask.val()) == self.c16_kpat.val());
 
         // ---- the ALU (T') ----
-        self.alu.next = self.st0.val();
-        if self.op.val() == self.op_n.val() {
+        // A balanced tree on the four code bits, not a chain of sixteen tests: the
+        // code comes from the RAM late in the cycle, and a tree puts it four 2:1
+        // levels from T' (a chain put it seven LUTs deep). Codes by quarter (bits 3:2):
+        // 0 T N T+N T&N, 4 T|N T^N ~T N==T, 8 N<T T2/ T2* rT, 12 N-T io[T] status Nu<T.
+        if self.op.val().get_bit(3) {
+            if self.op.val().get_bit(2) {
+                if self.op.val().get_bit(1) {
+                    if self.op.val().get_bit(0) {
+                        self.alu.next = self.c16_0.val();
+                        if self.st1.val() < self.st0.val() {
+                            self.alu.next = self.c16_ones.val();
+                        }
+                    } else {
+                        self.alu.next = self.dsp_r.q.val();
+                    }
+                } else if self.op.val().get_bit(0) {
+                    self.alu.next = self.io_din.val();
+                } else {
+                    self.alu.next = self.st1.val() - self.st0.val();
+                }
+            } else if self.op.val().get_bit(1) {
+                if self.op.val().get_bit(0) {
+                    self.alu.next = self.rst0.val();
+                } else {
+                    self.alu.next = self.st0.val() << self.c16_1.val();
+                }
+            } else if self.op.val().get_bit(0) {
+                self.alu.next =
+                    (self.st0.val() >> self.c16_1.val()) | (self.st0.val() & self.c16_sign.val());
+            } else {
+                self.alu.next = self.c16_0.val();
+                if (self.st1.val() ^ self.c16_sign.val()) < (self.st0.val() ^ self.c16_sign.val()) {
+                    self.alu.next = self.c16_ones.val();
+                }
+            }
+        } else if self.op.val().get_bit(2) {
+            if self.op.val().get_bit(1) {
+                if self.op.val().get_bit(0) {
+                    self.alu.next = self.c16_0.val();
+                    if self.st1.val() == self.st0.val() {
+                        self.alu.next = self.c16_ones.val();
+                    }
+                } else {
+                    self.alu.next = !self.st0.val();
+                }
+            } else if self.op.val().get_bit(0) {
+                self.alu.next = self.st0.val() ^ self.st1.val();
+            } else {
+                self.alu.next = self.st0.val() | self.st1.val();
+            }
+        } else if self.op.val().get_bit(1) {
+            if self.op.val().get_bit(0) {
+                self.alu.next = self.st0.val() & self.st1.val();
+            } else {
+                self.alu.next = self.st0.val() + self.st1.val();
+            }
+        } else if self.op.val().get_bit(0) {
             self.alu.next = self.st1.val();
-        }
-        if self.op.val() == self.op_add.val() {
-            self.alu.next = self.st0.val() + self.st1.val();
-        }
-        if self.op.val() == self.op_and.val() {
-            self.alu.next = self.st0.val() & self.st1.val();
-        }
-        if self.op.val() == self.op_or.val() {
-            self.alu.next = self.st0.val() | self.st1.val();
-        }
-        if self.op.val() == self.op_xor.val() {
-            self.alu.next = self.st0.val() ^ self.st1.val();
-        }
-        if self.op.val() == self.op_inv.val() {
-            self.alu.next = !self.st0.val();
-        }
-        if self.op.val() == self.op_eq.val() {
-            self.alu.next = self.c16_0.val();
-            if self.st1.val() == self.st0.val() {
-                self.alu.next = self.c16_ones.val();
-            }
-        }
-        if self.op.val() == self.op_lt.val() {
-            self.alu.next = self.c16_0.val();
-            if (self.st1.val() ^ self.c16_sign.val()) < (self.st0.val() ^ self.c16_sign.val()) {
-                self.alu.next = self.c16_ones.val();
-            }
-        }
-        if self.op.val() == self.op_sra.val() {
-            self.alu.next =
-                (self.st0.val() >> self.c16_1.val()) | (self.st0.val() & self.c16_sign.val());
-        }
-        if self.op.val() == self.op_shl.val() {
-            self.alu.next = self.st0.val() << self.c16_1.val();
-        }
-        if self.op.val() == self.op_r.val() {
-            self.alu.next = self.rst0.val();
-        }
-        if self.op.val() == self.op_sub.val() {
-            self.alu.next = self.st1.val() - self.st0.val();
-        }
-        if self.op.val() == self.op_io.val() {
-            self.alu.next = self.io_din.val();
-        }
-        if self.op.val() == self.op_dsp.val() {
-            self.alu.next = self.dsp_r.q.val();
-        }
-        if self.op.val() == self.op_ult.val() {
-            self.alu.next = self.c16_0.val();
-            if self.st1.val() < self.st0.val() {
-                self.alu.next = self.c16_ones.val();
-            }
+        } else {
+            self.alu.next = self.st0.val();
         }
 
-        // ---- the next state ----
-        self.t_n.next = self.st0.val();
         self.pc_n.next = self.pc1.val();
         self.d_we.next = false;
         self.d_delta.next = self.c2_0.val();
@@ -391,13 +372,11 @@ impl Logic for Core {
         self.halt.next = false;
         if self.pc_r.q.val().get_bit(12) {
             // fetch: the word is a literal, with an implicit return
-            self.t_n.next = self.insn_l.val();
             self.d_we.next = true;
             self.d_delta.next = self.c2_1.val();
             self.r_delta.next = self.c2_3.val();
             self.pc_n.next = self.rret.val();
         } else if self.insn_l.val().get_bit(15) {
-            self.t_n.next = self.insn_l.val() & self.c16_lit.val();
             self.d_we.next = true;
             self.d_delta.next = self.c2_1.val();
         } else if self.iclass.val() == self.c2_0.val() {
@@ -406,7 +385,6 @@ impl Logic for Core {
                 self.halt.next = true;
             }
         } else if self.iclass.val() == self.c2_1.val() {
-            self.t_n.next = self.st1.val();
             self.d_delta.next = self.c2_3.val();
             if self.st0.val() == self.c16_0.val() {
                 self.pc_n.next = self.target.val();
@@ -417,10 +395,8 @@ impl Logic for Core {
             self.r_wd.next = self.pc1.val() << self.c16_1.val();
             self.pc_n.next = self.target.val();
         } else if self.key_exec.val() {
-            // A key instruction: the key unit's answers are applied below, last.
-            self.t_n.next = self.st0.val();
+            // A key instruction: the key unit's answers set T' (t_other, below).
         } else {
-            self.t_n.next = self.alu.val();
             self.d_we.next = self.func.val() == self.c3_1.val();
             self.d_delta.next = self.insn_l.val().get_bits::<2>(0);
             self.r_we.next = self.func.val() == self.c3_2.val();
@@ -436,12 +412,6 @@ impl Logic for Core {
         // The key unit's answers, outermost so that they arrive last (they are late: the
         // key unit decodes `insn` too). They are only ever set while a key instruction
         // executes, so applying them outside the branch above changes nothing.
-        if self.k_pop.val() {
-            self.t_n.next = self.st1.val();
-        }
-        if self.k_tload.val() {
-            self.t_n.next = self.k_tval.val();
-        }
         if self.k_hold.val() {
             self.pc_n.next = self.pc_r.q.val();
         }
@@ -510,6 +480,34 @@ impl Logic for Core {
             if self.r_delta.val() == self.c2_3.val() {
                 self.r_add.next = self.c5_m1.val();
             }
+        }
+
+        // ---- T' ----
+        // The ALU's result is the deepest input, so it meets the others at the last
+        // mux; the other classes and the key unit's answers are settled before it.
+        self.t_other.next = self.st0.val(); // jump, call, a key instruction leaving T
+        if self.iclass.val() == self.c2_1.val() {
+            self.t_other.next = self.st1.val(); // conditional jump: pops
+        }
+        if self.k_pop.val() {
+            self.t_other.next = self.st1.val();
+        }
+        if self.k_tload.val() {
+            self.t_other.next = self.k_tval.val();
+        }
+        if self.insn_l.val().get_bit(15) {
+            self.t_other.next = self.insn_l.val() & self.c16_lit.val();
+        }
+        if self.pc_r.q.val().get_bit(12) {
+            // fetch: the word is a literal, with an implicit return
+            self.t_other.next = self.insn_l.val();
+        }
+        self.alu_sel.next = !self.pc_r.q.val().get_bit(12)
+            && (self.insn_l.val().get_bits::<3>(13) == self.c3_3.val())
+            && !(self.key_on.val() && self.insn_l.val().get_bit(12));
+        self.t_n.next = self.t_other.val();
+        if self.alu_sel.val() {
+            self.t_n.next = self.alu.val();
         }
 
         // ---- the edge ----
