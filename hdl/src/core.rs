@@ -409,9 +409,10 @@ impl Logic for Core {
                 self.pc_n.next = self.rret.val();
             }
         }
-        // The key unit's answers, outermost so that they arrive last (they are late: the
-        // key unit decodes `insn` too). They are only ever set while a key instruction
-        // executes, so applying them outside the branch above changes nothing.
+        // The key unit's hold, outermost so that it arrives last (it is late: the key unit
+        // decodes `insn` too). It is only ever set while a key instruction executes, so
+        // applying it outside the branch above changes nothing. (Its T' answers are in
+        // `t_other`, below.)
         if self.k_hold.val() {
             self.pc_n.next = self.pc_r.q.val();
         }
