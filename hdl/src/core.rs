@@ -359,6 +359,7 @@ impl Logic for Core {
             self.alu.next = self.st0.val();
         }
 
+        // ---- the next state (T' is chosen after it, below) ----
         self.pc_n.next = self.pc1.val();
         self.d_we.next = false;
         self.d_delta.next = self.c2_0.val();
