@@ -1,5 +1,6 @@
-//! `j1k build --board NAME [--cores N] [--image FILE] [--out DIR] [--placer sa] [--seed N]`: Verilog, bitstream and a
-//! report in one folder (yosys → nextpnr-ice40 → icepack, through j1k-flow).
+//! `j1k build --board NAME [--cores N] [--image FILE] [--out DIR] [--placer heap|sa] [--seed N]`:
+//! Verilog, bitstream and a report in one folder (yosys → nextpnr-ice40 → icepack, through
+//! j1k-flow).
 
 use crate::error::CliError;
 use crate::program::load_program;
