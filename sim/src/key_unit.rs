@@ -11,7 +11,7 @@ use crate::cycle::{flag, Ctx};
 use crate::stack::Delta;
 use crate::step::CoreStep;
 use crate::store::Key;
-use j1k_isa::{KeyInsn, KeyOp, BLOCK_REGS, NODE_REGS, ROOT_NODE};
+use j1k_isa::{KeyInsn, KeyOp, BLOCK_REGS, NODE_REGS, RESERVED_KEY_CYCLES, ROOT_NODE};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct KeyRegs {
@@ -71,8 +71,6 @@ impl Core {
     /// then advances); otherwise the pc is held and the state is kept in `busy`.
     pub(crate) fn key_cycle(&mut self, k: KeyInsn, x: &mut Ctx, cs: &mut CoreStep) -> bool {
         let cfg = *x.store.config();
-        let wmask = cfg.block_words as usize - 1;
-        let smask = cfg.node_slots as usize - 1;
         let mut b = self.keys.busy.unwrap_or(KeyBusy {
             insn: k,
             done: 0,
@@ -83,180 +81,25 @@ impl Core {
         });
         let n = b.done + 1; // this cycle, 1-based
         cs.key = Some((k, n));
-        let cur_b = self.keys.cur_b as usize;
-        let cur_n = self.keys.cur_n as usize;
-        // Register numbers are taken modulo the build's register counts.
-        let breg = k.breg() & (cfg.block_regs as usize - 1);
-        let nreg_imm = k.nreg_imm() & (cfg.node_regs as usize - 1);
-        let nreg = k.nreg as usize & (cfg.node_regs as usize - 1);
-        let cb = self.keys.block[cur_b];
-        let cn = self.keys.node[cur_n];
-        let (t, nos) = (self.t, self.ds.head());
-
-        let Some(op) = k.op else {
-            // Reserved opcode: one cycle, a fault, nothing else.
-            self.fault(x, cs);
-            x.counters.key_ops[k.opcode as usize & 31] += 1;
-            return true;
-        };
         if n == 1 {
-            b.total = op.cycles(&cfg, true);
+            b.total = match k.op {
+                Some(op) => op.cycles(&cfg, true),
+                None => RESERVED_KEY_CYCLES,
+            };
         }
-        use KeyOp::*;
-        match op {
-            Bsel => self.keys.cur_b = breg as u8,
-            Nsel => self.keys.cur_n = nreg_imm as u8,
-            Bcopy => self.keys.block[cur_b] = self.keys.block[breg],
-            Ncopy => self.keys.node[cur_n] = self.keys.node[nreg_imm],
-            Bkeyeq => self.push_t(flag(self.keys.block[breg].index == cb.index)),
-            Nkeyeq => self.push_t(flag(self.keys.node[nreg_imm].index == cn.index)),
-            Bweaken => self.keys.block[cur_b].writable = false,
-            Nweaken => self.keys.node[cur_n].writable = false,
-            Bquery => self.push_t(cb.rights()),
-            Nquery => self.push_t(cn.rights()),
-            Faults => self.push_t(self.keys.faults),
-            Bfetch | Bcfetch => {
-                if n == 1 {
-                    let i = t as usize;
-                    let w = if op == Bfetch {
-                        i & wmask
-                    } else {
-                        (i >> 1) & wmask
-                    };
-                    let v = x.store.read_word(cb.index, w);
-                    x.counters.block_reads += 1;
-                    b.value = match op {
-                        Bfetch => v,
-                        _ if i & 1 == 0 => v & 0xff,
-                        _ => v >> 8,
-                    };
-                } else {
-                    self.t = b.value;
-                }
-            }
-            Bstore | Bcstore => {
-                // Cycle 1 pops the index; cycle 2 writes the value (T now) and pops it.
-                if n == 1 {
-                    b.addr = t as usize;
-                } else if cb.can_write() {
-                    let i = b.addr;
-                    let (w, v) = if op == Bstore {
-                        (i & wmask, t)
-                    } else {
-                        let w = (i >> 1) & wmask;
-                        let old = x.store.read_word(cb.index, w);
-                        let v = if i & 1 == 0 {
-                            (old & 0xff00) | (t & 0xff)
-                        } else {
-                            (old & 0x00ff) | (t & 0xff) << 8
-                        };
-                        (w, v)
-                    };
-                    x.store.write_word(cb.index, w, v);
-                    x.counters.block_writes += 1;
-                    cs.block_write = Some((cb.index, w as u16, v));
-                } else {
+        match k.op {
+            // Reserved opcode: a fault in its execute cycle, nothing else.
+            None => {
+                if n == 2 {
                     self.fault(x, cs);
                 }
-                self.pop_t();
             }
-            Bxchg | Bxadd => {
-                if n == 1 {
-                    b.addr = t as usize & wmask;
-                    b.value = x.store.read_word(cb.index, b.addr);
-                    x.counters.block_reads += 1;
-                } else {
-                    let old = b.value;
-                    let v = if op == Bxchg {
-                        nos
-                    } else {
-                        old.wrapping_add(nos)
-                    };
-                    if cb.can_write() {
-                        x.store.write_word(cb.index, b.addr, v);
-                        x.counters.block_writes += 1;
-                        cs.block_write = Some((cb.index, b.addr as u16, v));
-                    } else {
-                        self.fault(x, cs);
-                    }
-                    self.pop_replace(old);
-                }
-            }
-            NbLoad | NbLoadI | NnLoad | NnLoadI => {
-                let indirect = matches!(op, NbLoadI | NnLoadI);
-                if n == 1 {
-                    let slot = if indirect { t as usize } else { k.imm as usize } & smask;
-                    let key = if matches!(op, NbLoad | NbLoadI) {
-                        x.store.read_block_slot(cn.index, slot)
-                    } else {
-                        x.store.read_node_slot(cn.index, slot)
-                    };
-                    b.key = key.weakened_unless(cn.writable);
-                } else {
-                    if matches!(op, NbLoad | NbLoadI) {
-                        self.keys.block[cur_b] = b.key;
-                    } else {
-                        self.keys.node[nreg] = b.key;
-                    }
-                    if indirect {
-                        self.pop_t();
-                    }
-                }
-            }
-            NbStore | NbStoreI | NnStore | NnStoreI => {
-                let indirect = matches!(op, NbStoreI | NnStoreI);
-                let slot = if indirect { t as usize } else { k.imm as usize } & smask;
-                if !cn.can_write() {
-                    self.fault(x, cs);
-                } else if matches!(op, NbStore | NbStoreI) {
-                    x.store.write_block_slot(cn.index, slot, cb);
-                } else {
-                    let key = self.keys.node[nreg];
-                    x.store.write_node_slot(cn.index, slot, key);
-                }
-                if indirect {
-                    self.pop_t();
-                }
-            }
-            Balloc | Nalloc => {
-                let blk = op == Balloc;
-                if n == 1 {
-                    let got = if blk {
-                        x.store.take_block()
-                    } else {
-                        x.store.take_node()
-                    };
-                    match got {
-                        Some(i) => b.value = i,
-                        None => {
-                            b.total = op.cycles(&cfg, false);
-                            if blk {
-                                self.keys.block[cur_b] = Key::NULL;
-                            } else {
-                                self.keys.node[cur_n] = Key::NULL;
-                            }
-                            self.push_t(0);
-                        }
-                    }
-                } else {
-                    // Cycle n zeroes word (slot pair) n-2; the last one hands over the key.
-                    let i = (n - 2) as usize;
-                    if blk {
-                        x.store.write_word(b.value, i, 0);
-                    } else {
-                        x.store.write_block_slot(b.value, i, Key::NULL);
-                        x.store.write_node_slot(b.value, i, Key::NULL);
-                    }
-                    if n == b.total {
-                        if blk {
-                            self.keys.block[cur_b] = Key::rw(b.value);
-                        } else {
-                            self.keys.node[cur_n] = Key::rw(b.value);
-                        }
-                        self.push_t(flag(true));
-                    }
-                }
-            }
+            // The read instructions read in their decode cycle (n = 1).
+            Some(op) if op.reads_in_decode() => self.key_read(op, k, n, &mut b, x, cs),
+            // Every other instruction: the decode cycle does nothing; `e` counts the
+            // cycles from the execute cycle (1) on.
+            Some(op) if n >= 2 => self.key_exec(op, k, n - 1, &mut b, x, cs),
+            Some(_) => {}
         }
         if n >= b.total {
             self.keys.busy = None;
@@ -268,4 +111,242 @@ impl Core {
             false
         }
     }
+
+    /// What every cycle of `k` reads: the masks, the register numbers (modulo the
+    /// build's register counts), the current keys, T and N.
+    fn key_operands(&self, k: KeyInsn, x: &Ctx) -> Ops {
+        let cfg = *x.store.config();
+        let cur_b = self.keys.cur_b as usize;
+        let cur_n = self.keys.cur_n as usize;
+        Ops {
+            wmask: cfg.block_words as usize - 1,
+            smask: cfg.node_slots as usize - 1,
+            cur_b,
+            cur_n,
+            breg: k.breg() & (cfg.block_regs as usize - 1),
+            nreg_imm: k.nreg_imm() & (cfg.node_regs as usize - 1),
+            nreg: k.nreg as usize & (cfg.node_regs as usize - 1),
+            cb: self.keys.block[cur_b],
+            cn: self.keys.node[cur_n],
+            t: self.t,
+            nos: self.ds.head(),
+        }
+    }
+
+    /// Cycle `n` of a read instruction: cycle 1 (the decode cycle) reads the store.
+    fn key_read(
+        &mut self,
+        op: KeyOp,
+        k: KeyInsn,
+        n: u32,
+        b: &mut KeyBusy,
+        x: &mut Ctx,
+        cs: &mut CoreStep,
+    ) {
+        let o = self.key_operands(k, x);
+        use KeyOp::*;
+        match op {
+            Bfetch | Bcfetch => {
+                if n == 1 {
+                    let i = o.t as usize;
+                    let w = if op == Bfetch {
+                        i & o.wmask
+                    } else {
+                        (i >> 1) & o.wmask
+                    };
+                    let v = x.store.read_word(o.cb.index, w);
+                    x.counters.block_reads += 1;
+                    b.value = match op {
+                        Bfetch => v,
+                        _ if i & 1 == 0 => v & 0xff,
+                        _ => v >> 8,
+                    };
+                } else {
+                    self.t = b.value;
+                }
+            }
+            Bxchg | Bxadd => {
+                // bxchg writes in cycle 2; bxadd latches the sum in cycle 2 and writes it
+                // in cycle 3 (the hardware's adder is not between the store's read and write).
+                if n == 1 {
+                    b.addr = o.t as usize & o.wmask;
+                    b.value = x.store.read_word(o.cb.index, b.addr);
+                    x.counters.block_reads += 1;
+                } else if n == 2 {
+                    let old = b.value;
+                    if op == Bxchg {
+                        self.block_write(o.cb, b.addr, o.nos, x, cs);
+                    } else {
+                        b.value = old.wrapping_add(o.nos);
+                    }
+                    self.pop_replace(old);
+                } else {
+                    self.block_write(o.cb, b.addr, b.value, x, cs);
+                }
+            }
+            NbLoad | NbLoadI | NnLoad | NnLoadI => {
+                let indirect = matches!(op, NbLoadI | NnLoadI);
+                if n == 1 {
+                    let slot = if indirect {
+                        o.t as usize
+                    } else {
+                        k.imm as usize
+                    } & o.smask;
+                    let key = if matches!(op, NbLoad | NbLoadI) {
+                        x.store.read_block_slot(o.cn.index, slot)
+                    } else {
+                        x.store.read_node_slot(o.cn.index, slot)
+                    };
+                    b.key = key.weakened_unless(o.cn.writable);
+                } else {
+                    if matches!(op, NbLoad | NbLoadI) {
+                        self.keys.block[o.cur_b] = b.key;
+                    } else {
+                        self.keys.node[o.nreg] = b.key;
+                    }
+                    if indirect {
+                        self.pop_t();
+                    }
+                }
+            }
+            _ => unreachable!("{op:?} does not read in its decode cycle"),
+        }
+    }
+
+    /// Word `w` of the block `cb` designates := `v`, or a fault through a null or
+    /// read-only key.
+    fn block_write(&mut self, cb: Key, w: usize, v: u16, x: &mut Ctx, cs: &mut CoreStep) {
+        if cb.can_write() {
+            x.store.write_word(cb.index, w, v);
+            x.counters.block_writes += 1;
+            cs.block_write = Some((cb.index, w as u16, v));
+        } else {
+            self.fault(x, cs);
+        }
+    }
+
+    /// Cycle `e` (1 = the execute cycle, the instruction's second) of an
+    /// instruction that does not read in its decode cycle.
+    fn key_exec(
+        &mut self,
+        op: KeyOp,
+        k: KeyInsn,
+        e: u32,
+        b: &mut KeyBusy,
+        x: &mut Ctx,
+        cs: &mut CoreStep,
+    ) {
+        let o = self.key_operands(k, x);
+        let (cur_b, cur_n, cb, cn) = (o.cur_b, o.cur_n, o.cb, o.cn);
+        use KeyOp::*;
+        match op {
+            Bsel => self.keys.cur_b = o.breg as u8,
+            Nsel => self.keys.cur_n = o.nreg_imm as u8,
+            Bcopy => self.keys.block[cur_b] = self.keys.block[o.breg],
+            Ncopy => self.keys.node[cur_n] = self.keys.node[o.nreg_imm],
+            Bkeyeq => self.push_t(flag(self.keys.block[o.breg].index == cb.index)),
+            Nkeyeq => self.push_t(flag(self.keys.node[o.nreg_imm].index == cn.index)),
+            Bweaken => self.keys.block[cur_b].writable = false,
+            Nweaken => self.keys.node[cur_n].writable = false,
+            Bquery => self.push_t(cb.rights()),
+            Nquery => self.push_t(cn.rights()),
+            Faults => self.push_t(self.keys.faults),
+            Bstore | Bcstore => {
+                // The execute cycle pops the index; the next writes the value (T now) and pops it.
+                if e == 1 {
+                    b.addr = o.t as usize;
+                } else {
+                    let i = b.addr;
+                    let (w, v) = if op == Bstore {
+                        (i & o.wmask, o.t)
+                    } else {
+                        let w = (i >> 1) & o.wmask;
+                        let old = x.store.read_word(cb.index, w);
+                        let v = if i & 1 == 0 {
+                            (old & 0xff00) | (o.t & 0xff)
+                        } else {
+                            (old & 0x00ff) | (o.t & 0xff) << 8
+                        };
+                        (w, v)
+                    };
+                    self.block_write(cb, w, v, x, cs);
+                }
+                self.pop_t();
+            }
+            NbStore | NbStoreI | NnStore | NnStoreI => {
+                let indirect = matches!(op, NbStoreI | NnStoreI);
+                let slot = if indirect {
+                    o.t as usize
+                } else {
+                    k.imm as usize
+                } & o.smask;
+                if !cn.can_write() {
+                    self.fault(x, cs);
+                } else if matches!(op, NbStore | NbStoreI) {
+                    x.store.write_block_slot(cn.index, slot, cb);
+                } else {
+                    let key = self.keys.node[o.nreg];
+                    x.store.write_node_slot(cn.index, slot, key);
+                }
+                if indirect {
+                    self.pop_t();
+                }
+            }
+            Balloc | Nalloc => {
+                let blk = op == Balloc;
+                if e == 1 {
+                    let got = if blk {
+                        x.store.take_block()
+                    } else {
+                        x.store.take_node()
+                    };
+                    match got {
+                        Some(i) => b.value = i,
+                        None => {
+                            b.total = op.cycles(x.store.config(), false);
+                            if blk {
+                                self.keys.block[cur_b] = Key::NULL;
+                            } else {
+                                self.keys.node[cur_n] = Key::NULL;
+                            }
+                            self.push_t(0);
+                        }
+                    }
+                } else {
+                    // Cycle e zeroes word (slot pair) e-2; the last one hands over the key.
+                    let i = (e - 2) as usize;
+                    if blk {
+                        x.store.write_word(b.value, i, 0);
+                    } else {
+                        x.store.write_block_slot(b.value, i, Key::NULL);
+                        x.store.write_node_slot(b.value, i, Key::NULL);
+                    }
+                    if e + 1 == b.total {
+                        if blk {
+                            self.keys.block[cur_b] = Key::rw(b.value);
+                        } else {
+                            self.keys.node[cur_n] = Key::rw(b.value);
+                        }
+                        self.push_t(flag(true));
+                    }
+                }
+            }
+            _ => unreachable!("{op:?} reads in its decode cycle"),
+        }
+    }
+}
+
+/// See [`Core::key_operands`].
+struct Ops {
+    wmask: usize,
+    smask: usize,
+    cur_b: usize,
+    cur_n: usize,
+    breg: usize,
+    nreg_imm: usize,
+    nreg: usize,
+    cb: Key,
+    cn: Key,
+    t: u16,
+    nos: u16,
 }

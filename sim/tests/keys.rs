@@ -430,18 +430,19 @@ fn allocation_until_full() {
     assert!(c.node_reg(1).is_null());
     assert_eq!(m.store().next_block(), 4);
     assert_eq!(m.store().next_node(), 4);
-    // The failed ones took one cycle each.
+    // The failed ones took two cycles each (decode, execute).
     let cycles_of = |pc: u16| {
         s.iter()
             .filter(|x| x.cores[0].pc == pc && x.cores[0].kind != CycleKind::Reboot)
             .count()
     };
-    assert_eq!(cycles_of(0), 129);
-    assert_eq!(cycles_of(3), 1);
-    assert_eq!(cycles_of(5), 33);
-    assert_eq!(cycles_of(7), 1);
+    assert_eq!(cycles_of(0), 130);
+    assert_eq!(cycles_of(3), 2);
+    assert_eq!(cycles_of(5), 34);
+    assert_eq!(cycles_of(7), 2);
     assert_eq!(m.stats().key_ops["balloc"], 4);
-    assert_eq!(m.stats().stall_cycles, 3 * 128 + 2 * 32);
+    // every key instruction stalls in its decode cycle, the allocations while zeroing
+    assert_eq!(m.stats().stall_cycles, 8 + 3 * 128 + 2 * 32);
 }
 
 #[test]
@@ -450,13 +451,20 @@ fn allocation_zeroes_one_word_per_cycle() {
     m.store_mut().block_mut(1).fill(0xdead);
     let mut u = BufUart::default();
     m.step(&mut u); // reboot
-    let s = m.step(&mut u); // cycle 1: takes the index
+    let s = m.step(&mut u); // cycle 1: decodes
     assert_eq!(s.cores[0].kind, CycleKind::Stall);
-    assert_eq!(m.store().next_block(), 2, "index taken in cycle 1");
+    assert_eq!(
+        m.store().next_block(),
+        1,
+        "nothing taken in the decode cycle"
+    );
+    let s = m.step(&mut u); // cycle 2: takes the index
+    assert_eq!(s.cores[0].kind, CycleKind::Stall);
+    assert_eq!(m.store().next_block(), 2, "index taken in cycle 2");
     assert!(m.core(0).block_reg(0).is_null());
     assert_eq!(m.store().block(1)[0], 0xdead);
     for k in 0..128 {
-        let s = m.step(&mut u); // cycle k+2 zeroes word k
+        let s = m.step(&mut u); // cycle k+3 zeroes word k
         let b = m.store().block(1);
         assert_eq!(b[k], 0, "word {k}");
         if k < 127 {
@@ -483,7 +491,7 @@ fn allocation_zeroes_one_word_per_cycle() {
         m.store_mut().set_block_slot(2, i, Key::rw(5));
         m.store_mut().set_node_slot(2, i, Key::ro(1));
     }
-    for _ in 0..3 {
+    for _ in 0..5 {
         m.step(&mut u);
     }
     for k in 0..32 {
@@ -499,16 +507,16 @@ fn allocation_zeroes_one_word_per_cycle() {
 }
 
 #[test]
-fn reserved_opcodes_fault_in_one_cycle() {
+fn reserved_opcodes_fault_in_their_execute_cycle() {
     for op in 27u16..32 {
         let w = 0x7000 | op << 7;
         let (m, s) = exec(&halted(vec![lit(1), w, keyop(Faults)]), b"");
         let c = m.core(0);
         assert_eq!(c.t(), 1, "opcode {op}");
         assert_eq!((c.n(), c.dsp()), (1, 2), "nothing else moved");
-        assert_eq!(s[2].cores[0].pc, 1);
-        assert_eq!(s[3].cores[0].pc, 2, "one cycle");
-        assert!(s[2].cores[0].fault);
+        assert_eq!((s[2].cores[0].pc, s[3].cores[0].pc), (1, 1));
+        assert_eq!(s[4].cores[0].pc, 2, "two cycles");
+        assert!(!s[2].cores[0].fault && s[3].cores[0].fault);
         assert_eq!(m.stats().key_ops["reserved"], 1);
     }
 }
@@ -577,9 +585,15 @@ fn at_insn(prog: &[u16], pc: u16) -> (Machine, BufUart) {
     (m, u)
 }
 
+/// T, N, the depth and the pc of core 0.
+fn tndp(m: &Machine) -> (u16, u16, u8, u16) {
+    let c = m.core(0);
+    (c.t(), c.n(), c.dsp(), c.pc())
+}
+
 #[test]
-fn two_cycle_timing() {
-    // b@: everything at the end of cycle 2.
+fn cycle_by_cycle_timing() {
+    // b@: the decode cycle reads, T changes at the end of cycle 2.
     let (mut m, mut u) = at_insn(
         &[
             keyop(Balloc),
@@ -592,56 +606,37 @@ fn two_cycle_timing() {
         ],
         6,
     );
-    let before = (m.core(0).t(), m.core(0).dsp());
+    let (t, n, d, _) = tndp(&m);
     m.step(&mut u);
-    assert_eq!(
-        (m.core(0).t(), m.core(0).dsp(), m.core(0).pc()),
-        (before.0, before.1, 6),
-        "b@ cycle 1"
-    );
+    assert_eq!(tndp(&m), (t, n, d, 6), "b@ cycle 1");
     m.step(&mut u);
-    assert_eq!(
-        (m.core(0).t(), m.core(0).dsp(), m.core(0).pc()),
-        (0x99, before.1, 7),
-        "b@ cycle 2"
-    );
+    assert_eq!(tndp(&m), (0x99, n, d, 7), "b@ cycle 2");
 
-    // b!: the first pop in cycle 1; the write and the second pop in cycle 2.
+    // b!: nothing in the decode cycle; the first pop in cycle 2; the write and the
+    // second pop in cycle 3.
     let (mut m, mut u) = at_insn(
         &[keyop(Balloc), lit(0x55), lit(0x66), lit(4), keyop(Bstore)],
         4,
     );
     // ( f $55 $66 4 ): dsp 4
     let s = m.step(&mut u);
-    assert_eq!(s.cores[0].block_write, None, "b! cycle 1 writes nothing");
+    assert_eq!(s.cores[0].block_write, None);
+    assert_eq!(tndp(&m), (4, 0x66, 4, 4), "b! cycle 1");
+    let s = m.step(&mut u);
+    assert_eq!(s.cores[0].block_write, None, "b! cycle 2 writes nothing");
     assert_eq!(m.store().block(1)[4], 0);
-    assert_eq!(
-        (
-            m.core(0).t(),
-            m.core(0).n(),
-            m.core(0).dsp(),
-            m.core(0).pc()
-        ),
-        (0x66, 0x55, 3, 4)
-    );
+    assert_eq!(tndp(&m), (0x66, 0x55, 3, 4), "b! cycle 2");
     let s = m.step(&mut u);
     assert_eq!(s.cores[0].block_write, Some((1, 4, 0x66)));
     assert_eq!(m.store().block(1)[4], 0x66);
-    assert_eq!(
-        (
-            m.core(0).t(),
-            m.core(0).n(),
-            m.core(0).dsp(),
-            m.core(0).pc()
-        ),
-        (0x55, TRUE, 2, 5)
-    );
+    assert_eq!(tndp(&m), (0x55, TRUE, 2, 5), "b! cycle 3");
 
     // bc! likewise.
     let (mut m, mut u) = at_insn(
         &[keyop(Balloc), lit(0x55), lit(0x66), lit(9), keyop(Bcstore)],
         4,
     );
+    m.step(&mut u);
     m.step(&mut u);
     assert_eq!(m.store().block(1)[4], 0);
     assert_eq!((m.core(0).t(), m.core(0).dsp()), (0x66, 3));
@@ -650,25 +645,35 @@ fn two_cycle_timing() {
     assert_eq!((m.core(0).t(), m.core(0).dsp()), (0x55, 2));
 
     // bxchg: read in cycle 1; write, T := old and the pop at the end of cycle 2.
-    let (mut m, mut u) = at_insn(
-        &[
+    let xchg = |op| {
+        vec![
             keyop(Balloc),
             lit(0x11),
             lit(4),
             keyop(Bstore),
             lit(0x22),
             lit(4),
-            keyop(Bxchg),
-        ],
-        6,
-    );
+            keyop(op),
+        ]
+    };
+    let (mut m, mut u) = at_insn(&xchg(Bxchg), 6);
     m.step(&mut u);
     assert_eq!(m.store().block(1)[4], 0x11);
     assert_eq!((m.core(0).t(), m.core(0).dsp()), (4, 3));
     let s = m.step(&mut u);
     assert_eq!(s.cores[0].block_write, Some((1, 4, 0x22)));
     assert_eq!(m.store().block(1)[4], 0x22);
-    assert_eq!((m.core(0).t(), m.core(0).dsp()), (0x11, 2));
+    assert_eq!(tndp(&m), (0x11, TRUE, 2, 7));
+
+    // bxadd: read in cycle 1; T := old and the pop in cycle 2; the write in cycle 3.
+    let (mut m, mut u) = at_insn(&xchg(Bxadd), 6);
+    m.step(&mut u);
+    let s = m.step(&mut u);
+    assert_eq!(s.cores[0].block_write, None);
+    assert_eq!(tndp(&m), (0x11, TRUE, 2, 6));
+    let s = m.step(&mut u);
+    assert_eq!(s.cores[0].block_write, Some((1, 4, 0x33)));
+    assert_eq!(tndp(&m), (0x11, TRUE, 2, 7));
 
     // nb@i: the register and the pop at the end of cycle 2.
     let (mut m, mut u) = at_insn(
@@ -695,6 +700,17 @@ fn two_cycle_timing() {
     assert!(m.core(0).node_reg(1).is_null());
     m.step(&mut u);
     assert_eq!(m.core(0).node_reg(1), Key::rw(1));
+
+    // bsel, n?: nothing in the decode cycle; the select / the push in cycle 2.
+    let (mut m, mut u) = at_insn(&[key(Bsel, 0, 3), keyop(Nquery)], 0);
+    m.step(&mut u);
+    assert_eq!((m.core(0).cur_block(), m.core(0).pc()), (0, 0));
+    m.step(&mut u);
+    assert_eq!((m.core(0).cur_block(), m.core(0).pc()), (3, 1));
+    m.step(&mut u);
+    assert_eq!(tndp(&m), (0, 0, 0, 1), "n? cycle 1");
+    m.step(&mut u);
+    assert_eq!(tndp(&m), (3, 0, 1, 2), "n? cycle 2");
 }
 
 #[test]

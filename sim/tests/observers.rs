@@ -59,8 +59,8 @@ fn trace_lines() {
     );
     assert!(lines[4].contains("tx 41") || lines[5].contains("tx 41"));
     assert!(text.contains("fetch $beef"));
-    assert!(text.contains("balloc [1/129] stall"));
-    assert!(text.contains("balloc [129/129]"));
+    assert!(text.contains("balloc [1/130] stall"));
+    assert!(text.contains("balloc [130/130]"));
     assert!(text.contains("b@ [1/2] stall"));
     assert!(lines.last().unwrap().contains("halt"));
     // Fixed columns: T starts at the same offset on every cycle line.

@@ -3,30 +3,35 @@
 //! (`node_store.rs`) and the two allocators (`alloc.rs`). Cycle by cycle as
 //! docs/isa.md §8.3 and the simulator's `key_unit.rs`:
 //!
-//! - one-cycle ops act at the end of their cycle;
-//! - `b@ bc@ nb@ nn@ nb@i nn@i`: cycle 1 addresses the store (registered read),
-//!   cycle 2 changes T / the register / pops;
-//! - `b! bc!`: the first pop in cycle 1; the write (or the fault) and the
-//!   second pop in cycle 2;
-//! - `bxchg bxadd`: read in cycle 1; write, T := old and the pop in cycle 2;
-//! - `balloc nalloc`: cycle 1 takes the index (or, when full, puts the null
-//!   key and pushes 0), cycles 2.. zero one word / slot pair each, the last
-//!   one also sets the register and pushes true.
+//! - every instruction's first cycle is a *decode cycle*: the pc is held and
+//!   nothing the program sees changes; the read instructions
+//!   (`b@ bc@ bxchg bxadd nb@ nn@ nb@i nn@i`) address their store in it;
+//! - the second cycle (the *execute cycle*) does the rest: the one-cycle work
+//!   of the other instructions, T / the register / the pop of the reads, the
+//!   write of `bxchg`;
+//! - `b! bc!` pop in the execute cycle and write (or fault) and pop again in a
+//!   third; `bxadd` writes the sum in a third;
+//! - `balloc nalloc`: the execute cycle takes the index (or, when full, puts
+//!   the null key and pushes 0), the next W (S) cycles zero one word (slot
+//!   pair) each, the last one also sets the register and pushes true.
 //!
 //! The core holds its pc while `hold` is set and applies `push` / `pop` /
 //! `tload` to its data stack and T.
 //!
 //! How it is built (for area and Fmax; the behaviour is the simulator's):
 //!
-//! - The first cycle of an instruction is decoded from `insn`; every later
-//!   cycle runs from a state register set in the first (`s_*`, one per kind of
-//!   second cycle) and from values latched in the first (`m_*`, `n_*`), so that
-//!   no later cycle decodes `insn` on its critical path. Every block-store write
-//!   happens in a later cycle, so its enable, lanes and address are registers
-//!   (the first cycle's decode never reaches the store's write port). (While the pc is held
-//!   the instruction is the same word, and T, N and the key registers do not
-//!   change in a first cycle that holds, so what the first cycle latched is
-//!   what a later cycle would compute.)
+//! - Only `kf` (decode.rs: the key pattern in a cycle that can start one)
+//!   reaches the core from the live instruction, as `hold`. The decode cycle
+//!   decodes the live instruction only into registers: `kir` (a copy of it),
+//!   the states of the later cycles (`s_*`), values latched for them (`f_*`,
+//!   `n_*`, `w_*`) and the answers to the core of the next cycle (`h2`, `p2`,
+//!   `t2`, `pushr`). So `push`, `pop`, `tload` are registers, and every key
+//!   register, allocator and store write is enabled from registers. (While
+//!   the pc is held the code RAM reads the same word, and in a decode cycle T,
+//!   N and the key registers do not change, so what it latched is what a later
+//!   cycle would compute.)
+//! - The store read addresses are the one use of the live instruction past
+//!   `kf`, tested on the fewest bits that tell the reading instructions apart.
 //! - Values that only matter when they are used (store addresses and data,
 //!   register write data, `tval`) are not gated to zero when unused, and the
 //!   ones that are selected are ORed from exclusive terms, not chained.
@@ -82,7 +87,7 @@ pub struct KeyUnit {
     pub nreg2: Signal<Out, Bits<16>>,
     pub nreg3: Signal<Out, Bits<16>>,
     pub faults: Signal<Out, Bits<16>>,
-    /// A multi-cycle key instruction is in progress (this is not its first cycle).
+    /// A key instruction is in progress (this is not its decode cycle).
     pub busy: Signal<Out, Bit>,
     pub blk_we: Signal<Out, Bit>,
     /// Lanes, address and data of a block write: meaningful only with `blk_we`.
@@ -98,16 +103,20 @@ pub struct KeyUnit {
     nalloc: Allocator,
 
     // ---- the second and later cycles: which one this is ----
-    /// bxchg / bxadd, cycle 2: write, T := old, pop.
+    /// bxchg / bxadd, cycle 2: T := old, pop; bxchg writes.
     s_xchg: DFF<Bit>,
-    /// b! / bc!, cycle 2: write (T is the value now), pop.
+    /// bxadd, cycle 3: writes the sum latched in cycle 2 (`w_sum`), so that no path
+    /// runs from the store's read data through the adder to its write data.
+    s_add: DFF<Bit>,
+    w_sum: DFF<Bits<16>>,
+    /// b! / bc!, cycle 3: write (T is the value now), pop.
     s_st: DFF<Bit>,
     /// nb@ nn@ nb@i nn@i, cycle 2: the register := the slot read.
     s_nload: DFF<Bit>,
     /// balloc / nalloc: zeroing one word / slot pair a cycle.
     s_bz: DFF<Bit>,
     s_nz: DFF<Bit>,
-    // ---- latched in a first cycle (used by the second) ----
+    // ---- latched in a decode cycle (used by the next) ----
     /// T := the word read (b@, bxchg, bxadd), its low byte, its high byte (bc@); none of
     /// them when the current block key is null (T := 0).
     f_word: DFF<Bit>,
@@ -121,10 +130,18 @@ pub struct KeyUnit {
     /// Copies of the current block / node register (so that no 8:1 / 4:1 mux reads them).
     cbr: DFF<Bits<16>>,
     cnr: DFF<Bits<16>>,
-    /// The core-facing answers of the second and later cycles, one register each
-    /// (so that `hold`, `push`, `pop`, `tload` are one first-cycle decode ORed with a
-    /// register): busy (this is not a first cycle), hold, pop, tload, and the last
-    /// zeroing cycle (push, tload and T := true).
+    /// The instruction, latched in every decode cycle (while the pc is held the code
+    /// RAM reads the same word, but from a register the execute decode is not behind
+    /// the RAM's read data).
+    kir: DFF<Bits<16>>,
+    /// The execute cycle: the one after a decode cycle.
+    s_e: DFF<Bit>,
+    /// Push (and T := `tval`) this cycle: a value instruction's execute cycle, the
+    /// last zeroing cycle.
+    pushr: DFF<Bit>,
+    /// The core-facing answers of the execute and later cycles, one register each
+    /// (`hold` is `kf` ORed with `h2`): busy (this is not a decode cycle), hold, pop,
+    /// tload, and the last zeroing cycle (with `pushr` and `t2`: T := true).
     busy_r: DFF<Bit>,
     /// Not the reboot cycle (as the code RAM's: 0 at power-up and after reset).
     booted: DFF<Bit>,
@@ -133,7 +150,7 @@ pub struct KeyUnit {
     t2: DFF<Bit>,
     lastr: DFF<Bit>,
     /// The block-store address, the lanes (bc! one, else both), bc! and bxadd, of
-    /// the first cycle: what a second-cycle write uses.
+    /// the decode cycle: what a later write uses.
     w_addr: DFF<Bits<16>>,
     w_lanes: DFF<Bits<2>>,
     w_byte: DFF<Bit>,
@@ -207,10 +224,19 @@ pub struct KeyUnit {
     o_nalloc: Constant<Bits<5>>,
 
     // ---- decode ----
+    /// The opcode from `kir` (execute decodes) and from the live instruction (the
+    /// decode cycle's: what it latches and which store word it reads).
     opc: Signal<Local, Bits<5>>,
+    opd: Signal<Local, Bits<5>>,
     busy_l: Signal<Local, Bit>,
-    /// A key instruction's first (or only) cycle.
+    /// A key instruction's decode cycle (its first) / execute cycle (its second).
     d1: Signal<Local, Bit>,
+    e1: Signal<Local, Bit>,
+    /// The execute cycle's answers to the core, decoded in the decode cycle.
+    g_hold: Signal<Local, Bit>,
+    g_push: Signal<Local, Bit>,
+    g_pop: Signal<Local, Bit>,
+    g_tload: Signal<Local, Bit>,
     c_bsel: Signal<Local, Bit>,
     c_nsel: Signal<Local, Bit>,
     c_bcopy: Signal<Local, Bit>,
@@ -257,6 +283,9 @@ pub struct KeyUnit {
     // ---- addresses and data ----
     baddr: Signal<Local, Bits<16>>,
     naddr: Signal<Local, Bits<16>>,
+    naddr_w: Signal<Local, Bits<16>>,
+    slot_w: Signal<Local, Bits<16>>,
+    r_ind_w: Signal<Local, Bit>,
     word: Signal<Local, Bits<16>>,
     bword: Signal<Local, Bits<16>>,
     slot: Signal<Local, Bits<16>>,
@@ -339,6 +368,8 @@ impl KeyUnit {
             balloc: Allocator::new(1, c.blocks),
             nalloc: Allocator::new(ROOT_NODE + 1, c.nodes),
             s_xchg: Default::default(),
+            s_add: Default::default(),
+            w_sum: Default::default(),
             s_st: Default::default(),
             w_addr: Default::default(),
             w_lanes: Default::default(),
@@ -358,6 +389,9 @@ impl KeyUnit {
             n_pop: Default::default(),
             busy_r: Default::default(),
             booted: Default::default(),
+            kir: Default::default(),
+            s_e: Default::default(),
+            pushr: Default::default(),
             h2: Default::default(),
             p2: Default::default(),
             t2: Default::default(),
@@ -421,8 +455,14 @@ impl KeyUnit {
             o_balloc: k(25),
             o_nalloc: k(26),
             opc: Default::default(),
+            opd: Default::default(),
             busy_l: Default::default(),
             d1: Default::default(),
+            e1: Default::default(),
+            g_hold: Default::default(),
+            g_push: Default::default(),
+            g_pop: Default::default(),
+            g_tload: Default::default(),
             c_bsel: Default::default(),
             c_nsel: Default::default(),
             c_bcopy: Default::default(),
@@ -465,6 +505,9 @@ impl KeyUnit {
             rights_n: Default::default(),
             baddr: Default::default(),
             naddr: Default::default(),
+            naddr_w: Default::default(),
+            slot_w: Default::default(),
+            r_ind_w: Default::default(),
             word: Default::default(),
             bword: Default::default(),
             slot: Default::default(),
@@ -491,9 +534,9 @@ impl Logic for KeyUnit {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, s_xchg, s_st, w_addr, w_lanes, w_byte, w_add, s_nload, s_bz, s_nz, f_word,
-            f_lo, f_hi, n_null, n_weak, n_tob, n_pop, cbr, cnr, busy_r, booted, h2, p2, t2, lastr,
-            lat_idx, zc
+            self, clock, s_xchg, s_add, w_sum, s_st, w_addr, w_lanes, w_byte, w_add, s_nload, s_bz,
+            s_nz, f_word, f_lo, f_hi, n_null, n_weak, n_tob, n_pop, cbr, cnr, kir, s_e, pushr,
+            busy_r, booted, h2, p2, t2, lastr, lat_idx, zc
         );
         self.regs.clock.next = self.clock.val();
         self.blocks.clock.next = self.clock.val();
@@ -504,65 +547,105 @@ impl Logic for KeyUnit {
         self.balloc.reset.next = self.reset.val();
         self.nalloc.reset.next = self.reset.val();
 
-        // ---- decode: the first (or only) cycle of a key instruction ----
+        // ---- decode ----
+        // The decode cycle (`d1`, every key instruction's first) holds the pc and
+        // changes nothing; from the live instruction it decides only what it latches
+        // (`kir`, the store word read for the read instructions, the execute cycle's
+        // answers to the core). The execute cycle (`e1`) and the later ones run from
+        // `kir` and state registers.
         self.busy_l.next = self.busy_r.q.val();
-        self.opc.next = self.insn.val().get_bits::<5>(7);
         self.dec.on.next = self.on.val();
-        self.dec.op.next = self.insn.val().get_bits::<9>(7);
+        self.dec.op.next = self.insn.val().get_bits::<4>(12);
         self.dec.busy.next = self.busy_r.q.val();
         self.dec.pc12.next = self.pc.val().get_bit(12);
         self.booted.d.next = !self.reset.val();
         self.dec.booted.next = self.booted.q.val();
-        self.dec.bavail.next = self.balloc.avail.val();
-        self.dec.navail.next = self.nalloc.avail.val();
         self.dec.h2.next = self.h2.q.val();
-        self.dec.p2.next = self.p2.q.val();
-        self.dec.t2.next = self.t2.q.val();
-        self.dec.l2.next = self.lastr.q.val();
         self.d1.next = self.dec.kf.val();
-        self.c_bsel.next = self.d1.val() && (self.opc.val() == self.o_bsel.val());
-        self.c_nsel.next = self.d1.val() && (self.opc.val() == self.o_nsel.val());
-        self.c_bcopy.next = self.d1.val() && (self.opc.val() == self.o_bcopy.val());
-        self.c_ncopy.next = self.d1.val() && (self.opc.val() == self.o_ncopy.val());
-        self.c_bweaken.next = self.d1.val() && (self.opc.val() == self.o_bweaken.val());
-        self.c_nweaken.next = self.d1.val() && (self.opc.val() == self.o_nweaken.val());
+        self.opd.next = self.insn.val().get_bits::<5>(7);
+        if !self.busy_l.val() {
+            self.kir.d.next = self.insn.val();
+        }
+        self.s_e.d.next = self.d1.val() && !self.reset.val();
+        self.e1.next = self.s_e.q.val();
+        self.opc.next = self.kir.q.val().get_bits::<5>(7);
+        // decode-cycle tests: the read instructions (their store read is addressed now)
         self.c_bfetch.next = self.d1.val()
-            && ((self.opc.val() == self.o_bfetch.val())
-                || (self.opc.val() == self.o_bcfetch.val()));
-        self.c_bstore.next = self.d1.val()
+            && ((self.opd.val() == self.o_bfetch.val())
+                || (self.opd.val() == self.o_bcfetch.val()));
+        self.c_xchg.next = self.d1.val()
+            && ((self.opd.val() == self.o_bxchg.val()) || (self.opd.val() == self.o_bxadd.val()));
+        self.c_nload.next = self.d1.val()
+            && ((self.opd.val() == self.o_nbload.val())
+                || (self.opd.val() == self.o_nnload.val())
+                || (self.opd.val() == self.o_nbloadi.val())
+                || (self.opd.val() == self.o_nnloadi.val()));
+        // the execute cycle's answers: hold (b! bc! and an allocation that zeroes), push
+        // (the value instructions, a failed allocation), pop, T := tval
+        self.g_hold.next = (self.opd.val() == self.o_bstore.val())
+            || (self.opd.val() == self.o_bcstore.val())
+            || (self.opd.val() == self.o_bxadd.val())
+            || ((self.opd.val() == self.o_balloc.val()) && self.balloc.avail.val())
+            || ((self.opd.val() == self.o_nalloc.val()) && self.nalloc.avail.val());
+        self.g_push.next = (self.opd.val() == self.o_bkeyeq.val())
+            || (self.opd.val() == self.o_nkeyeq.val())
+            || (self.opd.val() == self.o_bq.val())
+            || (self.opd.val() == self.o_nq.val())
+            || (self.opd.val() == self.o_faults.val())
+            || ((self.opd.val() == self.o_balloc.val()) && !self.balloc.avail.val())
+            || ((self.opd.val() == self.o_nalloc.val()) && !self.nalloc.avail.val());
+        self.g_pop.next = (self.opd.val() == self.o_bstore.val())
+            || (self.opd.val() == self.o_bcstore.val())
+            || (self.opd.val() == self.o_bxchg.val())
+            || (self.opd.val() == self.o_bxadd.val())
+            || (self.opd.val() == self.o_nbloadi.val())
+            || (self.opd.val() == self.o_nbstorei.val())
+            || (self.opd.val() == self.o_nnloadi.val())
+            || (self.opd.val() == self.o_nnstorei.val());
+        self.g_tload.next = self.g_push.val()
+            || (self.opd.val() == self.o_bfetch.val())
+            || (self.opd.val() == self.o_bcfetch.val())
+            || (self.opd.val() == self.o_bxchg.val())
+            || (self.opd.val() == self.o_bxadd.val());
+        // execute-cycle tests, from `kir`
+        self.c_bsel.next = self.e1.val() && (self.opc.val() == self.o_bsel.val());
+        self.c_nsel.next = self.e1.val() && (self.opc.val() == self.o_nsel.val());
+        self.c_bcopy.next = self.e1.val() && (self.opc.val() == self.o_bcopy.val());
+        self.c_ncopy.next = self.e1.val() && (self.opc.val() == self.o_ncopy.val());
+        self.c_bweaken.next = self.e1.val() && (self.opc.val() == self.o_bweaken.val());
+        self.c_nweaken.next = self.e1.val() && (self.opc.val() == self.o_nweaken.val());
+        self.c_bstore.next = self.e1.val()
             && ((self.opc.val() == self.o_bstore.val())
                 || (self.opc.val() == self.o_bcstore.val()));
-        self.c_xchg.next = self.d1.val()
-            && ((self.opc.val() == self.o_bxchg.val()) || (self.opc.val() == self.o_bxadd.val()));
-        self.c_nload.next = self.d1.val()
-            && ((self.opc.val() == self.o_nbload.val())
-                || (self.opc.val() == self.o_nnload.val())
-                || (self.opc.val() == self.o_nbloadi.val())
-                || (self.opc.val() == self.o_nnloadi.val()));
-        self.c_nbst.next = self.d1.val()
+        self.c_nbst.next = self.e1.val()
             && ((self.opc.val() == self.o_nbstore.val())
                 || (self.opc.val() == self.o_nbstorei.val()));
-        self.c_nnst.next = self.d1.val()
+        self.c_nnst.next = self.e1.val()
             && ((self.opc.val() == self.o_nnstore.val())
                 || (self.opc.val() == self.o_nnstorei.val()));
-        self.c_balloc.next = self.d1.val() && (self.opc.val() == self.o_balloc.val());
-        self.c_nalloc.next = self.d1.val() && (self.opc.val() == self.o_nalloc.val());
+        self.c_balloc.next = self.e1.val() && (self.opc.val() == self.o_balloc.val());
+        self.c_nalloc.next = self.e1.val() && (self.opc.val() == self.o_nalloc.val());
         // reserved: opcodes 27..31 (bit tests, not a comparator with a carry chain)
-        self.c_resv.next = self.d1.val()
+        self.c_resv.next = self.e1.val()
             && self.opc.val().get_bit(4)
             && self.opc.val().get_bit(3)
             && (self.opc.val().get_bit(2)
                 || (self.opc.val().get_bit(1) && self.opc.val().get_bit(0)));
         self.c_bfull.next = self.c_balloc.val() && !self.balloc.avail.val();
         self.c_nfull.next = self.c_nalloc.val() && !self.nalloc.avail.val();
-        self.r_bc.next =
-            (self.opc.val() == self.o_bcfetch.val()) || (self.opc.val() == self.o_bcstore.val());
-        self.r_bcst.next = self.opc.val() == self.o_bcstore.val();
-        self.r_add.next = self.opc.val() == self.o_bxadd.val();
-        self.r_ind.next = (self.opc.val() == self.o_nbloadi.val())
-            || (self.opc.val() == self.o_nbstorei.val())
-            || (self.opc.val() == self.o_nnloadi.val())
-            || (self.opc.val() == self.o_nnstorei.val());
+        // the store addresses' tests, from the live instruction (the same word in every
+        // cycle of the instruction, as the pc is held)
+        // The read addresses are tested with the fewest instruction bits that tell the
+        // instructions which read (abc does not know which opcodes cannot occur): among
+        // b@ b! bc@ bc! bxchg bxadd (11..16) the byte ones are those with opcode bits
+        // 1 and 0 different; among nb@ nn@ nb@i nn@i (17, 19, 21, 23) the indirect ones
+        // have bit 2 set. The node store's write address is the execute cycle's, from `kir`.
+        self.r_bc.next = self.opd.val().get_bit(1) ^ self.opd.val().get_bit(0);
+        self.r_bcst.next = self.opd.val() == self.o_bcstore.val();
+        self.r_add.next = self.opd.val() == self.o_bxadd.val();
+        self.r_ind.next = self.opd.val().get_bit(2);
+        self.r_ind_w.next =
+            (self.opc.val() == self.o_nbstorei.val()) || (self.opc.val() == self.o_nnstorei.val());
         self.zeroing.next = self.s_bz.q.val() || self.s_nz.q.val();
         self.last.next = self.lastr.q.val();
 
@@ -570,9 +653,9 @@ impl Logic for KeyUnit {
         // through mux trees on the select bits ----
         // Register numbers modulo the build's register counts: with fewer registers the
         // masked-off ones are never selected nor written, and yosys removes them.
-        self.bsel.next = self.insn.val().get_bits::<3>(0) & self.bregm.val();
-        self.nsel_a.next = self.insn.val().get_bits::<2>(0) & self.nregm.val();
-        self.nsel_b.next = self.insn.val().get_bits::<2>(5) & self.nregm.val();
+        self.bsel.next = self.kir.q.val().get_bits::<3>(0) & self.bregm.val();
+        self.nsel_a.next = self.kir.q.val().get_bits::<2>(0) & self.nregm.val();
+        self.nsel_b.next = self.kir.q.val().get_bits::<2>(5) & self.nregm.val();
         self.regs.sel_b.next = self.bsel.val();
         self.regs.sel_na.next = self.nsel_a.val();
         self.regs.sel_nb.next = self.nsel_b.val();
@@ -656,8 +739,13 @@ impl Logic for KeyUnit {
             self.slot.next = self.t.val() & self.smask.val();
         }
         self.naddr.next = (self.cn_idx.val() << self.ls.val()) | self.slot.val();
+        self.slot_w.next = (self.kir.q.val() & self.imm_m.val()) & self.smask.val();
+        if self.r_ind_w.val() {
+            self.slot_w.next = self.t.val() & self.smask.val();
+        }
+        self.naddr_w.next = (self.cn_idx.val() << self.ls.val()) | self.slot_w.val();
 
-        // the lanes of a first cycle (latched into w_lanes): bc! writes one
+        // the lanes of a decode cycle (latched into w_lanes): bc! writes one
         self.bk_mask.next = self.m3.val();
         if self.r_bcst.val() {
             self.bk_mask.next = self.m1.val();
@@ -666,7 +754,7 @@ impl Logic for KeyUnit {
             }
         }
 
-        // ---- latched in every first cycle, for the second ----
+        // ---- latched in every decode cycle, for the later ones ----
         if !self.busy_l.val() {
             self.lat_idx.d.next = self.nalloc.idx.val();
             if self.insn.val().get_bit(7) {
@@ -683,24 +771,26 @@ impl Logic for KeyUnit {
         self.rd_ok.next = (self.cb_idx.val() != self.z16.val()) && !self.reset.val();
         self.f_word.d.next = self.rd_ok.val()
             && (self.c_xchg.val()
-                || (self.c_bfetch.val() && (self.opc.val() == self.o_bfetch.val())));
+                || (self.c_bfetch.val() && (self.opd.val() == self.o_bfetch.val())));
         self.f_lo.d.next = self.rd_ok.val()
             && self.c_bfetch.val()
-            && (self.opc.val() == self.o_bcfetch.val())
+            && (self.opd.val() == self.o_bcfetch.val())
             && !self.t.val().get_bit(0);
         self.f_hi.d.next = self.rd_ok.val()
             && self.c_bfetch.val()
-            && (self.opc.val() == self.o_bcfetch.val())
+            && (self.opd.val() == self.o_bcfetch.val())
             && self.t.val().get_bit(0);
         self.n_null.d.next = self.cn_idx.val() == self.z16.val();
         self.n_weak.d.next = !self.cn.val().get_bit(15);
         self.n_tob.d.next =
-            (self.opc.val() == self.o_nbload.val()) || (self.opc.val() == self.o_nbloadi.val());
+            (self.opd.val() == self.o_nbload.val()) || (self.opd.val() == self.o_nbloadi.val());
         self.n_pop.d.next =
-            (self.opc.val() == self.o_nbloadi.val()) || (self.opc.val() == self.o_nnloadi.val());
+            (self.opd.val() == self.o_nbloadi.val()) || (self.opd.val() == self.o_nnloadi.val());
 
         // ---- the states ----
         self.s_xchg.d.next = self.c_xchg.val() && !self.reset.val();
+        self.s_add.d.next = self.s_xchg.q.val() && self.w_add.q.val() && !self.reset.val();
+        self.w_sum.d.next = self.blocks.rdata.val() + self.n.val();
         self.s_st.d.next = self.c_bstore.val() && !self.reset.val();
         self.s_nload.d.next = self.c_nload.val() && !self.reset.val();
         // (`on`: without the key unit these self-holding states are constant 0, so yosys
@@ -717,7 +807,7 @@ impl Logic for KeyUnit {
         if self.zeroing.val() {
             self.zc_n.next = (self.zc.q.val() + self.one16.val()) & self.zmask.val();
         }
-        // (from the zeroing states alone: in a first cycle zc_n is 0, never the last word)
+        // (from the zeroing states alone: before them zc_n is 0, never the last word)
         self.last_n.next = ((self.s_bz.q.val() && (self.zc_n.val() == self.wlast.val()))
             || (self.s_nz.q.val() && (self.zc_n.val() == self.slast.val())))
             && !self.last.val()
@@ -726,15 +816,16 @@ impl Logic for KeyUnit {
         self.s_nz.d.next = self.nz_n.val();
         self.zc.d.next = self.zc_n.val();
         self.lastr.d.next = self.last_n.val();
-        self.h2.d.next = (self.bz_n.val() || self.nz_n.val()) && !self.last_n.val();
-        self.p2.d.next = (self.c_bstore.val()
-            || self.c_xchg.val()
-            || (self.c_nload.val()
-                && ((self.opc.val() == self.o_nbloadi.val())
-                    || (self.opc.val() == self.o_nnloadi.val()))))
+        self.h2.d.next = ((self.d1.val() && self.g_hold.val())
+            || ((self.bz_n.val() || self.nz_n.val()) && !self.last_n.val()))
             && !self.reset.val();
+        // b! / bc! pop again in the cycle after their execute cycle
+        self.p2.d.next =
+            ((self.d1.val() && self.g_pop.val()) || self.c_bstore.val()) && !self.reset.val();
         self.t2.d.next =
-            ((self.c_bfetch.val() || self.c_xchg.val()) && !self.reset.val()) || self.last_n.val();
+            (self.d1.val() && self.g_tload.val() && !self.reset.val()) || self.last_n.val();
+        self.pushr.d.next =
+            (self.d1.val() && self.g_push.val() && !self.reset.val()) || self.last_n.val();
 
         // ---- what was read ----
         self.slot_key.next = self.nodes.rdata_n.val();
@@ -750,12 +841,12 @@ impl Logic for KeyUnit {
 
         // ---- the core's stack and T ----
         self.hold.next = self.dec.hold.val();
-        self.push.next = self.dec.push.val();
-        self.pop.next = self.dec.pop.val();
-        self.tload.next = self.dec.tload.val();
+        self.push.next = self.pushr.q.val();
+        self.pop.next = self.p2.q.val();
+        self.tload.next = self.t2.q.val();
         self.busy_r.d.next = self.hold.val() && !self.reset.val();
-        // T' only matters with `tload`: the first-cycle terms test the opcode alone (in a
-        // later cycle the opcode is a multi-cycle one, which none of them is).
+        // T' only matters with `tload`: the execute-cycle terms test the opcode alone (in
+        // a later cycle the opcode is a multi-cycle one, which none of them is).
         self.t_true.next = ((self.opc.val() == self.o_bkeyeq.val()) && self.eq_b.val())
             || ((self.opc.val() == self.o_nkeyeq.val()) && self.eq_n.val())
             || self.lastr.q.val();
@@ -851,20 +942,26 @@ impl Logic for KeyUnit {
             self.cbr.d.next = self.z16.val();
             self.cnr.d.next = self.root.val();
         }
-        self.regs.fault.next = ((self.s_st.q.val() || self.s_xchg.q.val()) && !self.cb_ok.val())
+        self.regs.fault.next = ((self.s_st.q.val()
+            || (self.s_xchg.q.val() && !self.w_add.q.val())
+            || self.s_add.q.val())
+            && !self.cb_ok.val())
             || ((self.c_nbst.val() || self.c_nnst.val()) && !self.cn_ok.val())
             || self.c_resv.val();
 
-        // ---- the block store: read in a first cycle, written in a later one ----
+        // ---- the block store: read in a decode cycle, written in a later one ----
         self.blocks.raddr.next = self.baddr.val();
-        self.bk_we.next =
-            ((self.s_st.q.val() || self.s_xchg.q.val()) && self.cb_ok.val()) || self.s_bz.q.val();
+        self.bk_we.next = ((self.s_st.q.val()
+            || (self.s_xchg.q.val() && !self.w_add.q.val())
+            || self.s_add.q.val())
+            && self.cb_ok.val())
+            || self.s_bz.q.val();
         self.bk_addr.next = self.w_addr.q.val();
         if self.s_bz.q.val() {
             self.bk_addr.next = (self.lat_idx.q.val() << self.lw.val()) | self.zc.q.val();
         }
-        // b! / bc! popped their index in cycle 1: the value is T now; bxchg / bxadd
-        // pop at the end of cycle 2: the value is N.
+        // b! / bc! popped their index in cycle 2: the value is T now; bxchg pops at the
+        // end of its write cycle: the value is N.
         self.bk_data.next = self.n.val();
         if self.s_st.q.val() {
             self.bk_data.next = self.t.val();
@@ -873,8 +970,8 @@ impl Logic for KeyUnit {
                     | (self.t.val() & self.lowb.val());
             }
         }
-        if self.w_add.q.val() {
-            self.bk_data.next = self.blocks.rdata.val() + self.n.val();
+        if self.s_add.q.val() {
+            self.bk_data.next = self.w_sum.q.val();
         }
         if self.s_bz.q.val() {
             self.bk_data.next = self.z16.val();
@@ -888,7 +985,7 @@ impl Logic for KeyUnit {
         self.nodes.raddr.next = self.naddr.val();
         self.nodes.we_b.next = (self.c_nbst.val() && self.cn_ok.val()) || self.s_nz.q.val();
         self.nodes.we_n.next = (self.c_nnst.val() && self.cn_ok.val()) || self.s_nz.q.val();
-        self.nodes.waddr.next = self.naddr.val();
+        self.nodes.waddr.next = self.naddr_w.val();
         self.nodes.wdata_b.next = self.cb.val();
         self.nodes.wdata_n.next = self.rnb.val();
         if self.s_nz.q.val() {
@@ -938,7 +1035,8 @@ mod tests {
         }
     }
 
-    /// `balloc` on its own: held for 1 + W cycles, then b0 = rw block 1 and a true flag.
+    /// `balloc` on its own: 2 + W cycles (decode, take the index, zero W words), the
+    /// last one not held, then b0 = rw block 1 and a true flag.
     /// (Every opcode is checked cycle by cycle against the simulator in tests/lockstep_key.rs.)
     #[test]
     fn key_unit_balloc_simulates() {
@@ -966,7 +1064,7 @@ mod tests {
                 wait_clock_cycle!(sim, clock, x);
                 cycles += 1;
             }
-            sim_assert_eq!(sim, cycles, 9, x);
+            sim_assert_eq!(sim, cycles, 10, x);
             sim_assert!(sim, x.push.val() && x.tload.val(), x);
             sim_assert_eq!(sim, x.tval.val(), bits::<16>(0xffff), x);
             wait_clock_cycle!(sim, clock, x);

@@ -110,8 +110,8 @@ macro_rules! row {
     };
 }
 
-/// Indexed by opcode. Opcodes 27..31 are reserved: they execute in one cycle,
-/// change nothing and count a fault.
+/// Indexed by opcode. Opcodes 27..31 are reserved: they take two cycles
+/// ([`RESERVED_KEY_CYCLES`]), change nothing and count a fault.
 pub const KEY_OPS: [KeyOpInfo; 27] = [
     row!(Bsel, "bsel", BlockReg, None, "select block register r as current"),
     row!(Nsel, "nsel", NodeReg, None, "select node register r as current"),
@@ -162,20 +162,36 @@ impl KeyOp {
             .map(|r| r.op)
     }
 
-    /// Clock cycles the instruction takes on one core. `ok` matters only for
-    /// the allocators: a failed allocation takes one cycle, a successful one
-    /// also zeroes the new block (one word a cycle) or node (one slot pair a cycle).
+    /// Clock cycles the instruction takes on one core. Every key instruction
+    /// starts with a decode cycle that changes nothing the program sees (the
+    /// read instructions address their store in it), so none takes fewer than
+    /// two. `ok` matters only for the allocators: a failed allocation takes two
+    /// cycles, a successful one also zeroes the new block (one word a cycle) or
+    /// node (one slot pair a cycle).
     pub fn cycles(self, cfg: &KeyConfig, ok: bool) -> u32 {
         use KeyOp::*;
         match self {
-            Bfetch | Bcfetch | Bstore | Bcstore | Bxchg | Bxadd => 2,
-            NbLoad | NnLoad | NbLoadI | NnLoadI => 2,
-            Balloc if ok => 1 + cfg.block_words as u32,
-            Nalloc if ok => 1 + cfg.node_slots as u32,
-            _ => 1,
+            Bstore | Bcstore | Bxadd => 3,
+            Balloc if ok => 2 + cfg.block_words as u32,
+            Nalloc if ok => 2 + cfg.node_slots as u32,
+            _ => 2,
         }
     }
+
+    /// The read instructions: their decode cycle reads the store, their second
+    /// cycle uses the word or slot read. Every other instruction acts from its
+    /// second cycle (its execute cycle) on.
+    pub fn reads_in_decode(self) -> bool {
+        use KeyOp::*;
+        matches!(
+            self,
+            Bfetch | Bcfetch | Bxchg | Bxadd | NbLoad | NnLoad | NbLoadI | NnLoadI
+        )
+    }
 }
+
+/// Cycles a reserved key opcode (27..31) takes: decode, then the fault.
+pub const RESERVED_KEY_CYCLES: u32 = 2;
 
 /// A decoded key instruction. The raw operand fields are kept so that every
 /// word, canonical or not, encodes back to itself.
@@ -285,10 +301,13 @@ mod tests {
     #[test]
     fn cycles_follow_config() {
         let c = KeyConfig::default();
-        assert_eq!(KeyOp::Balloc.cycles(&c, true), 129);
-        assert_eq!(KeyOp::Balloc.cycles(&c, false), 1);
-        assert_eq!(KeyOp::Nalloc.cycles(&c, true), 33);
+        assert_eq!(KeyOp::Balloc.cycles(&c, true), 130);
+        assert_eq!(KeyOp::Balloc.cycles(&c, false), 2);
+        assert_eq!(KeyOp::Nalloc.cycles(&c, true), 34);
         assert_eq!(KeyOp::Bfetch.cycles(&c, true), 2);
-        assert_eq!(KeyOp::Bsel.cycles(&c, true), 1);
+        assert_eq!(KeyOp::Bstore.cycles(&c, true), 3);
+        assert_eq!(KeyOp::Bxchg.cycles(&c, true), 2);
+        assert_eq!(KeyOp::Bxadd.cycles(&c, true), 3);
+        assert_eq!(KeyOp::Bsel.cycles(&c, true), 2);
     }
 }

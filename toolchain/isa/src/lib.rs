@@ -13,7 +13,7 @@ mod insn;
 mod key;
 
 pub use insn::{alu_word_name, decode, encode, Alu, AluOp, Func, Insn, ALU_WORDS};
-pub use key::{KeyInsn, KeyOp, Operands, StackEffect, KEY_OPS};
+pub use key::{KeyInsn, KeyOp, Operands, StackEffect, KEY_OPS, RESERVED_KEY_CYCLES};
 
 /// Words of J1a RAM per core (code and data share it): 4K × 16 bits.
 pub const RAM_WORDS: usize = 4096;
