@@ -6,7 +6,7 @@
 //! yosys keeps apart (`util::KEEP_HIERARCHY`), with `(* keep *)` nets of at
 //! most four inputs each, so that abc builds one LUT per net — two LUT levels
 //! after the instruction for the J1a's own answers, then one that adds the key
-//! unit's `push` / `pop` (three levels deep themselves, key/decode.rs).
+//! unit's `push` / `pop` (registers, key/mod.rs).
 //! Flattened, abc shared these cones with T' and the key decode and put the
 //! instruction bits up to nine LUTs deep.
 //!
