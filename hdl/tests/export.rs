@@ -149,8 +149,8 @@ fn soc_synthesizes_with_spram_store() {
         4,
         "65536 words are four SPRAMs"
     );
-    // 16 for the code RAM, 8 x 2 x 32 node slots in 2
-    assert_eq!(brams(&stat), 18, "the blocks are not in block RAM");
+    // 16 for the code RAM, 8 x 2 x 32 node slots in 2, the key registers in 1
+    assert_eq!(brams(&stat), 19, "the blocks are not in block RAM");
 }
 
 #[test]

@@ -30,19 +30,24 @@
 //!   the pc is held the code RAM reads the same word, and in a decode cycle T,
 //!   N and the key registers do not change, so what it latched is what a later
 //!   cycle would compute.)
-//! - The store read addresses are the one use of the live instruction past
-//!   `kf`, tested on the fewest bits that tell the reading instructions apart.
+//! - The store read addresses and the key register an instruction names are
+//!   the only uses of the live instruction past `kf`, tested on the fewest bits
+//!   that tell the instructions apart. The key registers are a block RAM
+//!   (regs.rs) read in the decode cycle, so the named register's key (`rreg`)
+//!   is there in the execute cycle; the current registers are also kept in
+//!   flip-flops (`cbr`, `cnr`), which address the stores.
 //! - Values that only matter when they are used (store addresses and data,
 //!   register write data, `tval`) are not gated to zero when unused, and the
 //!   ones that are selected are ORed from exclusive terms, not chained.
-//! - Register read muxes are trees on the select bits; the key registers, the
-//!   allocator pointers, the zeroing counter and the latched index hold only
-//!   the bits the store sizes need (masked, so that yosys drops the rest).
+//! - The key registers' copies, the allocator pointers, the zeroing counter
+//!   and the latched index hold only the bits the store sizes need (masked, so
+//!   that yosys drops the rest).
 
 pub mod alloc;
 pub mod block_store;
 pub mod decode;
 pub mod node_store;
+pub mod reg_ram;
 pub mod regs;
 
 use crate::util::k;
@@ -188,6 +193,9 @@ pub struct KeyUnit {
     /// block_regs − 1 and node_regs − 1: register numbers are taken modulo the counts.
     bregm: Constant<Bits<3>>,
     nregm: Constant<Bits<2>>,
+    bregm16: Constant<Bits<16>>,
+    nregm16: Constant<Bits<16>>,
+    five16: Constant<Bits<16>>,
     bsel: Signal<Local, Bits<3>>,
     nsel_a: Signal<Local, Bits<2>>,
     nsel_b: Signal<Local, Bits<2>>,
@@ -269,9 +277,10 @@ pub struct KeyUnit {
     // ---- the key registers read ----
     cb: Signal<Local, Bits<16>>,
     cn: Signal<Local, Bits<16>>,
-    rb: Signal<Local, Bits<16>>,
-    rna: Signal<Local, Bits<16>>,
-    rnb: Signal<Local, Bits<16>>,
+    /// The register the instruction names: a node register; its RAM word; its key.
+    rnode: Signal<Local, Bit>,
+    rnum: Signal<Local, Bits<16>>,
+    rreg: Signal<Local, Bits<16>>,
     cb_idx: Signal<Local, Bits<16>>,
     cn_idx: Signal<Local, Bits<16>>,
     cb_ok: Signal<Local, Bit>,
@@ -421,6 +430,9 @@ impl KeyUnit {
             imm_m: k(0x1f),
             bregm: k(c.block_regs as u64 - 1),
             nregm: k(c.node_regs as u64 - 1),
+            bregm16: k(c.block_regs as u64 - 1),
+            nregm16: k(c.node_regs as u64 - 1),
+            five16: k(5),
             bsel: Default::default(),
             nsel_a: Default::default(),
             nsel_b: Default::default(),
@@ -492,9 +504,9 @@ impl KeyUnit {
             last: Default::default(),
             cb: Default::default(),
             cn: Default::default(),
-            rb: Default::default(),
-            rna: Default::default(),
-            rnb: Default::default(),
+            rnode: Default::default(),
+            rnum: Default::default(),
+            rreg: Default::default(),
             cb_idx: Default::default(),
             cn_idx: Default::default(),
             cb_ok: Default::default(),
@@ -660,58 +672,28 @@ impl Logic for KeyUnit {
         self.regs.sel_na.next = self.nsel_a.val();
         self.regs.sel_nb.next = self.nsel_b.val();
         self.cb.next = self.cbr.q.val();
-        if self.bsel.val().get_bit(2) {
-            if self.bsel.val().get_bit(1) {
-                if self.bsel.val().get_bit(0) {
-                    self.rb.next = self.regs.b7.val();
-                } else {
-                    self.rb.next = self.regs.b6.val();
-                }
-            } else if self.bsel.val().get_bit(0) {
-                self.rb.next = self.regs.b5.val();
-            } else {
-                self.rb.next = self.regs.b4.val();
-            }
-        } else if self.bsel.val().get_bit(1) {
-            if self.bsel.val().get_bit(0) {
-                self.rb.next = self.regs.b3.val();
-            } else {
-                self.rb.next = self.regs.b2.val();
-            }
-        } else if self.bsel.val().get_bit(0) {
-            self.rb.next = self.regs.b1.val();
-        } else {
-            self.rb.next = self.regs.b0.val();
-        }
         self.cn.next = self.cnr.q.val();
-        if self.nsel_a.val().get_bit(1) {
-            if self.nsel_a.val().get_bit(0) {
-                self.rna.next = self.regs.n3.val();
-            } else {
-                self.rna.next = self.regs.n2.val();
+        // The register an instruction names is read in its decode cycle (regs.rs: a block
+        // RAM), from the live instruction on the fewest bits that tell the readers apart:
+        // among bsel..nkey= (0..5) the node ones are odd; nn! nn!i (20, 24) read node
+        // register nR (bits 6:5). The key arrives in the execute cycle as `rreg`.
+        self.rnode.next = self.opd.val().get_bit(0) || self.opd.val().get_bit(4);
+        self.rnum.next = self.insn.val() & self.bregm16.val();
+        if self.rnode.val() {
+            self.rnum.next = self.eight16.val() | (self.insn.val() & self.nregm16.val());
+            if self.opd.val().get_bit(4) {
+                self.rnum.next = self.eight16.val()
+                    | ((self.insn.val() >> self.five16.val()) & self.nregm16.val());
             }
-        } else if self.nsel_a.val().get_bit(0) {
-            self.rna.next = self.regs.n1.val();
-        } else {
-            self.rna.next = self.regs.n0.val();
         }
-        if self.nsel_b.val().get_bit(1) {
-            if self.nsel_b.val().get_bit(0) {
-                self.rnb.next = self.regs.n3.val();
-            } else {
-                self.rnb.next = self.regs.n2.val();
-            }
-        } else if self.nsel_b.val().get_bit(0) {
-            self.rnb.next = self.regs.n1.val();
-        } else {
-            self.rnb.next = self.regs.n0.val();
-        }
+        self.regs.raddr.next = self.rnum.val();
+        self.rreg.next = self.regs.rdata.val();
         self.cb_idx.next = self.cb.val() & self.idxm.val();
         self.cn_idx.next = self.cn.val() & self.idxm.val();
         self.cb_ok.next = self.cb.val().get_bit(15) && (self.cb_idx.val() != self.z16.val());
         self.cn_ok.next = self.cn.val().get_bit(15) && (self.cn_idx.val() != self.z16.val());
-        self.eq_b.next = (self.rb.val() & self.idxm.val()) == self.cb_idx.val();
-        self.eq_n.next = (self.rna.val() & self.idxm.val()) == self.cn_idx.val();
+        self.eq_b.next = (self.rreg.val() & self.idxm.val()) == self.cb_idx.val();
+        self.eq_n.next = (self.rreg.val() & self.idxm.val()) == self.cn_idx.val();
         self.rights_b.next = self.z16.val();
         if self.cb_idx.val() != self.z16.val() {
             self.rights_b.next = self.two16.val();
@@ -887,17 +869,22 @@ impl Logic for KeyUnit {
             || (self.s_nload.q.val() && self.n_tob.q.val())
             || self.c_bfull.val()
             || (self.s_bz.q.val() && self.last.val());
+        // One write value for a block or a node register (regs.rs has one write port;
+        // the enables say which): a copy, a weakened current key, a slot read, a new key.
         self.regs.bwd.next = self.z16.val();
-        if self.opc.val() == self.o_bcopy.val() {
-            self.regs.bwd.next = self.rb.val();
+        if (self.opc.val() == self.o_bcopy.val()) || (self.opc.val() == self.o_ncopy.val()) {
+            self.regs.bwd.next = self.rreg.val();
         }
         if self.opc.val() == self.o_bweaken.val() {
             self.regs.bwd.next = self.cb_idx.val();
         }
+        if self.opc.val() == self.o_nweaken.val() {
+            self.regs.bwd.next = self.cn_idx.val();
+        }
         if self.s_nload.q.val() {
             self.regs.bwd.next = self.slot_key.val();
         }
-        if self.s_bz.q.val() {
+        if self.zeroing.val() {
             self.regs.bwd.next = self.lat_idx.q.val() | self.rwbit.val();
         }
         self.regs.nwe.next = self.c_ncopy.val()
@@ -906,31 +893,19 @@ impl Logic for KeyUnit {
             || self.c_nfull.val()
             || (self.s_nz.q.val() && self.last.val());
         self.regs.nw_cur.next = !self.s_nload.q.val();
-        self.regs.nwd.next = self.z16.val();
-        if self.opc.val() == self.o_ncopy.val() {
-            self.regs.nwd.next = self.rna.val();
-        }
-        if self.opc.val() == self.o_nweaken.val() {
-            self.regs.nwd.next = self.cn_idx.val();
-        }
-        if self.s_nload.q.val() {
-            self.regs.nwd.next = self.slot_key.val();
-        }
-        if self.s_nz.q.val() {
-            self.regs.nwd.next = self.lat_idx.q.val() | self.rwbit.val();
-        }
+        self.regs.nwd.next = self.regs.bwd.val();
         // the copies of the current registers follow every write to them and every select
         // (the value from opcode tests, the enable from the decode)
         self.cb_new.next = self.regs.bwd.val() & self.bkm.val();
         if self.opc.val() == self.o_bsel.val() {
-            self.cb_new.next = self.rb.val();
+            self.cb_new.next = self.rreg.val();
         }
         if self.c_bsel.val() || self.regs.bwe.val() {
             self.cbr.d.next = self.cb_new.val();
         }
         self.cn_new.next = self.regs.nwd.val() & self.nkm.val();
         if self.opc.val() == self.o_nsel.val() {
-            self.cn_new.next = self.rna.val();
+            self.cn_new.next = self.rreg.val();
         }
         if self.c_nsel.val()
             || (self.regs.nwe.val()
@@ -987,7 +962,7 @@ impl Logic for KeyUnit {
         self.nodes.we_n.next = (self.c_nnst.val() && self.cn_ok.val()) || self.s_nz.q.val();
         self.nodes.waddr.next = self.naddr_w.val();
         self.nodes.wdata_b.next = self.cb.val();
-        self.nodes.wdata_n.next = self.rnb.val();
+        self.nodes.wdata_n.next = self.rreg.val();
         if self.s_nz.q.val() {
             self.nodes.waddr.next = (self.lat_idx.q.val() << self.ls.val()) | self.zc.q.val();
             self.nodes.wdata_b.next = self.z16.val();

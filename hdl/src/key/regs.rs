@@ -1,10 +1,16 @@
 //! The key registers of a core: 8 block registers, 4 node registers (a key
 //! is 16 bits: bit 15 read-write, bits 14:0 the object index; 0 is the null
-//! key), the two *current* selectors and `faults`. Every output comes
-//! straight from a register (the sequencer does the read muxes, so that no
-//! combinational path runs back through this block). Writes: the current
-//! block register; the current node register or node register `sel_nb`.
+//! key), the two *current* selectors and `faults`. The registers live in one
+//! block RAM (`reg_ram.rs`), read one at a time: `raddr` (0–7 block, 8–11
+//! node) in one cycle, `rdata` in the next. A valid bit per register, cleared
+//! by `reset`, stands for the reset value the RAM cannot take: an invalid
+//! register reads null (`n0` the root key). Writes: the current block
+//! register; the current node register or node register `sel_nb`.
 //! Reset: all null but `n0` = read-write root.
+//!
+//! `b0`–`b7`, `n0`–`n3` are flip-flop copies of the registers, written with the
+//! RAM, for the simulation top's lockstep comparison; nothing in the key unit
+//! reads them, so a board build (which leaves them unconnected) has none.
 
 use crate::util::k;
 use rust_hdl::prelude::*;
@@ -21,7 +27,7 @@ pub struct KeyRegs {
     pub set_cur_b: Signal<In, Bit>,
     /// cur_n := sel_na
     pub set_cur_n: Signal<In, Bit>,
-    /// block register cur_b := bwd
+    /// block register cur_b := bwd (never with `nwe`: the RAM has one write port)
     pub bwe: Signal<In, Bit>,
     pub bwd: Signal<In, Bits<16>>,
     /// node register (nw_cur ? cur_n : sel_nb) := nwd
@@ -30,6 +36,10 @@ pub struct KeyRegs {
     pub nwd: Signal<In, Bits<16>>,
     /// faults += 1
     pub fault: Signal<In, Bit>,
+    /// The register read: 0–7 block register, 8–11 node register (bits 3:0).
+    pub raddr: Signal<In, Bits<16>>,
+    /// Its key, a cycle after `raddr`.
+    pub rdata: Signal<Out, Bits<16>>,
 
     pub cur_b: Signal<Out, Bits<3>>,
     pub cur_n: Signal<Out, Bits<2>>,
@@ -62,6 +72,22 @@ pub struct KeyRegs {
     curb: DFF<Bits<3>>,
     curn: DFF<Bits<2>>,
     flt: DFF<Bits<16>>,
+    ram: super::reg_ram::RegRam,
+    /// A register has been written since reset (bit = RAM word).
+    vld: DFF<Bits<16>>,
+    /// The word read is valid; it is `n0`'s.
+    rv: DFF<Bit>,
+    rd_n0: DFF<Bit>,
+    we: Signal<Local, Bit>,
+    vsh: Signal<Local, Bits<16>>,
+    wa: Signal<Local, Bits<16>>,
+    wd: Signal<Local, Bits<16>>,
+    eight: Constant<Bits<16>>,
+    m15: Constant<Bits<16>>,
+    two16: Constant<Bits<16>>,
+    four16: Constant<Bits<16>>,
+    /// The bits a block or a node key can have.
+    anykm: Constant<Bits<16>>,
     ntgt: Signal<Local, Bits<2>>,
     on: Constant<Bit>,
     /// The bits a block / node key can have: the rights bit and the index bits that
@@ -105,6 +131,8 @@ impl KeyRegs {
             nw_cur: Default::default(),
             nwd: Default::default(),
             fault: Default::default(),
+            raddr: Default::default(),
+            rdata: Default::default(),
             cur_b: Default::default(),
             cur_n: Default::default(),
             faults: Default::default(),
@@ -135,6 +163,19 @@ impl KeyRegs {
             curb: Default::default(),
             curn: Default::default(),
             flt: Default::default(),
+            ram: Default::default(),
+            vld: Default::default(),
+            rv: Default::default(),
+            rd_n0: Default::default(),
+            we: Default::default(),
+            vsh: Default::default(),
+            wa: Default::default(),
+            wd: Default::default(),
+            eight: k(8),
+            m15: k(15),
+            two16: k(2),
+            four16: k(4),
+            anykm: k(key_mask(blocks) | key_mask(nodes)),
             ntgt: Default::default(),
             on: Constant::new(on),
             bkm: k(key_mask(blocks)),
@@ -170,8 +211,9 @@ impl Logic for KeyRegs {
     fn update(&mut self) {
         dff_setup!(
             self, clock, rb0, rb1, rb2, rb3, rb4, rb5, rb6, rb7, rn0, rn1, rn2, rn3, curb, curn,
-            flt
+            flt, vld, rv, rd_n0
         );
+        self.ram.clock.next = self.clock.val();
         // ---- writes ----
         if self.set_cur_b.val() {
             self.curb.d.next = self.sel_b.val();
@@ -244,6 +286,52 @@ impl Logic for KeyRegs {
             self.flt.d.next = self.z16.val();
         }
 
+        // ---- the register file in block RAM: one write port (a block and a node
+        // register are never written in one cycle), a valid bit per register ----
+        self.we.next = self.bwe.val() || self.nwe.val();
+        // (the word address bit by bit: rust-hdl's bit_cast does not lint clean)
+        self.wa.next = self.eight.val();
+        if self.ntgt.val().get_bit(0) {
+            self.wa.next = self.wa.val() | self.one16.val();
+        }
+        if self.ntgt.val().get_bit(1) {
+            self.wa.next = self.wa.val() | self.two16.val();
+        }
+        self.wd.next = self.nwd.val() & self.nkm.val();
+        if self.bwe.val() {
+            self.wa.next = self.z16.val();
+            if self.curb.q.val().get_bit(0) {
+                self.wa.next = self.wa.val() | self.one16.val();
+            }
+            if self.curb.q.val().get_bit(1) {
+                self.wa.next = self.wa.val() | self.two16.val();
+            }
+            if self.curb.q.val().get_bit(2) {
+                self.wa.next = self.wa.val() | self.four16.val();
+            }
+            self.wd.next = self.bwd.val() & self.bkm.val();
+        }
+        self.ram.we.next = self.we.val() && self.on.val();
+        self.ram.waddr.next = self.wa.val();
+        self.ram.wdata.next = self.wd.val();
+        self.ram.raddr.next = self.raddr.val();
+        if self.we.val() {
+            self.vld.d.next = self.vld.q.val() | (self.one16.val() << self.wa.val());
+        }
+        self.vsh.next = self.vld.q.val() >> (self.raddr.val() & self.m15.val());
+        self.rv.d.next = self.vsh.val().get_bit(0);
+        self.rd_n0.d.next = (self.raddr.val() & self.m15.val()) == self.eight.val();
+        self.rdata.next = self.z16.val();
+        if self.rv.q.val() {
+            // (masked: the RAM bits no key has are never written but synthesis cannot know)
+            self.rdata.next = self.ram.rdata.val() & self.anykm.val();
+        } else if self.rd_n0.q.val() && self.on.val() {
+            self.rdata.next = self.root.val();
+        }
+        if self.reset.val() {
+            self.vld.d.next = self.z16.val();
+        }
+
         // ---- state out ----
         self.cur_b.next = self.curb.q.val();
         self.cur_n.next = self.curn.q.val();
@@ -295,21 +383,38 @@ mod tests {
             x.set_cur_n.next = false;
             sim_assert_eq!(sim, x.cur_b.val(), bits::<3>(5), x);
             sim_assert_eq!(sim, x.cur_n.val(), bits::<2>(2), x);
+            // (one register a cycle: the RAM has one write port)
             x.bwe.next = true;
             x.bwd.next = bits::<16>(0x8007);
+            x.fault.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.bwe.next = false;
+            x.fault.next = false;
             x.nwe.next = true;
             x.nw_cur.next = false;
             x.sel_nb.next = bits::<2>(3);
             x.nwd.next = bits::<16>(0x0004);
-            x.fault.next = true;
             wait_clock_cycle!(sim, clock, x);
-            x.bwe.next = false;
             x.nwe.next = false;
-            x.fault.next = false;
             sim_assert_eq!(sim, x.b5.val(), bits::<16>(0x8007), x);
             sim_assert_eq!(sim, x.n3.val(), bits::<16>(0x0004), x);
             sim_assert_eq!(sim, x.n2.val(), bits::<16>(0), x);
             sim_assert_eq!(sim, x.faults.val(), bits::<16>(1), x);
+            // the block RAM: a read answers in the next cycle
+            for (reg, want) in [(11u64, 0x4u64), (5, 0x8007), (8, 0x8001), (10, 0), (1, 0)] {
+                x.raddr.next = bits::<16>(reg);
+                wait_clock_cycle!(sim, clock, x);
+                sim_assert_eq!(sim, x.rdata.val(), bits::<16>(want), x);
+            }
+            // reset: every register reads null again, n0 the root key
+            x.reset.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.reset.next = false;
+            for (reg, want) in [(5u64, 0u64), (11, 0), (8, 0x8001)] {
+                x.raddr.next = bits::<16>(reg);
+                wait_clock_cycle!(sim, clock, x);
+                sim_assert_eq!(sim, x.rdata.val(), bits::<16>(want), x);
+            }
             sim.done(x)
         });
         sim.run(Box::new(uut), 10_000).unwrap();

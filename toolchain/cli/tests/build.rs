@@ -295,8 +295,9 @@ fn build_icebreaker() {
     let dir = tempfile::tempdir().unwrap();
     let r = build("icebreaker", dir.path(), &[]);
     assert_eq!(r["device"], "iCE40UP5K");
-    // The core's RAM and the node store in block RAM, the 512 blocks in all four SPRAMs.
-    assert_eq!(r["block_rams"]["used"], 24);
+    // The core's RAM, the node store and the key registers in block RAM, the 512 blocks in
+    // all four SPRAMs.
+    assert_eq!(r["block_rams"]["used"], 25);
     assert_eq!(r["sprams"]["used"], 4);
     assert_eq!(r["sprams"]["available"], 4);
 }
