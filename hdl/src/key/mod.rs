@@ -127,12 +127,12 @@ pub struct KeyUnit {
     f_word: DFF<Bit>,
     f_lo: DFF<Bit>,
     f_hi: DFF<Bit>,
-    /// The current node key is null / read-only; the slot goes to a block register; pop.
+    /// The current node key is null / read-only; the slot goes to a block register.
     n_null: DFF<Bit>,
     n_weak: DFF<Bit>,
     n_tob: DFF<Bit>,
-    n_pop: DFF<Bit>,
-    /// Copies of the current block / node register (so that no 8:1 / 4:1 mux reads them).
+    /// Copies of the current block / node register: the stores are addressed from them,
+    /// not from the register RAM, which answers a cycle after it is asked.
     cbr: DFF<Bits<16>>,
     cnr: DFF<Bits<16>>,
     /// The instruction, latched in every decode cycle (while the pc is held the code
@@ -307,6 +307,7 @@ pub struct KeyUnit {
     tv_reg: Signal<Local, Bits<16>>,
     tv_true: Signal<Local, Bits<16>>,
     t_true: Signal<Local, Bit>,
+    bk_wcyc: Signal<Local, Bit>,
     bk_we: Signal<Local, Bit>,
     cb_new: Signal<Local, Bits<16>>,
     cn_new: Signal<Local, Bits<16>>,
@@ -395,7 +396,6 @@ impl KeyUnit {
             n_null: Default::default(),
             n_weak: Default::default(),
             n_tob: Default::default(),
-            n_pop: Default::default(),
             busy_r: Default::default(),
             booted: Default::default(),
             kir: Default::default(),
@@ -532,6 +532,7 @@ impl KeyUnit {
             tv_reg: Default::default(),
             tv_true: Default::default(),
             t_true: Default::default(),
+            bk_wcyc: Default::default(),
             bk_we: Default::default(),
             cb_new: Default::default(),
             cn_new: Default::default(),
@@ -547,8 +548,8 @@ impl Logic for KeyUnit {
     fn update(&mut self) {
         dff_setup!(
             self, clock, s_xchg, s_add, w_sum, s_st, w_addr, w_lanes, w_byte, w_add, s_nload, s_bz,
-            s_nz, f_word, f_lo, f_hi, n_null, n_weak, n_tob, n_pop, cbr, cnr, kir, s_e, pushr,
-            busy_r, booted, h2, p2, t2, lastr, lat_idx, zc
+            s_nz, f_word, f_lo, f_hi, n_null, n_weak, n_tob, cbr, cnr, kir, s_e, pushr, busy_r,
+            booted, h2, p2, t2, lastr, lat_idx, zc
         );
         self.regs.clock.next = self.clock.val();
         self.blocks.clock.next = self.clock.val();
@@ -661,8 +662,8 @@ impl Logic for KeyUnit {
         self.zeroing.next = self.s_bz.q.val() || self.s_nz.q.val();
         self.last.next = self.lastr.q.val();
 
-        // ---- the key registers read: the current ones from their copies, the others
-        // through mux trees on the select bits ----
+        // ---- the key registers read: the current ones from their copies, the one an
+        // instruction names from the register RAM ----
         // Register numbers modulo the build's register counts: with fewer registers the
         // masked-off ones are never selected nor written, and yosys removes them.
         self.bsel.next = self.kir.q.val().get_bits::<3>(0) & self.bregm.val();
@@ -766,8 +767,6 @@ impl Logic for KeyUnit {
         self.n_weak.d.next = !self.cn.val().get_bit(15);
         self.n_tob.d.next =
             (self.opd.val() == self.o_nbload.val()) || (self.opd.val() == self.o_nbloadi.val());
-        self.n_pop.d.next =
-            (self.opd.val() == self.o_nbloadi.val()) || (self.opd.val() == self.o_nnloadi.val());
 
         // ---- the states ----
         self.s_xchg.d.next = self.c_xchg.val() && !self.reset.val();
@@ -871,21 +870,21 @@ impl Logic for KeyUnit {
             || (self.s_bz.q.val() && self.last.val());
         // One write value for a block or a node register (regs.rs has one write port;
         // the enables say which): a copy, a weakened current key, a slot read, a new key.
-        self.regs.bwd.next = self.z16.val();
+        self.regs.wdata.next = self.z16.val();
         if (self.opc.val() == self.o_bcopy.val()) || (self.opc.val() == self.o_ncopy.val()) {
-            self.regs.bwd.next = self.rreg.val();
+            self.regs.wdata.next = self.rreg.val();
         }
         if self.opc.val() == self.o_bweaken.val() {
-            self.regs.bwd.next = self.cb_idx.val();
+            self.regs.wdata.next = self.cb_idx.val();
         }
         if self.opc.val() == self.o_nweaken.val() {
-            self.regs.bwd.next = self.cn_idx.val();
+            self.regs.wdata.next = self.cn_idx.val();
         }
         if self.s_nload.q.val() {
-            self.regs.bwd.next = self.slot_key.val();
+            self.regs.wdata.next = self.slot_key.val();
         }
         if self.zeroing.val() {
-            self.regs.bwd.next = self.lat_idx.q.val() | self.rwbit.val();
+            self.regs.wdata.next = self.lat_idx.q.val() | self.rwbit.val();
         }
         self.regs.nwe.next = self.c_ncopy.val()
             || self.c_nweaken.val()
@@ -893,17 +892,16 @@ impl Logic for KeyUnit {
             || self.c_nfull.val()
             || (self.s_nz.q.val() && self.last.val());
         self.regs.nw_cur.next = !self.s_nload.q.val();
-        self.regs.nwd.next = self.regs.bwd.val();
         // the copies of the current registers follow every write to them and every select
         // (the value from opcode tests, the enable from the decode)
-        self.cb_new.next = self.regs.bwd.val() & self.bkm.val();
+        self.cb_new.next = self.regs.wdata.val() & self.bkm.val();
         if self.opc.val() == self.o_bsel.val() {
             self.cb_new.next = self.rreg.val();
         }
         if self.c_bsel.val() || self.regs.bwe.val() {
             self.cbr.d.next = self.cb_new.val();
         }
-        self.cn_new.next = self.regs.nwd.val() & self.nkm.val();
+        self.cn_new.next = self.regs.wdata.val() & self.nkm.val();
         if self.opc.val() == self.o_nsel.val() {
             self.cn_new.next = self.rreg.val();
         }
@@ -917,20 +915,16 @@ impl Logic for KeyUnit {
             self.cbr.d.next = self.z16.val();
             self.cnr.d.next = self.root.val();
         }
-        self.regs.fault.next = ((self.s_st.q.val()
-            || (self.s_xchg.q.val() && !self.w_add.q.val())
-            || self.s_add.q.val())
-            && !self.cb_ok.val())
+        // a block-write cycle: b!/bc!'s third, bxchg's second, bxadd's third
+        self.bk_wcyc.next =
+            self.s_st.q.val() || (self.s_xchg.q.val() && !self.w_add.q.val()) || self.s_add.q.val();
+        self.regs.fault.next = (self.bk_wcyc.val() && !self.cb_ok.val())
             || ((self.c_nbst.val() || self.c_nnst.val()) && !self.cn_ok.val())
             || self.c_resv.val();
 
         // ---- the block store: read in a decode cycle, written in a later one ----
         self.blocks.raddr.next = self.baddr.val();
-        self.bk_we.next = ((self.s_st.q.val()
-            || (self.s_xchg.q.val() && !self.w_add.q.val())
-            || self.s_add.q.val())
-            && self.cb_ok.val())
-            || self.s_bz.q.val();
+        self.bk_we.next = (self.bk_wcyc.val() && self.cb_ok.val()) || self.s_bz.q.val();
         self.bk_addr.next = self.w_addr.q.val();
         if self.s_bz.q.val() {
             self.bk_addr.next = (self.lat_idx.q.val() << self.lw.val()) | self.zc.q.val();

@@ -27,13 +27,13 @@ pub struct KeyRegs {
     pub set_cur_b: Signal<In, Bit>,
     /// cur_n := sel_na
     pub set_cur_n: Signal<In, Bit>,
-    /// block register cur_b := bwd (never with `nwe`: the RAM has one write port)
+    /// block register cur_b := wdata (never with `nwe`: the RAM has one write port)
     pub bwe: Signal<In, Bit>,
-    pub bwd: Signal<In, Bits<16>>,
-    /// node register (nw_cur ? cur_n : sel_nb) := nwd
+    /// node register (nw_cur ? cur_n : sel_nb) := wdata
     pub nwe: Signal<In, Bit>,
     pub nw_cur: Signal<In, Bit>,
-    pub nwd: Signal<In, Bits<16>>,
+    /// The key either write enable writes.
+    pub wdata: Signal<In, Bits<16>>,
     /// faults += 1
     pub fault: Signal<In, Bit>,
     /// The register read: 0–7 block register, 8–11 node register (bits 3:0).
@@ -126,10 +126,9 @@ impl KeyRegs {
             set_cur_b: Default::default(),
             set_cur_n: Default::default(),
             bwe: Default::default(),
-            bwd: Default::default(),
             nwe: Default::default(),
             nw_cur: Default::default(),
-            nwd: Default::default(),
+            wdata: Default::default(),
             fault: Default::default(),
             raddr: Default::default(),
             rdata: Default::default(),
@@ -226,28 +225,28 @@ impl Logic for KeyRegs {
         }
         if self.bwe.val() {
             if self.curb.q.val() == self.z3.val() {
-                self.rb0.d.next = self.bwd.val() & self.bkm.val();
+                self.rb0.d.next = self.wdata.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s1.val() {
-                self.rb1.d.next = self.bwd.val() & self.bkm.val();
+                self.rb1.d.next = self.wdata.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s2.val() {
-                self.rb2.d.next = self.bwd.val() & self.bkm.val();
+                self.rb2.d.next = self.wdata.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s3.val() {
-                self.rb3.d.next = self.bwd.val() & self.bkm.val();
+                self.rb3.d.next = self.wdata.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s4.val() {
-                self.rb4.d.next = self.bwd.val() & self.bkm.val();
+                self.rb4.d.next = self.wdata.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s5.val() {
-                self.rb5.d.next = self.bwd.val() & self.bkm.val();
+                self.rb5.d.next = self.wdata.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s6.val() {
-                self.rb6.d.next = self.bwd.val() & self.bkm.val();
+                self.rb6.d.next = self.wdata.val() & self.bkm.val();
             }
             if self.curb.q.val() == self.s7.val() {
-                self.rb7.d.next = self.bwd.val() & self.bkm.val();
+                self.rb7.d.next = self.wdata.val() & self.bkm.val();
             }
         }
         self.ntgt.next = self.sel_nb.val();
@@ -256,16 +255,16 @@ impl Logic for KeyRegs {
         }
         if self.nwe.val() {
             if self.ntgt.val() == self.z2.val() {
-                self.rn0.d.next = self.nwd.val() & self.nkm.val();
+                self.rn0.d.next = self.wdata.val() & self.nkm.val();
             }
             if self.ntgt.val() == self.t1.val() {
-                self.rn1.d.next = self.nwd.val() & self.nkm.val();
+                self.rn1.d.next = self.wdata.val() & self.nkm.val();
             }
             if self.ntgt.val() == self.t2.val() {
-                self.rn2.d.next = self.nwd.val() & self.nkm.val();
+                self.rn2.d.next = self.wdata.val() & self.nkm.val();
             }
             if self.ntgt.val() == self.t3.val() {
-                self.rn3.d.next = self.nwd.val() & self.nkm.val();
+                self.rn3.d.next = self.wdata.val() & self.nkm.val();
             }
         }
         if self.reset.val() {
@@ -297,7 +296,7 @@ impl Logic for KeyRegs {
         if self.ntgt.val().get_bit(1) {
             self.wa.next = self.wa.val() | self.two16.val();
         }
-        self.wd.next = self.nwd.val() & self.nkm.val();
+        self.wd.next = self.wdata.val() & self.nkm.val();
         if self.bwe.val() {
             self.wa.next = self.z16.val();
             if self.curb.q.val().get_bit(0) {
@@ -309,7 +308,7 @@ impl Logic for KeyRegs {
             if self.curb.q.val().get_bit(2) {
                 self.wa.next = self.wa.val() | self.four16.val();
             }
-            self.wd.next = self.bwd.val() & self.bkm.val();
+            self.wd.next = self.wdata.val() & self.bkm.val();
         }
         self.ram.we.next = self.we.val() && self.on.val();
         self.ram.waddr.next = self.wa.val();
@@ -385,7 +384,7 @@ mod tests {
             sim_assert_eq!(sim, x.cur_n.val(), bits::<2>(2), x);
             // (one register a cycle: the RAM has one write port)
             x.bwe.next = true;
-            x.bwd.next = bits::<16>(0x8007);
+            x.wdata.next = bits::<16>(0x8007);
             x.fault.next = true;
             wait_clock_cycle!(sim, clock, x);
             x.bwe.next = false;
@@ -393,7 +392,7 @@ mod tests {
             x.nwe.next = true;
             x.nw_cur.next = false;
             x.sel_nb.next = bits::<2>(3);
-            x.nwd.next = bits::<16>(0x0004);
+            x.wdata.next = bits::<16>(0x0004);
             wait_clock_cycle!(sim, clock, x);
             x.nwe.next = false;
             sim_assert_eq!(sim, x.b5.val(), bits::<16>(0x8007), x);
