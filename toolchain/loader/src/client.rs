@@ -7,6 +7,7 @@ use crate::error::LoaderError;
 use crate::frame::*;
 use crate::link::Link;
 use crate::progress::Progress;
+use crate::rto::Rto;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -59,6 +60,8 @@ pub struct Client<L: Link> {
     info: Option<BoardInfo>,
     /// Retransmissions done so far (all commands).
     pub retransmissions: u32,
+    /// How long to wait for answers, learned from this board's (crate::rto).
+    rto: Rto,
 }
 
 /// The checks made before any byte of an image is sent.
@@ -95,6 +98,9 @@ struct InFlight {
     addr: usize,
     words: usize,
     seq: u8,
+    sent: Instant,
+    /// Its line time (with the frames ahead of it): what of its round trip is not latency.
+    line: Duration,
     deadline: Instant,
 }
 
@@ -113,6 +119,7 @@ impl<L: Link> Client<L> {
             dec: Decoder::default(),
             info: None,
             retransmissions: 0,
+            rto: Rto::default(),
         }
     }
 
@@ -144,9 +151,14 @@ impl<L: Link> Client<L> {
         Duration::from_secs_f64(10.0 / self.opts.baud.max(1) as f64)
     }
 
-    /// §4: 2 × (frame + response bytes) × T_byte + latency.
-    fn timeout_for(&self, out_bytes: usize, in_bytes: usize) -> Duration {
-        self.byte_time() * (2 * (out_bytes + in_bytes)) as u32 + self.opts.latency
+    /// §4: 2 × (frame + response bytes) × T_byte, the line part of a timeout.
+    fn line_time(&self, out_bytes: usize, in_bytes: usize) -> Duration {
+        self.byte_time() * (2 * (out_bytes + in_bytes)) as u32
+    }
+
+    /// §4: the line time + the latency (the option, or what this board has shown).
+    fn timeout(&self, line: Duration) -> Duration {
+        self.rto.timeout(line, self.opts.latency)
     }
 
     fn send(&mut self, f: &Frame) -> Result<(), LoaderError> {
@@ -192,27 +204,41 @@ impl<L: Link> Client<L> {
         extra: Duration,
     ) -> Result<Frame, LoaderError> {
         let f = Frame::new(cmd, self.next_seq(), addr as u16, payload);
-        let timeout = self.timeout_for(Frame::wire_len(f.payload.len()), resp_bytes) + extra;
+        let line = self.line_time(Frame::wire_len(f.payload.len()), resp_bytes) + extra;
         let mut last = String::new();
         for attempt in 0..=self.opts.retries {
             if attempt > 0 {
                 self.retransmissions += 1;
             }
+            let timeout = self.timeout(line);
             self.send(&f)?;
-            let deadline = Instant::now() + timeout;
+            let sent = Instant::now();
+            let deadline = sent + timeout;
+            // The same SEQ every time, so a late answer to an earlier transmission is taken;
+            // but then the round trip is unknown (Karn): only a first try's is a sample.
+            let answered = |rto: &mut Rto| {
+                if attempt == 0 {
+                    rto.sample(sent.elapsed(), line);
+                }
+            };
             loop {
                 match self.wait(deadline)? {
                     Wait::Got(r) if r.seq != f.seq => continue, // a late duplicate
                     Wait::Got(r) if r.cmd == NAK && r.payload == [E_CRC] => {
+                        answered(&mut self.rto);
                         last = "the board saw a payload CRC error (NAK $01)".into();
                         break;
                     }
-                    Wait::Got(r) => return Ok(r),
+                    Wait::Got(r) => {
+                        answered(&mut self.rto);
+                        return Ok(r);
+                    }
                     Wait::BadPayload => {
                         last = "a response with a bad CRC".into();
                         break;
                     }
                     Wait::Timeout => {
+                        self.rto.timed_out();
                         last = format!("no answer within {} ms", timeout.as_millis());
                         break;
                     }
@@ -256,7 +282,8 @@ impl<L: Link> Client<L> {
         let start = Instant::now();
         let mut attempts = 0;
         let f = Frame::new(INFO, self.next_seq(), 0, vec![]);
-        let per_try = Duration::from_millis(20).max(self.timeout_for(HEADER_LEN + FLUSH_ZEROS, 60));
+        let per_try = Duration::from_millis(20)
+            .max(self.line_time(HEADER_LEN + FLUSH_ZEROS, 60) + self.opts.latency);
         loop {
             attempts += 1;
             if attempts == 2 {
@@ -366,6 +393,7 @@ impl<L: Link> Client<L> {
         let mut sums = None;
         let mut check_sent = false;
         let mut flight: VecDeque<InFlight> = VecDeque::new(); // oldest first
+        let mut abandoned: VecDeque<InFlight> = VecDeque::new(); // WRITEs gone back over
         while base < words.len() || (check && sums.is_none()) {
             while flight.len() < window {
                 let ahead = self.byte_time() * (Frame::wire_len(2 * max) * flight.len()) as u32;
@@ -374,28 +402,33 @@ impl<L: Link> Client<L> {
                     let p = words_to_bytes(&words[next..next + n]);
                     let f = Frame::new(WRITE, self.next_seq(), next as u16, p);
                     // ... plus the frame ahead of it in the board's queue
-                    let timeout =
-                        self.timeout_for(Frame::wire_len(f.payload.len()), HEADER_LEN) + ahead;
+                    let line = self.line_time(Frame::wire_len(f.payload.len()), HEADER_LEN) + ahead;
                     self.send(&f)?;
+                    let sent = Instant::now();
                     flight.push_back(InFlight {
                         addr: next,
                         words: n,
                         seq: f.seq,
-                        deadline: Instant::now() + timeout,
+                        sent,
+                        line,
+                        deadline: sent + self.timeout(line),
                     });
                     next += n;
                 } else if check && !check_sent && next == words.len() {
                     let p = (words.len() as u16).to_le_bytes().to_vec();
                     let f = Frame::new(CHECK, self.next_seq(), 0, p);
-                    let timeout = self.timeout_for(Frame::wire_len(2), HEADER_LEN + 6)
+                    let line = self.line_time(Frame::wire_len(2), HEADER_LEN + 6)
                         + Duration::from_micros(100) * words.len() as u32
                         + ahead;
                     self.send(&f)?;
+                    let sent = Instant::now();
                     flight.push_back(InFlight {
                         addr: words.len(),
                         words: 0, // the CHECK
                         seq: f.seq,
-                        deadline: Instant::now() + timeout,
+                        sent,
+                        line,
+                        deadline: sent + self.timeout(line),
                     });
                     check_sent = true;
                 } else {
@@ -409,6 +442,13 @@ impl<L: Link> Client<L> {
                 Wait::Got(r) if r.seq != front.seq => {
                     if r.cmd == NAK && r.payload == [E_RANGE] {
                         return Err(self.too_large(&info, words.len()));
+                    }
+                    // The answer to a frame given up on: the board is slow, not deaf, and
+                    // this is how slow (each transmission has its own SEQ).
+                    if let Some(i) = abandoned.iter().position(|a: &InFlight| a.seq == r.seq) {
+                        self.rto
+                            .sample(abandoned[i].sent.elapsed(), abandoned[i].line);
+                        abandoned.remove(i);
                     }
                     false // a later frame's answer, or a late duplicate: in order only
                 }
@@ -428,38 +468,43 @@ impl<L: Link> Client<L> {
                     (NAK, _) => return Err(self.nak_error("the verify", &r)),
                     _ => return Err(self.unexpected("CHECK", &r)),
                 },
-                Wait::Got(r) => match r.cmd {
-                    ACK => {
-                        flight.pop_front();
-                        base = front.addr + front.words;
-                        attempts = 0;
-                        progress.advance((front.words * 2) as u64);
-                        clean += 1;
-                        if clean >= 8 && size < max {
-                            size = (size * 2).min(max);
-                            clean = 0;
+                Wait::Got(r) => {
+                    // (A CHECK's round trip is its sums' time, so only WRITEs sample.)
+                    self.rto.sample(front.sent.elapsed(), front.line);
+                    match r.cmd {
+                        ACK => {
+                            flight.pop_front();
+                            base = front.addr + front.words;
+                            attempts = 0;
+                            progress.advance((front.words * 2) as u64);
+                            clean += 1;
+                            if clean >= 8 && size < max {
+                                size = (size * 2).min(max);
+                                clean = 0;
+                            }
+                            false
                         }
-                        false
+                        NAK if r.payload == [E_CRC] => {
+                            last_fail = "the board saw a payload CRC error (NAK $01)".into();
+                            true
+                        }
+                        NAK if r.payload == [E_READBACK] => {
+                            last_fail = "a written word did not read back (NAK $06)".into();
+                            true
+                        }
+                        NAK if r.payload == [E_RANGE] => {
+                            return Err(self.too_large(&info, words.len()));
+                        }
+                        NAK => return Err(self.nak_error("a write", &r)),
+                        _ => return Err(self.unexpected("WRITE", &r)),
                     }
-                    NAK if r.payload == [E_CRC] => {
-                        last_fail = "the board saw a payload CRC error (NAK $01)".into();
-                        true
-                    }
-                    NAK if r.payload == [E_READBACK] => {
-                        last_fail = "a written word did not read back (NAK $06)".into();
-                        true
-                    }
-                    NAK if r.payload == [E_RANGE] => {
-                        return Err(self.too_large(&info, words.len()));
-                    }
-                    NAK => return Err(self.nak_error("a write", &r)),
-                    _ => return Err(self.unexpected("WRITE", &r)),
-                },
+                }
                 Wait::BadPayload => {
                     last_fail = "a response with a bad CRC".into();
                     false // its frame times out, or a good answer follows
                 }
                 Wait::Timeout => {
+                    self.rto.timed_out();
                     last_fail = "no answer in time".into();
                     true
                 }
@@ -489,7 +534,12 @@ impl<L: Link> Client<L> {
                         }
                     }
                 }
-                flight.clear();
+                for f in flight.drain(..).filter(|f| f.words > 0) {
+                    if abandoned.len() == 8 {
+                        abandoned.pop_front();
+                    }
+                    abandoned.push_back(f);
+                }
                 next = base;
                 check_sent = false;
                 self.dec.take_rest();
@@ -593,14 +643,14 @@ impl<L: Link> Client<L> {
             });
         }
         let p = vec![core as u8];
-        let timeout = self.timeout_for(Frame::wire_len(1), HEADER_LEN);
+        let line = self.line_time(Frame::wire_len(1), HEADER_LEN);
         for attempt in 0..=self.opts.retries {
             if attempt > 0 {
                 self.retransmissions += 1;
             }
             let f = Frame::new(START, self.next_seq(), addr, p.clone());
             self.send(&f)?;
-            let deadline = Instant::now() + timeout;
+            let deadline = Instant::now() + self.timeout(line);
             loop {
                 match self.wait(deadline)? {
                     Wait::Got(r) if r.seq != f.seq => continue,
@@ -608,7 +658,11 @@ impl<L: Link> Client<L> {
                     Wait::Got(r) if r.cmd == NAK && r.payload == [E_CRC] => break,
                     Wait::Got(r) if r.cmd == NAK => return Err(self.nak_error("the start", &r)),
                     Wait::Got(r) => return Err(self.unexpected("START", &r)),
-                    Wait::BadPayload | Wait::Timeout => break,
+                    Wait::BadPayload => break,
+                    Wait::Timeout => {
+                        self.rto.timed_out();
+                        break;
+                    }
                 }
             }
             // Is the bootloader still there?
@@ -627,17 +681,20 @@ impl<L: Link> Client<L> {
     /// Asks INFO up to the retry budget; true when the bootloader answers. (On a noisy
     /// line one INFO exchange may well be lost; a silence this long means the program runs.)
     fn still_in_loader(&mut self) -> Result<bool, LoaderError> {
-        let timeout = self.timeout_for(HEADER_LEN, 60);
+        let line = self.line_time(HEADER_LEN, 60);
         for _ in 0..=self.opts.retries {
             let f = Frame::new(INFO, self.next_seq(), 0, vec![]);
             self.send(&f)?;
-            let deadline = Instant::now() + timeout;
+            let deadline = Instant::now() + self.timeout(line);
             loop {
                 match self.wait(deadline)? {
                     Wait::Got(r) if r.seq == f.seq && r.cmd == INFO_R => return Ok(true),
                     Wait::Got(_) => continue,
                     Wait::BadPayload => break,
-                    Wait::Timeout => break,
+                    Wait::Timeout => {
+                        self.rto.timed_out();
+                        break;
+                    }
                 }
             }
         }
@@ -647,7 +704,7 @@ impl<L: Link> Client<L> {
     /// `RESET`: the board restarts its bootloader (RAM kept). True when acknowledged.
     pub fn reset(&mut self) -> Result<bool, LoaderError> {
         let f = Frame::new(RESET, self.next_seq(), 0, vec![]);
-        let timeout = self.timeout_for(HEADER_LEN, HEADER_LEN);
+        let timeout = self.timeout(self.line_time(HEADER_LEN, HEADER_LEN));
         for _ in 0..=self.opts.retries.min(2) {
             self.send(&f)?;
             let deadline = Instant::now() + timeout;

@@ -29,6 +29,9 @@ pub struct FakeConfig {
     pub program_output: Vec<u8>,
     /// The hello sent when the fake starts.
     pub hello: Vec<u8>,
+    /// Work on every frame this long before answering, one frame after the other: a board
+    /// slower than its line (the RTL simulated board on a loaded machine).
+    pub frame_time: Duration,
 }
 
 /// The INFO the fake board reports: 1 core, boot_start $C00 (as the firmware).
@@ -62,6 +65,7 @@ impl Default for FakeConfig {
             corrupt_after_write: None,
             program_output: b"Hello, world!\r\n".to_vec(),
             hello: b"j1k fake ready\r\n".to_vec(),
+            frame_time: Duration::ZERO,
         }
     }
 }
@@ -112,6 +116,7 @@ impl FakeBoard {
                 }
                 dec.push(&buf[..n]);
                 while let Some(p) = dec.next_frame() {
+                    std::thread::sleep(cfg.frame_time);
                     let mut out: Vec<Frame> = Vec::new();
                     let mut then_start = None;
                     {

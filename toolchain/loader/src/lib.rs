@@ -8,6 +8,8 @@
 //! - [`crc`]: the protocol's CRC-16.
 //! - [`progress`]: progress reporting (an indicatif bar, or plain lines).
 //! - [`proxy`]: a seeded fault-injection proxy for tests.
+//! - [`rto`]: how long to wait for an answer (the line-time formula, stretched by what the
+//!   board has shown).
 //! - [`monitor`]: a raw-mode terminal on a port.
 
 pub mod client;
@@ -20,6 +22,7 @@ pub mod monitor;
 pub mod ports;
 pub mod progress;
 pub mod proxy;
+pub mod rto;
 
 pub use client::{check_image, upload, Client, Options, Report, Started};
 pub use error::LoaderError;

@@ -110,6 +110,29 @@ fn lost_responses_time_out_and_are_retransmitted() {
     assert_eq!(&st.started_ram.unwrap()[..900], &words[..]);
 }
 
+/// A board slower than its line: 60 ms over every frame, in order (the RTL simulated board on
+/// a loaded machine), against first timeouts of ~25 ms at 1 Mbaud. The loader waits longer
+/// after each timeout and learns the board's round trip, instead of resending frames that
+/// queue behind the ones the board is still working through (which never catches up).
+#[test]
+fn a_board_slower_than_its_line_is_waited_for() {
+    let cfg = FakeConfig {
+        frame_time: Duration::from_millis(60),
+        ..Default::default()
+    };
+    let words = image(1000);
+    let (r, st) = run(cfg, &words);
+    let r = r.unwrap();
+    assert_eq!(&st.started_ram.unwrap()[..1000], &words[..]);
+    eprintln!("{} retransmissions in {:?}", r.retransmissions, r.elapsed);
+    // The first frames time out until the wait exceeds the board's pace; after that none.
+    assert!(
+        r.retransmissions <= 6,
+        "{} retransmissions",
+        r.retransmissions
+    );
+}
+
 #[test]
 fn duplicate_acks_are_harmless() {
     let cfg = FakeConfig {
