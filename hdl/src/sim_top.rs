@@ -59,6 +59,10 @@ pub struct SimTop {
     pub blk_wmask: Signal<Out, Bits<2>>,
     pub blk_waddr: Signal<Out, Bits<16>>,
     pub blk_wdata: Signal<Out, Bits<16>>,
+    /// Node-store writes: bit 0 the block-key slot, bit 1 the node-key slot.
+    pub slot_we: Signal<Out, Bits<2>>,
+    pub slot_waddr: Signal<Out, Bits<16>>,
+    pub slot_wdata: Signal<Out, Bits<16>>,
 
     core: Core,
     io: IoPorts,
@@ -113,6 +117,9 @@ impl SimTop {
             blk_wmask: Default::default(),
             blk_waddr: Default::default(),
             blk_wdata: Default::default(),
+            slot_we: Default::default(),
+            slot_waddr: Default::default(),
+            slot_wdata: Default::default(),
             core: Core::new(image, cfg.key.is_some()),
             io: IoPorts::new(0),
             key: KeyUnit::new(cfg.key.as_ref(), cfg.block_memory),
@@ -199,6 +206,9 @@ impl Logic for SimTop {
         self.blk_wmask.next = self.key.blk_wmask.val();
         self.blk_waddr.next = self.key.blk_waddr.val();
         self.blk_wdata.next = self.key.blk_wdata.val();
+        self.slot_we.next = self.key.slot_we.val();
+        self.slot_waddr.next = self.key.slot_waddr.val();
+        self.slot_wdata.next = self.key.slot_wdata.val();
     }
 }
 

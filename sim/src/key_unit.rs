@@ -166,22 +166,22 @@ impl Core {
                 }
             }
             Bxchg | Bxadd => {
-                // bxchg writes in cycle 2; bxadd latches the sum in cycle 2 and writes it
-                // in cycle 3 (the hardware's adder is not between the store's read and write).
+                // bxchg writes, T := old and pops in cycle 2. bxadd changes nothing the
+                // program sees in cycle 2 (the hardware latches the sum: its adder is not
+                // between the store's read and write) and writes the sum, T := old and
+                // pops in cycle 3 (T, the index, addresses the write as it did the read).
                 if n == 1 {
                     b.addr = o.t as usize & o.wmask;
                     b.value = x.store.read_word(o.cb.index, b.addr);
                     x.counters.block_reads += 1;
-                } else if n == 2 {
+                } else if op == Bxchg {
                     let old = b.value;
-                    if op == Bxchg {
-                        self.block_write(o.cb, b.addr, o.nos, x, cs);
-                    } else {
-                        b.value = old.wrapping_add(o.nos);
-                    }
+                    self.block_write(o.cb, b.addr, o.nos, x, cs);
                     self.pop_replace(old);
-                } else {
-                    self.block_write(o.cb, b.addr, b.value, x, cs);
+                } else if n == 3 {
+                    let old = b.value;
+                    self.block_write(o.cb, b.addr, old.wrapping_add(o.nos), x, cs);
+                    self.pop_replace(old);
                 }
             }
             NbLoad | NbLoadI | NnLoad | NnLoadI => {
@@ -252,20 +252,19 @@ impl Core {
             Nquery => self.push_t(cn.rights()),
             Faults => self.push_t(self.keys.faults),
             Bstore | Bcstore => {
-                // The execute cycle pops the index; the next writes the value (T now) and pops it.
+                // The execute cycle writes the value (N) at the index (T) and pops; the
+                // next pops the value.
                 if e == 1 {
-                    b.addr = o.t as usize;
-                } else {
-                    let i = b.addr;
+                    let i = o.t as usize;
                     let (w, v) = if op == Bstore {
-                        (i & o.wmask, o.t)
+                        (i & o.wmask, o.nos)
                     } else {
                         let w = (i >> 1) & o.wmask;
                         let old = x.store.read_word(cb.index, w);
                         let v = if i & 1 == 0 {
-                            (old & 0xff00) | (o.t & 0xff)
+                            (old & 0xff00) | (o.nos & 0xff)
                         } else {
-                            (old & 0x00ff) | (o.t & 0xff) << 8
+                            (old & 0x00ff) | (o.nos & 0xff) << 8
                         };
                         (w, v)
                     };
@@ -284,9 +283,11 @@ impl Core {
                     self.fault(x, cs);
                 } else if matches!(op, NbStore | NbStoreI) {
                     x.store.write_block_slot(cn.index, slot, cb);
+                    cs.slot_write = Some((cn.index, slot as u16, 1, cb));
                 } else {
                     let key = self.keys.node[o.nreg];
                     x.store.write_node_slot(cn.index, slot, key);
+                    cs.slot_write = Some((cn.index, slot as u16, 2, key));
                 }
                 if indirect {
                     self.pop_t();
@@ -300,8 +301,17 @@ impl Core {
                     } else {
                         x.store.take_node()
                     };
+                    // The register changes now (the new key, or null when full); the
+                    // program sees it only after the zeroing, as the pc is held.
                     match got {
-                        Some(i) => b.value = i,
+                        Some(i) => {
+                            b.value = i;
+                            if blk {
+                                self.keys.block[cur_b] = Key::rw(i);
+                            } else {
+                                self.keys.node[cur_n] = Key::rw(i);
+                            }
+                        }
                         None => {
                             b.total = op.cycles(x.store.config(), false);
                             if blk {
@@ -313,20 +323,16 @@ impl Core {
                         }
                     }
                 } else {
-                    // Cycle e zeroes word (slot pair) e-2; the last one hands over the key.
+                    // Cycle e zeroes word (slot pair) e-2; the last one pushes the flag.
                     let i = (e - 2) as usize;
                     if blk {
                         x.store.write_word(b.value, i, 0);
                     } else {
                         x.store.write_block_slot(b.value, i, Key::NULL);
                         x.store.write_node_slot(b.value, i, Key::NULL);
+                        cs.slot_write = Some((b.value, i as u16, 3, Key::NULL));
                     }
                     if e + 1 == b.total {
-                        if blk {
-                            self.keys.block[cur_b] = Key::rw(b.value);
-                        } else {
-                            self.keys.node[cur_n] = Key::rw(b.value);
-                        }
                         self.push_t(flag(true));
                     }
                 }

@@ -1,5 +1,6 @@
 //! What one clock cycle did, for observers (tracer, waveform writer, tests).
 
+use crate::store::Key;
 use j1k_isa::KeyInsn;
 
 /// What a core's cycle was.
@@ -36,6 +37,9 @@ pub struct CoreStep {
     pub ram_write_dropped: Option<(u16, u16)>,
     /// A block-word write that took effect: (block, word index, value).
     pub block_write: Option<(u16, u16, u16)>,
+    /// A node-slot write that took effect: (node, slot, the slots written: 1 the
+    /// block-key slot, 2 the node-key slot, 3 both (`nalloc` zeroing a slot pair), key).
+    pub slot_write: Option<(u16, u16, u8, Key)>,
     /// A key write was refused (or a reserved opcode ran): `faults` went up by one.
     pub fault: bool,
     /// The value `io[T]` read from the io bus, if the instruction was one.

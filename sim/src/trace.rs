@@ -112,6 +112,10 @@ impl<W: Write> Tracer<W> {
             if let Some((b, i, v)) = cs.block_write {
                 let _ = write!(l, "  blk[{b:x}:{i:x}]={v:04x}");
             }
+            if let Some((n, i, which, k)) = cs.slot_write {
+                let kind = ["", "b", "n", "bn"][which as usize & 3];
+                let _ = write!(l, "  node[{n:x}:{i:x}]{kind}={}", key(k));
+            }
             if cs.fault {
                 l.push_str("  fault");
             }

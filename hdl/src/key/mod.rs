@@ -8,12 +8,13 @@
 //!   (`b@ bc@ bxchg bxadd nb@ nn@ nb@i nn@i`) address their store in it;
 //! - the second cycle (the *execute cycle*) does the rest: the one-cycle work
 //!   of the other instructions, T / the register / the pop of the reads, the
-//!   write of `bxchg`;
-//! - `b! bc!` pop in the execute cycle and write (or fault) and pop again in a
-//!   third; `bxadd` writes the sum in a third;
-//! - `balloc nalloc`: the execute cycle takes the index (or, when full, puts
-//!   the null key and pushes 0), the next W (S) cycles zero one word (slot
-//!   pair) each, the last one also sets the register and pushes true.
+//!   write of `bxchg`, `b!`, `bc!` (all three write N);
+//! - `b! bc!` pop again in a third cycle; `bxadd` latches the sum in the
+//!   execute cycle and writes it, T := old and pops in a third;
+//! - `balloc nalloc`: the execute cycle takes the index and puts its key in
+//!   the current register (or, when full, puts the null key and pushes 0), the
+//!   next W (S) cycles zero one word (slot pair) each of the new block (node),
+//!   addressed through the new key like any access; the last one pushes true.
 //!
 //! The core holds its pc while `hold` is set and applies `push` / `pop` /
 //! `tload` to its data stack and T.
@@ -36,12 +37,16 @@
 //!   (regs.rs) read in the decode cycle, so the named register's key (`rreg`)
 //!   is there in the execute cycle; the current registers are also kept in
 //!   flip-flops (`cbr`, `cnr`), which address the stores.
+//! - A write goes to the address its instruction read or would read: T (the
+//!   index) and the live instruction do not change before it, so one address
+//!   serves both (the SPRAM's one port needs no address mux), and zeroing
+//!   addresses the new block or node through the current register's copy.
 //! - Values that only matter when they are used (store addresses and data,
 //!   register write data, `tval`) are not gated to zero when unused, and the
 //!   ones that are selected are ORed from exclusive terms, not chained.
-//! - The key registers' copies, the allocator pointers, the zeroing counter
-//!   and the latched index hold only the bits the store sizes need (masked, so
-//!   that yosys drops the rest).
+//! - The key registers' copies, the allocator pointers and the zeroing counter
+//!   hold only the bits the store sizes need (masked, so that yosys drops the
+//!   rest).
 
 pub mod alloc;
 pub mod block_store;
@@ -99,6 +104,11 @@ pub struct KeyUnit {
     pub blk_wmask: Signal<Out, Bits<2>>,
     pub blk_waddr: Signal<Out, Bits<16>>,
     pub blk_wdata: Signal<Out, Bits<16>>,
+    /// The node store's writes (bit 0 the block-key slot, bit 1 the node-key slot),
+    /// entry address (node index × S + slot) and key: for the lockstep comparison.
+    pub slot_we: Signal<Out, Bits<2>>,
+    pub slot_waddr: Signal<Out, Bits<16>>,
+    pub slot_wdata: Signal<Out, Bits<16>>,
 
     regs: KeyRegs,
     dec: KeyDecode,
@@ -108,27 +118,34 @@ pub struct KeyUnit {
     nalloc: Allocator,
 
     // ---- the second and later cycles: which one this is ----
-    /// bxchg / bxadd, cycle 2: T := old, pop; bxchg writes.
-    s_xchg: DFF<Bit>,
+    /// b! / bc! / bxchg, cycle 2: write N (bc!: its low byte in both lanes).
+    s_w: DFF<Bit>,
     /// bxadd, cycle 3: writes the sum latched in cycle 2 (`w_sum`), so that no path
     /// runs from the store's read data through the adder to its write data.
     s_add: DFF<Bit>,
+    /// The sum; 0 in the zeroing cycles (a synchronous clear, which the iCE40's
+    /// flip-flops have), so that the zeroing writes it too.
     w_sum: DFF<Bits<16>>,
-    /// b! / bc!, cycle 3: write (T is the value now), pop.
-    s_st: DFF<Bit>,
+    /// The block write data is `w_sum` (bxadd's third cycle, the zeroing cycles).
+    s_sum: DFF<Bit>,
     /// nb@ nn@ nb@i nn@i, cycle 2: the register := the slot read.
     s_nload: DFF<Bit>,
     /// balloc / nalloc: zeroing one word / slot pair a cycle.
     s_bz: DFF<Bit>,
     s_nz: DFF<Bit>,
     // ---- latched in a decode cycle (used by the next) ----
-    /// T := the word read (b@, bxchg, bxadd), its low byte, its high byte (bc@); none of
-    /// them when the current block key is null (T := 0).
+    /// T's high byte := the word's (b@, bxchg, bxadd); T's low byte := the word's low
+    /// byte (those and an even bc@), its high byte (an odd bc@); none of them when the
+    /// current block key is null (T := 0).
     f_word: DFF<Bit>,
     f_lo: DFF<Bit>,
     f_hi: DFF<Bit>,
-    /// The current node key is null / read-only; the slot goes to a block register.
-    n_null: DFF<Bit>,
+    /// T := faults; T := the rights of the key read (b? n? read the current register).
+    f_flt: DFF<Bit>,
+    f_q: DFF<Bit>,
+    /// The current node key is read-only; the slot goes to a block register. (A slot
+    /// read through the null node key is null without a gate: node 0 is never
+    /// written, and the store is all null at configuration.)
     n_weak: DFF<Bit>,
     n_tob: DFF<Bit>,
     /// Copies of the current block / node register: the stores are addressed from them,
@@ -154,14 +171,11 @@ pub struct KeyUnit {
     p2: DFF<Bit>,
     t2: DFF<Bit>,
     lastr: DFF<Bit>,
-    /// The block-store address, the lanes (bc! one, else both), bc! and bxadd, of
-    /// the decode cycle: what a later write uses.
-    w_addr: DFF<Bits<16>>,
+    /// The lanes (bc! one, else both), bc! and bxadd, of the decode cycle: what a
+    /// later write uses.
     w_lanes: DFF<Bits<2>>,
     w_byte: DFF<Bit>,
     w_add: DFF<Bit>,
-    /// The index allocated (balloc / nalloc), held while zeroing.
-    lat_idx: DFF<Bits<16>>,
     /// The word / slot being zeroed.
     zc: DFF<Bits<16>>,
 
@@ -189,6 +203,7 @@ pub struct KeyUnit {
     nkm: Constant<Bits<16>>,
     root: Constant<Bits<16>>,
     lowb: Constant<Bits<16>>,
+    highb: Constant<Bits<16>>,
     imm_m: Constant<Bits<16>>,
     /// block_regs − 1 and node_regs − 1: register numbers are taken modulo the counts.
     bregm: Constant<Bits<3>>,
@@ -196,9 +211,13 @@ pub struct KeyUnit {
     bregm16: Constant<Bits<16>>,
     nregm16: Constant<Bits<16>>,
     five16: Constant<Bits<16>>,
+    four16: Constant<Bits<16>>,
+    /// The register RAM word that is always null.
+    null_word: Constant<Bits<16>>,
     bsel: Signal<Local, Bits<3>>,
     nsel_a: Signal<Local, Bits<2>>,
     nsel_b: Signal<Local, Bits<2>>,
+    z2: Constant<Bits<2>>,
     m1: Constant<Bits<2>>,
     m2: Constant<Bits<2>>,
     m3: Constant<Bits<2>>,
@@ -254,19 +273,20 @@ pub struct KeyUnit {
     c_bfetch: Signal<Local, Bit>,
     c_bstore: Signal<Local, Bit>,
     c_xchg: Signal<Local, Bit>,
+    x_add: Signal<Local, Bit>,
     c_nload: Signal<Local, Bit>,
     c_nbst: Signal<Local, Bit>,
     c_nnst: Signal<Local, Bit>,
     c_balloc: Signal<Local, Bit>,
     c_nalloc: Signal<Local, Bit>,
     c_resv: Signal<Local, Bit>,
-    c_bfull: Signal<Local, Bit>,
     /// The states and the zeroing counter at the next edge.
     bz_n: Signal<Local, Bit>,
     nz_n: Signal<Local, Bit>,
     zc_n: Signal<Local, Bits<16>>,
     last_n: Signal<Local, Bit>,
-    c_nfull: Signal<Local, Bit>,
+    /// The key an allocation takes: its index (balloc's or nalloc's) and read-write.
+    alloc_key: Signal<Local, Bits<16>>,
     /// Opcode tests without the execute condition (for values that only matter when used).
     r_bc: Signal<Local, Bit>,
     r_bcst: Signal<Local, Bit>,
@@ -280,6 +300,10 @@ pub struct KeyUnit {
     /// The register the instruction names: a node register; its RAM word; its key.
     rnode: Signal<Local, Bit>,
     rnum: Signal<Local, Bits<16>>,
+    r_cur: Signal<Local, Bit>,
+    /// The current registers' numbers, as register RAM words (block 0–7, node 8–11).
+    cur_b16: Signal<Local, Bits<16>>,
+    cur_n16: Signal<Local, Bits<16>>,
     rreg: Signal<Local, Bits<16>>,
     cb_idx: Signal<Local, Bits<16>>,
     cn_idx: Signal<Local, Bits<16>>,
@@ -287,14 +311,10 @@ pub struct KeyUnit {
     cn_ok: Signal<Local, Bit>,
     eq_b: Signal<Local, Bit>,
     eq_n: Signal<Local, Bit>,
-    rights_b: Signal<Local, Bits<16>>,
-    rights_n: Signal<Local, Bits<16>>,
+    rights: Signal<Local, Bits<16>>,
     // ---- addresses and data ----
     baddr: Signal<Local, Bits<16>>,
     naddr: Signal<Local, Bits<16>>,
-    naddr_w: Signal<Local, Bits<16>>,
-    slot_w: Signal<Local, Bits<16>>,
-    r_ind_w: Signal<Local, Bit>,
     word: Signal<Local, Bits<16>>,
     bword: Signal<Local, Bits<16>>,
     slot: Signal<Local, Bits<16>>,
@@ -312,7 +332,6 @@ pub struct KeyUnit {
     cb_new: Signal<Local, Bits<16>>,
     cn_new: Signal<Local, Bits<16>>,
     bk_mask: Signal<Local, Bits<2>>,
-    bk_addr: Signal<Local, Bits<16>>,
     bk_data: Signal<Local, Bits<16>>,
 }
 
@@ -371,17 +390,19 @@ impl KeyUnit {
             blk_wmask: Default::default(),
             blk_waddr: Default::default(),
             blk_wdata: Default::default(),
+            slot_we: Default::default(),
+            slot_waddr: Default::default(),
+            slot_wdata: Default::default(),
             regs: KeyRegs::new(on, c.blocks, c.nodes),
             dec: KeyDecode::new(on),
             blocks: BlockStore::new(words, memory),
             nodes: NodeStore::new(slots),
             balloc: Allocator::new(1, c.blocks),
             nalloc: Allocator::new(ROOT_NODE + 1, c.nodes),
-            s_xchg: Default::default(),
+            s_w: Default::default(),
             s_add: Default::default(),
             w_sum: Default::default(),
-            s_st: Default::default(),
-            w_addr: Default::default(),
+            s_sum: Default::default(),
             w_lanes: Default::default(),
             w_byte: Default::default(),
             w_add: Default::default(),
@@ -391,9 +412,10 @@ impl KeyUnit {
             f_word: Default::default(),
             f_lo: Default::default(),
             f_hi: Default::default(),
+            f_flt: Default::default(),
+            f_q: Default::default(),
             cbr: Default::default(),
             cnr: Default::default(),
-            n_null: Default::default(),
             n_weak: Default::default(),
             n_tob: Default::default(),
             busy_r: Default::default(),
@@ -405,7 +427,6 @@ impl KeyUnit {
             p2: Default::default(),
             t2: Default::default(),
             lastr: Default::default(),
-            lat_idx: Default::default(),
             zc: Default::default(),
             on: Constant::new(on),
             lw: k(log2(c.block_words)),
@@ -427,15 +448,19 @@ impl KeyUnit {
             nkm: k(regs::key_mask(c.nodes)),
             root: k(0x8000 | ROOT_NODE as u64),
             lowb: k(0xff),
+            highb: k(0xff00),
             imm_m: k(0x1f),
             bregm: k(c.block_regs as u64 - 1),
             nregm: k(c.node_regs as u64 - 1),
             bregm16: k(c.block_regs as u64 - 1),
             nregm16: k(c.node_regs as u64 - 1),
             five16: k(5),
+            four16: k(4),
+            null_word: k(15),
             bsel: Default::default(),
             nsel_a: Default::default(),
             nsel_b: Default::default(),
+            z2: k(0),
             m1: k(1),
             m2: k(2),
             m3: k(3),
@@ -484,18 +509,18 @@ impl KeyUnit {
             c_bfetch: Default::default(),
             c_bstore: Default::default(),
             c_xchg: Default::default(),
+            x_add: Default::default(),
             c_nload: Default::default(),
             c_nbst: Default::default(),
             c_nnst: Default::default(),
             c_balloc: Default::default(),
             c_nalloc: Default::default(),
             c_resv: Default::default(),
-            c_bfull: Default::default(),
             bz_n: Default::default(),
             nz_n: Default::default(),
             zc_n: Default::default(),
             last_n: Default::default(),
-            c_nfull: Default::default(),
+            alloc_key: Default::default(),
             r_bc: Default::default(),
             r_bcst: Default::default(),
             r_add: Default::default(),
@@ -506,6 +531,9 @@ impl KeyUnit {
             cn: Default::default(),
             rnode: Default::default(),
             rnum: Default::default(),
+            r_cur: Default::default(),
+            cur_b16: Default::default(),
+            cur_n16: Default::default(),
             rreg: Default::default(),
             cb_idx: Default::default(),
             cn_idx: Default::default(),
@@ -513,13 +541,9 @@ impl KeyUnit {
             cn_ok: Default::default(),
             eq_b: Default::default(),
             eq_n: Default::default(),
-            rights_b: Default::default(),
-            rights_n: Default::default(),
+            rights: Default::default(),
             baddr: Default::default(),
             naddr: Default::default(),
-            naddr_w: Default::default(),
-            slot_w: Default::default(),
-            r_ind_w: Default::default(),
             word: Default::default(),
             bword: Default::default(),
             slot: Default::default(),
@@ -537,7 +561,6 @@ impl KeyUnit {
             cb_new: Default::default(),
             cn_new: Default::default(),
             bk_mask: Default::default(),
-            bk_addr: Default::default(),
             bk_data: Default::default(),
         }
     }
@@ -547,9 +570,9 @@ impl Logic for KeyUnit {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, s_xchg, s_add, w_sum, s_st, w_addr, w_lanes, w_byte, w_add, s_nload, s_bz,
-            s_nz, f_word, f_lo, f_hi, n_null, n_weak, n_tob, cbr, cnr, kir, s_e, pushr, busy_r,
-            booted, h2, p2, t2, lastr, lat_idx, zc
+            self, clock, s_w, s_add, w_sum, s_sum, w_lanes, w_byte, w_add, s_nload, s_bz, s_nz,
+            f_word, f_lo, f_hi, f_flt, f_q, n_weak, n_tob, cbr, cnr, kir, s_e, pushr, busy_r,
+            booted, h2, p2, t2, lastr, zc
         );
         self.regs.clock.next = self.clock.val();
         self.blocks.clock.next = self.clock.val();
@@ -586,8 +609,9 @@ impl Logic for KeyUnit {
         self.c_bfetch.next = self.d1.val()
             && ((self.opd.val() == self.o_bfetch.val())
                 || (self.opd.val() == self.o_bcfetch.val()));
-        self.c_xchg.next = self.d1.val()
-            && ((self.opd.val() == self.o_bxchg.val()) || (self.opd.val() == self.o_bxadd.val()));
+        self.c_xchg.next = self.d1.val() && (self.opd.val() == self.o_bxchg.val());
+        // bxadd's execute cycle: the one before its T := old, pop and write
+        self.x_add.next = self.s_e.q.val() && self.w_add.q.val() && !self.reset.val();
         self.c_nload.next = self.d1.val()
             && ((self.opd.val() == self.o_nbload.val())
                 || (self.opd.val() == self.o_nnload.val())
@@ -610,7 +634,6 @@ impl Logic for KeyUnit {
         self.g_pop.next = (self.opd.val() == self.o_bstore.val())
             || (self.opd.val() == self.o_bcstore.val())
             || (self.opd.val() == self.o_bxchg.val())
-            || (self.opd.val() == self.o_bxadd.val())
             || (self.opd.val() == self.o_nbloadi.val())
             || (self.opd.val() == self.o_nbstorei.val())
             || (self.opd.val() == self.o_nnloadi.val())
@@ -618,8 +641,7 @@ impl Logic for KeyUnit {
         self.g_tload.next = self.g_push.val()
             || (self.opd.val() == self.o_bfetch.val())
             || (self.opd.val() == self.o_bcfetch.val())
-            || (self.opd.val() == self.o_bxchg.val())
-            || (self.opd.val() == self.o_bxadd.val());
+            || (self.opd.val() == self.o_bxchg.val());
         // execute-cycle tests, from `kir`
         self.c_bsel.next = self.e1.val() && (self.opc.val() == self.o_bsel.val());
         self.c_nsel.next = self.e1.val() && (self.opc.val() == self.o_nsel.val());
@@ -644,21 +666,19 @@ impl Logic for KeyUnit {
             && self.opc.val().get_bit(3)
             && (self.opc.val().get_bit(2)
                 || (self.opc.val().get_bit(1) && self.opc.val().get_bit(0)));
-        self.c_bfull.next = self.c_balloc.val() && !self.balloc.avail.val();
-        self.c_nfull.next = self.c_nalloc.val() && !self.nalloc.avail.val();
         // the store addresses' tests, from the live instruction (the same word in every
         // cycle of the instruction, as the pc is held)
-        // The read addresses are tested with the fewest instruction bits that tell the
-        // instructions which read (abc does not know which opcodes cannot occur): among
-        // b@ b! bc@ bc! bxchg bxadd (11..16) the byte ones are those with opcode bits
-        // 1 and 0 different; among nb@ nn@ nb@i nn@i (17, 19, 21, 23) the indirect ones
-        // have bit 2 set. The node store's write address is the execute cycle's, from `kir`.
+        // The addresses are tested with the fewest instruction bits that tell the
+        // instructions that use them apart (abc does not know which opcodes cannot occur):
+        // among b@ b! bc@ bc! bxchg bxadd (11..16) the byte ones are those with opcode
+        // bits 1 and 0 different; among the slot instructions (17..24) the indirect ones
+        // are 21..24: bit 3, or bit 2 with bit 1 or 0.
         self.r_bc.next = self.opd.val().get_bit(1) ^ self.opd.val().get_bit(0);
         self.r_bcst.next = self.opd.val() == self.o_bcstore.val();
         self.r_add.next = self.opd.val() == self.o_bxadd.val();
-        self.r_ind.next = self.opd.val().get_bit(2);
-        self.r_ind_w.next =
-            (self.opc.val() == self.o_nbstorei.val()) || (self.opc.val() == self.o_nnstorei.val());
+        self.r_ind.next = self.opd.val().get_bit(3)
+            || (self.opd.val().get_bit(2)
+                && (self.opd.val().get_bit(1) || self.opd.val().get_bit(0)));
         self.zeroing.next = self.s_bz.q.val() || self.s_nz.q.val();
         self.last.next = self.lastr.q.val();
 
@@ -676,15 +696,56 @@ impl Logic for KeyUnit {
         self.cn.next = self.cnr.q.val();
         // The register an instruction names is read in its decode cycle (regs.rs: a block
         // RAM), from the live instruction on the fewest bits that tell the readers apart:
-        // among bsel..nkey= (0..5) the node ones are odd; nn! nn!i (20, 24) read node
-        // register nR (bits 6:5). The key arrives in the execute cycle as `rreg`.
+        // among bsel..n? (0..9) the node ones are odd; bweaken nweaken (6, 7: bits 2 and 1
+        // set) read the current register, which they write back weakened, and b? n? (8,
+        // 9: bit 3 set) read it for its rights. Among
+        // nb! nn! nb!i nn!i (18, 20, 22, 24; bit 4 set) nb! nb!i (bit 1 set) read the
+        // current block register, nn! nn!i node register nR (bits 6:5): the node store
+        // writes the key read. balloc nalloc (25, 26: bits 4 and 3, and 1 or 0) read word
+        // 15, always null (regs.rs), which a full allocator writes to its register and
+        // nalloc's zeroing to the node store. The
+        // key arrives in the execute cycle as `rreg` (and stays while the pc is held).
         self.rnode.next = self.opd.val().get_bit(0) || self.opd.val().get_bit(4);
+        // (bit by bit: rust-hdl's bit_cast does not lint clean)
+        self.cur_b16.next = self.z16.val();
+        if self.regs.cur_b.val().get_bit(0) {
+            self.cur_b16.next = self.cur_b16.val() | self.one16.val();
+        }
+        if self.regs.cur_b.val().get_bit(1) {
+            self.cur_b16.next = self.cur_b16.val() | self.two16.val();
+        }
+        if self.regs.cur_b.val().get_bit(2) {
+            self.cur_b16.next = self.cur_b16.val() | self.four16.val();
+        }
+        self.cur_n16.next = self.eight16.val();
+        if self.regs.cur_n.val().get_bit(0) {
+            self.cur_n16.next = self.cur_n16.val() | self.one16.val();
+        }
+        if self.regs.cur_n.val().get_bit(1) {
+            self.cur_n16.next = self.cur_n16.val() | self.two16.val();
+        }
         self.rnum.next = self.insn.val() & self.bregm16.val();
+        self.r_cur.next =
+            self.opd.val().get_bit(3) || (self.opd.val().get_bit(2) && self.opd.val().get_bit(1));
+        if self.r_cur.val() {
+            self.rnum.next = self.cur_b16.val();
+        }
         if self.rnode.val() {
             self.rnum.next = self.eight16.val() | (self.insn.val() & self.nregm16.val());
+            if self.r_cur.val() {
+                self.rnum.next = self.cur_n16.val();
+            }
             if self.opd.val().get_bit(4) {
                 self.rnum.next = self.eight16.val()
                     | ((self.insn.val() >> self.five16.val()) & self.nregm16.val());
+                if self.opd.val().get_bit(1) {
+                    self.rnum.next = self.cur_b16.val();
+                }
+                if self.opd.val().get_bit(3)
+                    && (self.opd.val().get_bit(1) || self.opd.val().get_bit(0))
+                {
+                    self.rnum.next = self.null_word.val();
+                }
             }
         }
         self.regs.raddr.next = self.rnum.val();
@@ -695,18 +756,11 @@ impl Logic for KeyUnit {
         self.cn_ok.next = self.cn.val().get_bit(15) && (self.cn_idx.val() != self.z16.val());
         self.eq_b.next = (self.rreg.val() & self.idxm.val()) == self.cb_idx.val();
         self.eq_n.next = (self.rreg.val() & self.idxm.val()) == self.cn_idx.val();
-        self.rights_b.next = self.z16.val();
-        if self.cb_idx.val() != self.z16.val() {
-            self.rights_b.next = self.two16.val();
-            if self.cb.val().get_bit(15) {
-                self.rights_b.next = self.three16.val();
-            }
-        }
-        self.rights_n.next = self.z16.val();
-        if self.cn_idx.val() != self.z16.val() {
-            self.rights_n.next = self.two16.val();
-            if self.cn.val().get_bit(15) {
-                self.rights_n.next = self.three16.val();
+        self.rights.next = self.z16.val();
+        if (self.rreg.val() & self.idxm.val()) != self.z16.val() {
+            self.rights.next = self.two16.val();
+            if self.rreg.val().get_bit(15) {
+                self.rights.next = self.three16.val();
             }
         }
 
@@ -717,16 +771,19 @@ impl Logic for KeyUnit {
         if self.r_bc.val() {
             self.baddr.next = (self.cb_idx.val() << self.lw.val()) | self.bword.val();
         }
+        // zeroing: the word counter, in the new block (the current register's copy)
+        if self.s_bz.q.val() {
+            self.baddr.next =
+                (self.cb_idx.val() << self.lw.val()) | (self.zc.q.val() & self.wmask.val());
+        }
         self.slot.next = (self.insn.val() & self.imm_m.val()) & self.smask.val();
         if self.r_ind.val() {
             self.slot.next = self.t.val() & self.smask.val();
         }
-        self.naddr.next = (self.cn_idx.val() << self.ls.val()) | self.slot.val();
-        self.slot_w.next = (self.kir.q.val() & self.imm_m.val()) & self.smask.val();
-        if self.r_ind_w.val() {
-            self.slot_w.next = self.t.val() & self.smask.val();
+        if self.s_nz.q.val() {
+            self.slot.next = self.zc.q.val() & self.smask.val();
         }
-        self.naddr_w.next = (self.cn_idx.val() << self.ls.val()) | self.slot_w.val();
+        self.naddr.next = (self.cn_idx.val() << self.ls.val()) | self.slot.val();
 
         // the lanes of a decode cycle (latched into w_lanes): bc! writes one
         self.bk_mask.next = self.m3.val();
@@ -739,12 +796,6 @@ impl Logic for KeyUnit {
 
         // ---- latched in every decode cycle, for the later ones ----
         if !self.busy_l.val() {
-            self.lat_idx.d.next = self.nalloc.idx.val();
-            if self.insn.val().get_bit(7) {
-                // balloc (25) has opcode bit 0 set, nalloc (26) not
-                self.lat_idx.d.next = self.balloc.idx.val();
-            }
-            self.w_addr.d.next = self.baddr.val();
             self.w_lanes.d.next = self.bk_mask.val();
             self.w_byte.d.next = self.r_bcst.val();
             self.w_add.d.next = self.r_add.val();
@@ -754,25 +805,31 @@ impl Logic for KeyUnit {
         self.rd_ok.next = (self.cb_idx.val() != self.z16.val()) && !self.reset.val();
         self.f_word.d.next = self.rd_ok.val()
             && (self.c_xchg.val()
+                || self.x_add.val()
                 || (self.c_bfetch.val() && (self.opd.val() == self.o_bfetch.val())));
         self.f_lo.d.next = self.rd_ok.val()
-            && self.c_bfetch.val()
-            && (self.opd.val() == self.o_bcfetch.val())
-            && !self.t.val().get_bit(0);
+            && (self.c_xchg.val()
+                || self.x_add.val()
+                || (self.c_bfetch.val()
+                    && !((self.opd.val() == self.o_bcfetch.val()) && self.t.val().get_bit(0))));
         self.f_hi.d.next = self.rd_ok.val()
             && self.c_bfetch.val()
             && (self.opd.val() == self.o_bcfetch.val())
             && self.t.val().get_bit(0);
-        self.n_null.d.next = self.cn_idx.val() == self.z16.val();
+        self.f_flt.d.next = self.opd.val() == self.o_faults.val();
+        self.f_q.d.next =
+            (self.opd.val() == self.o_bq.val()) || (self.opd.val() == self.o_nq.val());
         self.n_weak.d.next = !self.cn.val().get_bit(15);
         self.n_tob.d.next =
             (self.opd.val() == self.o_nbload.val()) || (self.opd.val() == self.o_nbloadi.val());
 
         // ---- the states ----
-        self.s_xchg.d.next = self.c_xchg.val() && !self.reset.val();
-        self.s_add.d.next = self.s_xchg.q.val() && self.w_add.q.val() && !self.reset.val();
-        self.w_sum.d.next = self.blocks.rdata.val() + self.n.val();
-        self.s_st.d.next = self.c_bstore.val() && !self.reset.val();
+        self.s_w.d.next = self.d1.val()
+            && ((self.opd.val() == self.o_bstore.val())
+                || (self.opd.val() == self.o_bcstore.val())
+                || (self.opd.val() == self.o_bxchg.val()))
+            && !self.reset.val();
+        self.s_add.d.next = self.x_add.val();
         self.s_nload.d.next = self.c_nload.val() && !self.reset.val();
         // (`on`: without the key unit these self-holding states are constant 0, so yosys
         // removes them and the logic behind them.)
@@ -794,17 +851,24 @@ impl Logic for KeyUnit {
             && !self.last.val()
             && !self.reset.val();
         self.s_bz.d.next = self.bz_n.val();
+        self.w_sum.d.next = self.blocks.rdata.val() + self.n.val();
+        if self.bz_n.val() {
+            self.w_sum.d.next = self.z16.val();
+        }
+        self.s_sum.d.next = self.s_add.d.val() || self.bz_n.val();
         self.s_nz.d.next = self.nz_n.val();
         self.zc.d.next = self.zc_n.val();
         self.lastr.d.next = self.last_n.val();
         self.h2.d.next = ((self.d1.val() && self.g_hold.val())
             || ((self.bz_n.val() || self.nz_n.val()) && !self.last_n.val()))
             && !self.reset.val();
-        // b! / bc! pop again in the cycle after their execute cycle
-        self.p2.d.next =
-            ((self.d1.val() && self.g_pop.val()) || self.c_bstore.val()) && !self.reset.val();
-        self.t2.d.next =
-            (self.d1.val() && self.g_tload.val() && !self.reset.val()) || self.last_n.val();
+        // b! / bc! pop again, bxadd pops and loads T, in the cycle after their execute cycle
+        self.p2.d.next = ((self.d1.val() && self.g_pop.val()) || self.c_bstore.val())
+            && !self.reset.val()
+            || self.x_add.val();
+        self.t2.d.next = (self.d1.val() && self.g_tload.val() && !self.reset.val())
+            || self.last_n.val()
+            || self.x_add.val();
         self.pushr.d.next =
             (self.d1.val() && self.g_push.val() && !self.reset.val()) || self.last_n.val();
 
@@ -815,9 +879,6 @@ impl Logic for KeyUnit {
         }
         if self.n_weak.q.val() {
             self.slot_key.next = self.slot_key.val() & self.idxm.val();
-        }
-        if self.n_null.q.val() {
-            self.slot_key.next = self.z16.val();
         }
 
         // ---- the core's stack and T ----
@@ -837,7 +898,7 @@ impl Logic for KeyUnit {
         }
         self.hiw.next = self.z16.val();
         if self.f_word.q.val() {
-            self.hiw.next = self.blocks.rdata.val();
+            self.hiw.next = self.blocks.rdata.val() & self.highb.val();
         }
         self.lo8.next = self.z16.val();
         if self.f_lo.q.val() {
@@ -849,14 +910,11 @@ impl Logic for KeyUnit {
         }
         self.tv_rd.next = self.hiw.val() | self.lo8.val() | self.hi8.val();
         self.tv_reg.next = self.z16.val();
-        if self.opc.val() == self.o_faults.val() {
+        if self.f_flt.q.val() {
             self.tv_reg.next = self.regs.faults.val();
         }
-        if self.opc.val() == self.o_bq.val() {
-            self.tv_reg.next = self.rights_b.val();
-        }
-        if self.opc.val() == self.o_nq.val() {
-            self.tv_reg.next = self.rights_n.val();
+        if self.f_q.q.val() {
+            self.tv_reg.next = self.rights.val();
         }
         self.tval.next = self.tv_true.val() | self.tv_rd.val() | self.tv_reg.val();
 
@@ -866,45 +924,40 @@ impl Logic for KeyUnit {
         self.regs.bwe.next = self.c_bcopy.val()
             || self.c_bweaken.val()
             || (self.s_nload.q.val() && self.n_tob.q.val())
-            || self.c_bfull.val()
-            || (self.s_bz.q.val() && self.last.val());
+            || self.c_balloc.val();
         // One write value for a block or a node register (regs.rs has one write port;
-        // the enables say which): a copy, a weakened current key, a slot read, a new key.
-        self.regs.wdata.next = self.z16.val();
-        if (self.opc.val() == self.o_bcopy.val()) || (self.opc.val() == self.o_ncopy.val()) {
-            self.regs.wdata.next = self.rreg.val();
-        }
-        if self.opc.val() == self.o_bweaken.val() {
-            self.regs.wdata.next = self.cb_idx.val();
-        }
-        if self.opc.val() == self.o_nweaken.val() {
-            self.regs.wdata.next = self.cn_idx.val();
+        // the enables say which): the register read (a copy, a select's new current key,
+        // the null key of a full allocator), without its rights bit (a weakened current
+        // key), a slot read, a new key.
+        self.regs.wdata.next = self.rreg.val();
+        if (self.opc.val() == self.o_bweaken.val()) || (self.opc.val() == self.o_nweaken.val()) {
+            self.regs.wdata.next = self.rreg.val() & self.idxm.val();
         }
         if self.s_nload.q.val() {
             self.regs.wdata.next = self.slot_key.val();
         }
-        if self.zeroing.val() {
-            self.regs.wdata.next = self.lat_idx.q.val() | self.rwbit.val();
+        // balloc (25) has opcode bit 0 set, nalloc (26) not
+        self.alloc_key.next = self.nalloc.idx.val() | self.rwbit.val();
+        if self.opc.val().get_bit(0) {
+            self.alloc_key.next = self.balloc.idx.val() | self.rwbit.val();
+        }
+        if ((self.opc.val() == self.o_balloc.val()) && self.balloc.avail.val())
+            || ((self.opc.val() == self.o_nalloc.val()) && self.nalloc.avail.val())
+        {
+            self.regs.wdata.next = self.alloc_key.val();
         }
         self.regs.nwe.next = self.c_ncopy.val()
             || self.c_nweaken.val()
             || (self.s_nload.q.val() && !self.n_tob.q.val())
-            || self.c_nfull.val()
-            || (self.s_nz.q.val() && self.last.val());
+            || self.c_nalloc.val();
         self.regs.nw_cur.next = !self.s_nload.q.val();
         // the copies of the current registers follow every write to them and every select
-        // (the value from opcode tests, the enable from the decode)
+        // (a select's write value is the register it selects)
         self.cb_new.next = self.regs.wdata.val() & self.bkm.val();
-        if self.opc.val() == self.o_bsel.val() {
-            self.cb_new.next = self.rreg.val();
-        }
         if self.c_bsel.val() || self.regs.bwe.val() {
             self.cbr.d.next = self.cb_new.val();
         }
         self.cn_new.next = self.regs.wdata.val() & self.nkm.val();
-        if self.opc.val() == self.o_nsel.val() {
-            self.cn_new.next = self.rreg.val();
-        }
         if self.c_nsel.val()
             || (self.regs.nwe.val()
                 && (!self.s_nload.q.val() || (self.nsel_b.val() == self.regs.cur_n.val())))
@@ -915,61 +968,57 @@ impl Logic for KeyUnit {
             self.cbr.d.next = self.z16.val();
             self.cnr.d.next = self.root.val();
         }
-        // a block-write cycle: b!/bc!'s third, bxchg's second, bxadd's third
-        self.bk_wcyc.next =
-            self.s_st.q.val() || (self.s_xchg.q.val() && !self.w_add.q.val()) || self.s_add.q.val();
+        // a block-write cycle: b!/bc!/bxchg's second, bxadd's third
+        self.bk_wcyc.next = self.s_w.q.val() || self.s_add.q.val();
         self.regs.fault.next = (self.bk_wcyc.val() && !self.cb_ok.val())
             || ((self.c_nbst.val() || self.c_nnst.val()) && !self.cn_ok.val())
             || self.c_resv.val();
 
         // ---- the block store: read in a decode cycle, written in a later one ----
-        self.blocks.raddr.next = self.baddr.val();
         self.bk_we.next = (self.bk_wcyc.val() && self.cb_ok.val()) || self.s_bz.q.val();
-        self.bk_addr.next = self.w_addr.q.val();
-        if self.s_bz.q.val() {
-            self.bk_addr.next = (self.lat_idx.q.val() << self.lw.val()) | self.zc.q.val();
-        }
-        // b! / bc! popped their index in cycle 2: the value is T now; bxchg pops at the
-        // end of its write cycle: the value is N.
+        // One address for the read and the write (the SPRAM's one port then needs no
+        // mux: block_store.rs picks `waddr` when writing, which is `raddr`).
+        self.blocks.raddr.next = self.baddr.val();
+        // b! / bc! / bxchg write N (they pop at the end of their write cycle); bxadd
+        // and the zeroing write `w_sum`.
         self.bk_data.next = self.n.val();
-        if self.s_st.q.val() {
-            self.bk_data.next = self.t.val();
-            if self.w_byte.q.val() {
-                self.bk_data.next = ((self.t.val() & self.lowb.val()) << self.eight16.val())
-                    | (self.t.val() & self.lowb.val());
-            }
+        if self.w_byte.q.val() {
+            self.bk_data.next = ((self.n.val() & self.lowb.val()) << self.eight16.val())
+                | (self.n.val() & self.lowb.val());
         }
-        if self.s_add.q.val() {
+        if self.s_sum.q.val() {
             self.bk_data.next = self.w_sum.q.val();
-        }
-        if self.s_bz.q.val() {
-            self.bk_data.next = self.z16.val();
         }
         self.blocks.we.next = self.bk_we.val();
         self.blocks.wmask.next = self.w_lanes.q.val();
-        self.blocks.waddr.next = self.bk_addr.val();
+        self.blocks.waddr.next = self.baddr.val();
         self.blocks.wdata.next = self.bk_data.val();
 
         // ---- the node store ----
         self.nodes.raddr.next = self.naddr.val();
         self.nodes.we_b.next = (self.c_nbst.val() && self.cn_ok.val()) || self.s_nz.q.val();
         self.nodes.we_n.next = (self.c_nnst.val() && self.cn_ok.val()) || self.s_nz.q.val();
-        self.nodes.waddr.next = self.naddr_w.val();
-        self.nodes.wdata_b.next = self.cb.val();
-        self.nodes.wdata_n.next = self.rreg.val();
-        if self.s_nz.q.val() {
-            self.nodes.waddr.next = (self.lat_idx.q.val() << self.ls.val()) | self.zc.q.val();
-            self.nodes.wdata_b.next = self.z16.val();
-            self.nodes.wdata_n.next = self.z16.val();
-        }
+        self.nodes.waddr.next = self.naddr.val();
+        // the register read: nb! nb!i read the current block register, nn! nn!i node
+        // register nR, nalloc null (its zeroing)
+        self.nodes.wdata.next = self.rreg.val();
         self.balloc.take.next = self.c_balloc.val();
         self.nalloc.take.next = self.c_nalloc.val();
 
         // ---- outputs ----
         self.blk_we.next = self.bk_we.val() && !self.s_bz.q.val();
         self.blk_wmask.next = self.w_lanes.q.val();
-        self.blk_waddr.next = self.bk_addr.val();
+        self.blk_waddr.next = self.baddr.val();
         self.blk_wdata.next = self.bk_data.val();
+        self.slot_we.next = self.z2.val();
+        if self.nodes.we_b.val() {
+            self.slot_we.next = self.m1.val();
+        }
+        if self.nodes.we_n.val() {
+            self.slot_we.next = self.slot_we.val() | self.m2.val();
+        }
+        self.slot_waddr.next = self.nodes.waddr.val();
+        self.slot_wdata.next = self.nodes.wdata.val();
         self.busy.next = self.busy_l.val();
         self.cur_b.next = self.regs.cur_b.val();
         self.cur_n.next = self.regs.cur_n.val();

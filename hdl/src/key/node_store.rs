@@ -1,13 +1,14 @@
 //! The node store: per entry (node index × S + slot) a block-key slot and a
-//! node-key slot, read together with a registered read, written separately;
-//! all null (0) at configuration.
+//! node-key slot, read together with a registered read, written separately
+//! (from one write value: a slot pair is zeroed in one cycle, and a store
+//! writes one slot); all null (0) at configuration.
 
 use super::block_store::COLLISION;
 use crate::util::addr_bits;
 use rust_hdl::prelude::*;
 
 /// The node store's memory: per entry a block-key slot and a node-key slot,
-/// read together, written separately.
+/// read together, written separately from one write value.
 #[derive(LogicBlock)]
 pub struct NodeStore {
     pub clock: Signal<In, Clock>,
@@ -17,8 +18,7 @@ pub struct NodeStore {
     pub we_b: Signal<In, Bit>,
     pub we_n: Signal<In, Bit>,
     pub waddr: Signal<In, Bits<16>>,
-    pub wdata_b: Signal<In, Bits<16>>,
-    pub wdata_n: Signal<In, Bits<16>>,
+    pub wdata: Signal<In, Bits<16>>,
     _size: usize,
     _bcells: Vec<u16>,
     _ncells: Vec<u16>,
@@ -35,8 +35,7 @@ impl NodeStore {
             we_b: Default::default(),
             we_n: Default::default(),
             waddr: Default::default(),
-            wdata_b: Default::default(),
-            wdata_n: Default::default(),
+            wdata: Default::default(),
             _size: size,
             _bcells: vec![0; size],
             _ncells: vec![0; size],
@@ -58,10 +57,10 @@ impl Logic for NodeStore {
                 self.rdata_n.next = bits::<16>(COLLISION as u64);
             }
             if self.we_b.val() {
-                self._bcells[wa] = self.wdata_b.val().index() as u16;
+                self._bcells[wa] = self.wdata.val().index() as u16;
             }
             if self.we_n.val() {
-                self._ncells[wa] = self.wdata_n.val().index() as u16;
+                self._ncells[wa] = self.wdata.val().index() as u16;
             }
         }
     }
@@ -86,8 +85,8 @@ end
 always @(posedge clock) begin
     rdata_b <= bslot[raddr[{am}:0]];
     rdata_n <= nslot[raddr[{am}:0]];
-    if (we_b) bslot[waddr[{am}:0]] <= wdata_b;
-    if (we_n) nslot[waddr[{am}:0]] <= wdata_n;
+    if (we_b) bslot[waddr[{am}:0]] <= wdata;
+    if (we_n) nslot[waddr[{am}:0]] <= wdata;
 end",
             last = n - 1,
             am = a - 1,
@@ -102,8 +101,7 @@ end",
                 "we_b".into(),
                 "we_n".into(),
                 "waddr".into(),
-                "wdata_b".into(),
-                "wdata_n".into(),
+                "wdata".into(),
             ],
             outputs: vec!["rdata_b".into(), "rdata_n".into()],
         }]
@@ -126,11 +124,11 @@ mod tests {
             wait_clock_false!(sim, clock, x);
             x.we_b.next = true;
             x.waddr.next = bits::<16>(5);
-            x.wdata_b.next = bits::<16>(0x8003);
-            x.wdata_n.next = bits::<16>(0x8002);
+            x.wdata.next = bits::<16>(0x8003);
             wait_clock_cycle!(sim, clock, x);
             x.we_b.next = false;
             x.we_n.next = true;
+            x.wdata.next = bits::<16>(0x8002);
             x.waddr.next = bits::<16>(6);
             x.raddr.next = bits::<16>(5);
             wait_clock_cycle!(sim, clock, x);

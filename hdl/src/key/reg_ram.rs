@@ -4,12 +4,13 @@
 //! cycle, so the read is addressed then and answers in the execute cycle; no
 //! instruction reads a register in a cycle in which one is written (a write is
 //! the last thing an instruction does, and the next one's decode cycle follows).
-//! Reset cannot clear a block RAM: `regs.rs` keeps a valid bit per register.
+//! At configuration every word is null but word 8 (`n0`), the root key; reset
+//! writes the same, a word a cycle (`regs.rs`).
 
 use super::block_store::COLLISION;
 use rust_hdl::prelude::*;
 
-#[derive(LogicBlock, Default)]
+#[derive(LogicBlock)]
 pub struct RegRam {
     pub clock: Signal<In, Clock>,
     /// Bits 3:0 address a word; the others are ignored.
@@ -19,6 +20,25 @@ pub struct RegRam {
     pub waddr: Signal<In, Bits<16>>,
     pub wdata: Signal<In, Bits<16>>,
     _cells: [u16; 16],
+}
+
+/// The root key, word 8's value at configuration.
+const ROOT_KEY: u16 = 0x8000 | j1k_isa::ROOT_NODE;
+
+impl Default for RegRam {
+    fn default() -> Self {
+        let mut cells = [0; 16];
+        cells[8] = ROOT_KEY;
+        Self {
+            clock: Default::default(),
+            raddr: Default::default(),
+            rdata: Default::default(),
+            we: Default::default(),
+            waddr: Default::default(),
+            wdata: Default::default(),
+            _cells: cells,
+        }
+    }
 }
 
 impl Logic for RegRam {
@@ -39,19 +59,19 @@ impl Logic for RegRam {
         self.rdata.connect();
     }
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(
+        Verilog::Custom(format!(
             "\
 (* no_rw_check, ram_style = \"block\" *) reg [15:0] mem[0:15];
 integer i;
 initial begin
     for (i = 0; i < 16; i = i + 1) mem[i] = 16'h0;
+    mem[8] = 16'h{ROOT_KEY:04x};
 end
 always @(posedge clock) begin
     rdata <= mem[raddr[3:0]];
     if (we) mem[waddr[3:0]] <= wdata;
 end"
-            .into(),
-        )
+        ))
     }
     fn timing(&self) -> Vec<TimingInfo> {
         vec![TimingInfo {

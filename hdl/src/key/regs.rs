@@ -2,11 +2,13 @@
 //! is 16 bits: bit 15 read-write, bits 14:0 the object index; 0 is the null
 //! key), the two *current* selectors and `faults`. The registers live in one
 //! block RAM (`reg_ram.rs`), read one at a time: `raddr` (0–7 block, 8–11
-//! node) in one cycle, `rdata` in the next. A valid bit per register, cleared
-//! by `reset`, stands for the reset value the RAM cannot take: an invalid
-//! register reads null (`n0` the root key). Writes: the current block
-//! register; the current node register or node register `sel_nb`.
-//! Reset: all null but `n0` = read-write root.
+//! node; 12–15 are always null) in one cycle, `rdata` in the next. Writes: the
+//! current block register; the current node register or node register
+//! `sel_nb`. Reset: all null but `n0` = read-write root. The RAM holds that at
+//! configuration, and `reset` writes it again, a word a cycle: **reset must be
+//! held for at least 16 cycles** (the SoC's power-on reset holds it 15 cycles
+//! past the shell's, which holds it 256; the simulation top's, over 4,000). So
+//! no valid bits and no read gating are needed.
 //!
 //! `b0`–`b7`, `n0`–`n3` are flip-flop copies of the registers, written with the
 //! RAM, for the simulation top's lockstep comparison; nothing in the key unit
@@ -73,13 +75,9 @@ pub struct KeyRegs {
     curn: DFF<Bits<2>>,
     flt: DFF<Bits<16>>,
     ram: super::reg_ram::RegRam,
-    /// A register has been written since reset (bit = RAM word).
-    vld: DFF<Bits<16>>,
-    /// The word read is valid; it is `n0`'s.
-    rv: DFF<Bit>,
-    rd_n0: DFF<Bit>,
+    /// The word `reset` clears (counts while reset is held).
+    clr: DFF<Bits<16>>,
     we: Signal<Local, Bit>,
-    vsh: Signal<Local, Bits<16>>,
     wa: Signal<Local, Bits<16>>,
     wd: Signal<Local, Bits<16>>,
     eight: Constant<Bits<16>>,
@@ -163,11 +161,8 @@ impl KeyRegs {
             curn: Default::default(),
             flt: Default::default(),
             ram: Default::default(),
-            vld: Default::default(),
-            rv: Default::default(),
-            rd_n0: Default::default(),
+            clr: Default::default(),
             we: Default::default(),
-            vsh: Default::default(),
             wa: Default::default(),
             wd: Default::default(),
             eight: k(8),
@@ -210,7 +205,7 @@ impl Logic for KeyRegs {
     fn update(&mut self) {
         dff_setup!(
             self, clock, rb0, rb1, rb2, rb3, rb4, rb5, rb6, rb7, rn0, rn1, rn2, rn3, curb, curn,
-            flt, vld, rv, rd_n0
+            flt, clr
         );
         self.ram.clock.next = self.clock.val();
         // ---- writes ----
@@ -286,7 +281,7 @@ impl Logic for KeyRegs {
         }
 
         // ---- the register file in block RAM: one write port (a block and a node
-        // register are never written in one cycle), a valid bit per register ----
+        // register are never written in one cycle), rewritten during reset ----
         self.we.next = self.bwe.val() || self.nwe.val();
         // (the word address bit by bit: rust-hdl's bit_cast does not lint clean)
         self.wa.next = self.eight.val();
@@ -310,26 +305,22 @@ impl Logic for KeyRegs {
             }
             self.wd.next = self.wdata.val() & self.bkm.val();
         }
-        self.ram.we.next = self.we.val() && self.on.val();
+        self.ram.we.next = (self.we.val() || self.reset.val()) && self.on.val();
         self.ram.waddr.next = self.wa.val();
         self.ram.wdata.next = self.wd.val();
-        self.ram.raddr.next = self.raddr.val();
-        if self.we.val() {
-            self.vld.d.next = self.vld.q.val() | (self.one16.val() << self.wa.val());
-        }
-        self.vsh.next = self.vld.q.val() >> (self.raddr.val() & self.m15.val());
-        self.rv.d.next = self.vsh.val().get_bit(0);
-        self.rd_n0.d.next = (self.raddr.val() & self.m15.val()) == self.eight.val();
-        self.rdata.next = self.z16.val();
-        if self.rv.q.val() {
-            // (masked: the RAM bits no key has are never written but synthesis cannot know)
-            self.rdata.next = self.ram.rdata.val() & self.anykm.val();
-        } else if self.rd_n0.q.val() && self.on.val() {
-            self.rdata.next = self.root.val();
-        }
+        // reset: word `clr` := its reset value (every word null but n0's)
+        self.clr.d.next = self.z16.val();
         if self.reset.val() {
-            self.vld.d.next = self.z16.val();
+            self.clr.d.next = (self.clr.q.val() + self.one16.val()) & self.m15.val();
+            self.ram.waddr.next = self.clr.q.val();
+            self.ram.wdata.next = self.z16.val();
+            if self.clr.q.val() == self.eight.val() {
+                self.ram.wdata.next = self.root.val();
+            }
         }
+        self.ram.raddr.next = self.raddr.val();
+        // (masked: the RAM bits no key has are never written but synthesis cannot know)
+        self.rdata.next = self.ram.rdata.val() & self.anykm.val();
 
         // ---- state out ----
         self.cur_b.next = self.curb.q.val();
@@ -405,9 +396,11 @@ mod tests {
                 wait_clock_cycle!(sim, clock, x);
                 sim_assert_eq!(sim, x.rdata.val(), bits::<16>(want), x);
             }
-            // reset: every register reads null again, n0 the root key
+            // reset (16 cycles): every register reads null again, n0 the root key
             x.reset.next = true;
-            wait_clock_cycle!(sim, clock, x);
+            for _ in 0..16 {
+                wait_clock_cycle!(sim, clock, x);
+            }
             x.reset.next = false;
             for (reg, want) in [(5u64, 0u64), (11, 0), (8, 0x8001)] {
                 x.raddr.next = bits::<16>(reg);

@@ -46,8 +46,11 @@ pub fn lockstep(cfg: HwConfig, image: Vec<u16>, input: &[u8], max_cycles: u64) -
         let mut last_rx = 0u8;
         let mut x = sim.init()?;
         wait_clock_false!(sim, clock, x);
+        // (16 cycles: the key registers' RAM is rewritten during reset, regs.rs)
         x.reset.next = true;
-        wait_clock_cycle!(sim, clock, x);
+        for _ in 0..16 {
+            wait_clock_cycle!(sim, clock, x);
+        }
         x.reset.next = false;
         let mut cycle = 0u64;
         loop {

@@ -13,11 +13,12 @@ struct j1k_rtl_obs {
     uint16_t ram_waddr, ram_wdata;
     uint16_t faults;
     uint16_t blk_waddr, blk_wdata;
+    uint16_t slot_waddr, slot_wdata;
     uint16_t breg[8];
     uint16_t nreg[4];
     uint8_t dsp, rdepth, reboot, ram_we;
     uint8_t uart_tx_strobe, uart_tx_data, uart_rx_strobe, uart_rx_look;
-    uint8_t leds, halt, cur_b, cur_n, key_busy, blk_we, blk_wmask;
+    uint8_t leds, halt, cur_b, cur_n, key_busy, blk_we, blk_wmask, slot_we;
 };
 
 void *j1k_rtl_new(void) {
@@ -99,6 +100,9 @@ void j1k_rtl_observe(void *p, j1k_rtl_obs *o) {
     o->blk_wmask = m->blk_wmask;
     o->blk_waddr = m->blk_waddr;
     o->blk_wdata = m->blk_wdata;
+    o->slot_we = m->slot_we;
+    o->slot_waddr = m->slot_waddr;
+    o->slot_wdata = m->slot_wdata;
 }
 
 }  // extern "C"

@@ -15,6 +15,8 @@ pub struct Obs {
     pub faults: u16,
     pub blk_waddr: u16,
     pub blk_wdata: u16,
+    pub slot_waddr: u16,
+    pub slot_wdata: u16,
     pub breg: [u16; 8],
     pub nreg: [u16; 4],
     pub dsp: u8,
@@ -33,6 +35,8 @@ pub struct Obs {
     pub blk_we: u8,
     /// Byte lanes written: bit 0 the low byte, bit 1 the high byte.
     pub blk_wmask: u8,
+    /// Node-store slots written: bit 0 the block-key slot, bit 1 the node-key slot.
+    pub slot_we: u8,
 }
 
 extern "C" {

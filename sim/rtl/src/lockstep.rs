@@ -1,8 +1,8 @@
 //! Lockstep: the Rust model and the RTL side by side, cycle by cycle, until
 //! they differ or the run ends. Compared every cycle: what the cycle did (pc,
-//! instruction, halt, RAM write, block write, UART bytes) and the state after
-//! it (pc, instruction register, T, N, R, stack depths, LEDs, key registers,
-//! current selectors, fault count).
+//! instruction, halt, RAM write, block write, node-slot write, UART bytes) and
+//! the state after it (pc, instruction register, T, N, R, stack depths, LEDs,
+//! key registers, current selectors, fault count).
 
 use crate::{Obs, Rtl};
 use j1k_sim::{Limits, Machine, Outcome, Uart};
@@ -146,6 +146,7 @@ pub fn lockstep(
     limits: &Limits,
 ) -> Result<Outcome, Box<Divergence>> {
     let block_words = m.config().key.block_words as u32;
+    let node_slots = m.config().key.node_slots as u32;
     let mut tee = Tee {
         console,
         replay: VecDeque::new(),
@@ -213,6 +214,20 @@ pub fn lockstep(
                 format!("{rtl_bw:x?} lanes {:02b}", o.blk_wmask),
             );
         }
+        // A node-store write: the entry (node × S + slot), the slots, the key.
+        let rust_sw = cs.slot_write.map(|(n, i, which, k)| {
+            (
+                (n as u32 * node_slots + i as u32) as u16,
+                which,
+                key_word(k),
+            )
+        });
+        let rtl_sw = (o.slot_we != 0).then_some((o.slot_waddr, o.slot_we, norm_key(o.slot_wdata)));
+        check(
+            "node slot write",
+            format!("{rust_sw:x?}"),
+            format!("{rtl_sw:x?}"),
+        );
         check(
             "uart tx",
             format!("{:?}", step.uart_tx),
