@@ -698,13 +698,12 @@ impl Logic for KeyUnit {
         // RAM), from the live instruction on the fewest bits that tell the readers apart:
         // among bsel..n? (0..9) the node ones are odd; bweaken nweaken (6, 7: bits 2 and 1
         // set) read the current register, which they write back weakened, and b? n? (8,
-        // 9: bit 3 set) read it for its rights. Among
-        // nb! nn! nb!i nn!i (18, 20, 22, 24; bit 4 set) nb! nb!i (bit 1 set) read the
-        // current block register, nn! nn!i node register nR (bits 6:5): the node store
-        // writes the key read. balloc nalloc (25, 26: bits 4 and 3, and 1 or 0) read word
-        // 15, always null (regs.rs), which a full allocator writes to its register and
-        // nalloc's zeroing to the node store. The
-        // key arrives in the execute cycle as `rreg` (and stays while the pc is held).
+        // 9: bit 3 set) read it for its rights. Among nb! nn! nb!i nn!i (18, 20, 22, 24;
+        // bit 4 set) nb! nb!i (bit 1 set) read the current block register, nn! nn!i node
+        // register nR (bits 6:5): the node store writes the key read. balloc nalloc (25,
+        // 26: bits 4 and 3, and 1 or 0) read word 15, always null (regs.rs), which a full
+        // allocator writes to its register and nalloc's zeroing to the node store. The key
+        // arrives in the execute cycle as `rreg` (and stays while the pc is held).
         self.rnode.next = self.opd.val().get_bit(0) || self.opd.val().get_bit(4);
         // (bit by bit: rust-hdl's bit_cast does not lint clean)
         self.cur_b16.next = self.z16.val();
