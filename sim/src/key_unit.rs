@@ -283,10 +283,12 @@ impl Core {
                     self.fault(x, cs);
                 } else if matches!(op, NbStore | NbStoreI) {
                     x.store.write_block_slot(cn.index, slot, cb);
+                    x.counters.slot_writes += 1;
                     cs.slot_write = Some((cn.index, slot as u16, 1, cb));
                 } else {
                     let key = self.keys.node[o.nreg];
                     x.store.write_node_slot(cn.index, slot, key);
+                    x.counters.slot_writes += 1;
                     cs.slot_write = Some((cn.index, slot as u16, 2, key));
                 }
                 if indirect {

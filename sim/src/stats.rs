@@ -30,6 +30,8 @@ pub struct Stats {
     pub block_reads: u64,
     /// Block-word writes that took effect (`b! bc! bxchg bxadd`; allocation zeroing not counted).
     pub block_writes: u64,
+    /// Node-slot writes that took effect (`nb! nn! nb!i nn!i`; allocation zeroing not counted).
+    pub slot_writes: u64,
     /// How the last run ended: `halted`, `idle`, `max-cycles`, or `running`.
     pub end: String,
 }
@@ -48,6 +50,7 @@ pub(crate) struct Counters {
     pub ram_writes_dropped: u64,
     pub block_reads: u64,
     pub block_writes: u64,
+    pub slot_writes: u64,
 }
 
 impl Counters {
@@ -76,6 +79,7 @@ impl Counters {
             ram_writes_dropped: self.ram_writes_dropped,
             block_reads: self.block_reads,
             block_writes: self.block_writes,
+            slot_writes: self.slot_writes,
             end: end.to_string(),
         }
     }

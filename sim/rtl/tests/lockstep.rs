@@ -120,6 +120,9 @@ impl Rng {
     }
 }
 
+/// Key opcodes the fuzzer favours: b@ b! bc@ bc! bxchg bxadd balloc.
+const ACCESS: [u16; 7] = [11, 12, 13, 14, 15, 16, 25];
+
 /// A random program: mostly ALU and key instructions, literals, and branches
 /// that stay inside the program, with some raw words of every kind.
 fn random_program(rng: &mut Rng) -> Vec<u16> {
@@ -129,12 +132,15 @@ fn random_program(rng: &mut Rng) -> Vec<u16> {
             let r = rng.next();
             let w = (r >> 16) as u16;
             match rng.below(100) {
-                0..=34 => 0x6000 | (w & 0x0fff),            // base ALU
-                35..=59 => 0x7000 | (w & 0x0fff),           // key instruction
-                60..=74 => 0x8000 | (w & 0x7fff),           // literal
+                0..=34 => 0x6000 | (w & 0x0fff),  // base ALU
+                35..=47 => 0x7000 | (w & 0x0fff), // key instruction
+                // a block access or allocation, so that writes through fresh read-write
+                // keys happen (uniform opcodes almost never write a block)
+                48..=59 => 0x7000 | (ACCESS[(r % 7) as usize] << 7) | (w & 0x7f),
+                60..=74 => 0x8000 | (w & 0x7fff), // literal
                 75..=84 => (w & 0x6000) | (w % len as u16), // jump/jz/call inside the program
-                85..=89 => 0x4000 | 0x1000 | (w & 0x0fff),  // call into the fetch path
-                _ => w,                                     // anything
+                85..=89 => 0x4000 | 0x1000 | (w & 0x0fff), // call into the fetch path
+                _ => w,                           // anything
             }
         })
         .collect()
@@ -145,6 +151,7 @@ fn differential_fuzz_a_million_cycles() {
     let mut rng = Rng(0x6a31_6b5f_7275_7374);
     let mut total = 0u64;
     let mut programs = 0;
+    let (mut block_writes, mut slot_writes, mut faults, mut key_ops) = (0u64, 0u64, 0u64, 0u64);
     while total < 1_000_000 {
         let seed = rng.next() | 1;
         let mut prog_rng = Rng(seed);
@@ -166,8 +173,22 @@ fn differential_fuzz_a_million_cycles() {
         }
         total += m.cycles();
         programs += 1;
+        let st = m.stats();
+        block_writes += st.block_writes;
+        slot_writes += st.slot_writes;
+        faults += st.faults;
+        key_ops += st.key_ops.values().sum::<u64>();
     }
-    eprintln!("differential fuzz: {programs} programs, {total} cycles, no divergence");
+    eprintln!(
+        "differential fuzz: {programs} programs, {total} cycles, no divergence; \
+         {key_ops} key instructions, {block_writes} block writes, {slot_writes} slot writes, \
+         {faults} faults"
+    );
+    // (so that the generator cannot drift into programs that never write through a key)
+    assert!(
+        block_writes >= 100 && slot_writes >= 100,
+        "too few writes: {block_writes} block, {slot_writes} slot"
+    );
 }
 
 /// The comparison can fail: an RTL holding a different literal is caught in
