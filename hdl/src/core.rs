@@ -252,6 +252,8 @@ impl Logic for Core {
         Signal::<Out, Bits<16>>::link(&mut self.pc_full, &mut self.pc_r.q);
         self.ram.reset.next = self.reset.val();
         self.ram.clock.next = self.clock.val();
+        // a key instruction is fetched once (ram.rs)
+        self.ram.hold.next = self.k_hold.val();
         self.dstack.clock.next = self.clock.val();
         self.rstack.clock.next = self.clock.val();
         self.dstack.reset.next = self.reset.val();

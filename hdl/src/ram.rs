@@ -9,6 +9,13 @@
 //! are the program image; yosys maps it to 16 SB_RAM40_4KNW (write clock
 //! inverted) in 2048×2 mode with the image in their INIT parameters.
 //!
+//! An instruction is fetched once: while `hold` is set (the key unit holds the
+//! pc) the read data holds too (the block RAM's read clock enable), instead of
+//! re-reading the word at the held pc. The two differ only when the
+//! instruction before stored into the held instruction's word on the edge that
+//! fetched it; then the instruction that runs is the one that was fetched, for
+//! all its cycles, in the key unit and the core alike (docs/isa.md §6).
+//!
 //! The `reboot` flag lives here too. The instruction register is the RAM's
 //! read data as it is, also in the reboot cycle (when the J1a executes 0, a
 //! jump to 0): the core and the key unit mask that cycle with `reboot`, a
@@ -16,7 +23,6 @@
 //! decode (a gate there was one more LUT level on every critical path).
 
 use rust_hdl::prelude::*;
-use std::collections::BTreeMap;
 
 #[derive(LogicBlock)]
 pub struct CodeRam {
@@ -24,6 +30,8 @@ pub struct CodeRam {
     /// Synchronous reset: the next cycle is the reboot cycle.
     pub reset: Signal<In, Bit>,
     pub raddr: Signal<In, Bits<12>>,
+    /// Keep the instruction register as it is at this edge (do not read `raddr`).
+    pub hold: Signal<In, Bit>,
     /// The instruction register: the word read at the last edge (not 0 in the reboot cycle).
     pub insn: Signal<Out, Bits<16>>,
     /// This is the reboot cycle (the first after reset).
@@ -31,7 +39,7 @@ pub struct CodeRam {
     pub we: Signal<In, Bit>,
     pub waddr: Signal<In, Bits<12>>,
     pub wdata: Signal<In, Bits<16>>,
-    cells: RAM<Bits<16>, 12>,
+    cells: CodeCells,
     /// Not the reboot cycle (0 after reset, so that power-up equals reset).
     booted: DFF<Bit>,
     /// The write, as registered at the rising edge; done at the falling edge.
@@ -44,22 +52,19 @@ impl CodeRam {
     /// A RAM holding `image` from word 0 (the rest zero). Panics over 4096 words.
     pub fn new(image: &[u16]) -> Self {
         assert!(image.len() <= j1k_isa::RAM_WORDS, "image over 4096 words");
-        let init: BTreeMap<Bits<12>, Bits<16>> = (0..j1k_isa::RAM_WORDS)
-            .map(|i| {
-                let w = image.get(i).copied().unwrap_or(0);
-                (bits::<12>(i as u64), bits::<16>(w as u64))
-            })
-            .collect();
+        let mut init = vec![0u16; j1k_isa::RAM_WORDS];
+        init[..image.len()].copy_from_slice(image);
         Self {
             clock: Default::default(),
             raddr: Default::default(),
+            hold: Default::default(),
             reset: Default::default(),
             insn: Default::default(),
             reboot: Default::default(),
             we: Default::default(),
             waddr: Default::default(),
             wdata: Default::default(),
-            cells: RAM::new(init),
+            cells: CodeCells::new(init),
             booted: Default::default(),
             wa_r: Default::default(),
             wd_r: Default::default(),
@@ -79,6 +84,7 @@ impl Logic for CodeRam {
         Signal::<In, Bits<12>>::link(&mut self.raddr, &mut self.cells.read_address);
         Signal::<Out, Bits<16>>::link(&mut self.insn, &mut self.cells.read_data);
         self.cells.read_clock.next = self.clock.val();
+        self.cells.read_enable.next = !self.hold.val();
         self.cells.write_clock.next = !self.clock.val();
         self.wa_r.d.next = self.waddr.val();
         self.wd_r.d.next = self.wdata.val();
@@ -86,6 +92,93 @@ impl Logic for CodeRam {
         self.cells.write_address.next = self.wa_r.q.val();
         self.cells.write_data.next = self.wd_r.q.val();
         self.cells.write_enable.next = self.we_r.q.val();
+    }
+}
+
+/// The 4096 words themselves: rust-hdl's `RAM` plus a read enable, which yosys
+/// maps to the block RAMs' read clock enable (`RCLKE`).
+#[derive(LogicBlock)]
+struct CodeCells {
+    read_address: Signal<In, Bits<12>>,
+    read_clock: Signal<In, Clock>,
+    read_enable: Signal<In, Bit>,
+    read_data: Signal<Out, Bits<16>>,
+    write_address: Signal<In, Bits<12>>,
+    write_clock: Signal<In, Clock>,
+    write_data: Signal<In, Bits<16>>,
+    write_enable: Signal<In, Bit>,
+    _words: Vec<u16>,
+}
+
+impl CodeCells {
+    fn new(words: Vec<u16>) -> Self {
+        Self {
+            read_address: Default::default(),
+            read_clock: Default::default(),
+            read_enable: Default::default(),
+            read_data: Default::default(),
+            write_address: Default::default(),
+            write_clock: Default::default(),
+            write_data: Default::default(),
+            write_enable: Default::default(),
+            _words: words,
+        }
+    }
+}
+
+impl Logic for CodeCells {
+    fn update(&mut self) {
+        if self.read_clock.pos_edge() && self.read_enable.val() {
+            let w = self._words[self.read_address.val().index()];
+            self.read_data.next = bits::<16>(w as u64);
+        }
+        if self.write_clock.pos_edge() && self.write_enable.val() {
+            self._words[self.write_address.val().index()] = self.write_data.val().index() as u16;
+        }
+    }
+    fn connect(&mut self) {
+        self.read_data.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        use std::fmt::Write;
+        let mut init = String::new();
+        for (a, w) in self._words.iter().enumerate().filter(|(_, w)| **w != 0) {
+            let _ = writeln!(init, "    mem[{a}] = 16'h{w:04x};");
+        }
+        Verilog::Custom(format!(
+            "\
+reg [15:0] mem[0:4095];
+integer i;
+initial begin
+    for (i = 0; i < 4096; i = i + 1) mem[i] = 16'h0;
+{init}end
+always @(posedge read_clock) begin
+    if (read_enable) read_data <= mem[read_address];
+end
+always @(posedge write_clock) begin
+    if (write_enable) mem[write_address] <= write_data;
+end"
+        ))
+    }
+    fn timing(&self) -> Vec<TimingInfo> {
+        vec![
+            TimingInfo {
+                name: "code_read".into(),
+                clock: "read_clock".into(),
+                inputs: vec!["read_address".into(), "read_enable".into()],
+                outputs: vec!["read_data".into()],
+            },
+            TimingInfo {
+                name: "code_write".into(),
+                clock: "write_clock".into(),
+                inputs: vec![
+                    "write_address".into(),
+                    "write_data".into(),
+                    "write_enable".into(),
+                ],
+                outputs: vec![],
+            },
+        ]
     }
 }
 
@@ -136,6 +229,21 @@ mod tests {
             x.we.next = false;
             wait_clock_cycle!(sim, clock, x);
             sim_assert_eq!(sim, x.insn.val(), bits::<16>(0xbeef), x);
+            // The same again, but held: the word fetched stays, though the RAM has the new one.
+            x.waddr.next = bits::<12>(6);
+            x.raddr.next = bits::<12>(6);
+            x.wdata.next = bits::<16>(0xcafe);
+            x.we.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert_eq!(sim, x.insn.val(), bits::<16>(img[6] as u64), x);
+            x.we.next = false;
+            x.hold.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert_eq!(sim, x.insn.val(), bits::<16>(img[6] as u64), x);
+            x.hold.next = false;
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert_eq!(sim, x.insn.val(), bits::<16>(0xcafe), x);
             sim.done(x)
         });
         sim.run(Box::new(uut), 100_000).unwrap();

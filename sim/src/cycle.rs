@@ -198,7 +198,14 @@ impl Core {
         if io_rd || io_wr {
             self.io.addr = st0;
         }
-        let next = self.ram[(pc_n & 0xfff) as usize]; // read-old-data on a same-edge write
+        // Read-old-data on a same-edge write. A key instruction is fetched once: while it
+        // holds the pc the code RAM's read is disabled, so a store into its word on the
+        // edge that fetched it does not change it (docs/isa.md §6).
+        let next = if cs.kind == CycleKind::Stall {
+            insn
+        } else {
+            self.ram[(pc_n & 0xfff) as usize]
+        };
         if mem_wr {
             let a = (st0 >> 1) & 0xfff;
             if unlocked {
