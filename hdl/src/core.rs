@@ -27,6 +27,8 @@ pub struct Core {
     pub k_push: Signal<In, Bit>,
     /// Pop: d−1, T' = N unless `k_tload`.
     pub k_pop: Signal<In, Bit>,
+    /// `k_push | k_pop` from a register of its own (stackctl.rs).
+    pub k_move: Signal<In, Bit>,
     /// T' = `k_tval`.
     pub k_tload: Signal<In, Bit>,
     pub k_tval: Signal<In, Bits<16>>,
@@ -67,7 +69,13 @@ pub struct Core {
     /// pc and dsp are kept zero-extended to 16 bits (masks, not concatenation).
     pc_r: DFF<Bits<16>>,
     t_r: DFF<Bits<16>>,
-    dsp_r: DFF<Bits<16>>,
+    /// `dsp` is kept as the value before the last edge plus the step taken at it, an
+    /// add of registers early in the cycle: the step itself (decoded from the
+    /// instruction late in the cycle) goes straight into `dsp_step`, not through an
+    /// adder into `dsp` (that adder was the HX8K build's critical path).
+    dsp_base: DFF<Bits<16>>,
+    dsp_step: DFF<Bits<16>>,
+    dsp_now: Signal<Local, Bits<16>>,
     rdepth_r: DFF<Bits<5>>,
 
     key_on: Constant<Bit>,
@@ -129,6 +137,10 @@ pub struct Core {
     sd_we: Signal<Local, Bit>,
     sd_mv: Signal<Local, Bit>,
     sd_dir: Signal<Local, Bit>,
+    sd_hce: Signal<Local, Bit>,
+    sd_tce: Signal<Local, Bit>,
+    sr_hce: Signal<Local, Bit>,
+    sr_tce: Signal<Local, Bit>,
     sr_we: Signal<Local, Bit>,
     sr_mv: Signal<Local, Bit>,
     sr_dir: Signal<Local, Bit>,
@@ -147,6 +159,7 @@ impl Core {
             k_hold: Default::default(),
             k_push: Default::default(),
             k_pop: Default::default(),
+            k_move: Default::default(),
             k_tload: Default::default(),
             k_tval: Default::default(),
             load_we: Default::default(),
@@ -176,7 +189,9 @@ impl Core {
             rstack: Default::default(),
             pc_r: Default::default(),
             t_r: Default::default(),
-            dsp_r: Default::default(),
+            dsp_base: Default::default(),
+            dsp_step: Default::default(),
+            dsp_now: Default::default(),
             rdepth_r: Default::default(),
             key_on: Constant::new(key_on),
             c16_0: k(0),
@@ -230,6 +245,10 @@ impl Core {
             sd_we: Default::default(),
             sd_mv: Default::default(),
             sd_dir: Default::default(),
+            sd_hce: Default::default(),
+            sd_tce: Default::default(),
+            sr_hce: Default::default(),
+            sr_tce: Default::default(),
             sr_we: Default::default(),
             sr_mv: Default::default(),
             sr_dir: Default::default(),
@@ -242,7 +261,8 @@ impl Core {
 impl Logic for Core {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, pc_r, t_r, dsp_r, rdepth_r);
+        dff_setup!(self, clock, pc_r, t_r, dsp_base, dsp_step, rdepth_r);
+        self.dsp_now.next = (self.dsp_base.q.val() + self.dsp_step.q.val()) & self.c16_dsp.val();
         // What the key unit reads comes straight from registers (links, not
         // assignments in this block's `always`), so that Verilator sees no
         // combinational loop core -> key unit -> core.
@@ -273,6 +293,8 @@ impl Logic for Core {
         self.psel.pc1.next = (self.pc_r.q.val() + self.c16_1.val()) & self.c16_pc.val();
         self.psel.rret.next = (self.rstack.head_q.val() >> self.c16_1.val()) & self.c16_pc.val();
         self.ctl.k_pop.next = self.k_pop.val();
+        self.ctl.k_move.next = self.k_move.val();
+        self.ctl.reset.next = self.reset.val();
 
         // ---- decode ----
         self.rebooting.next = self.ram.reboot.val();
@@ -312,7 +334,7 @@ impl Logic for Core {
                             self.alu.next = self.c16_ones.val();
                         }
                     } else {
-                        self.alu.next = self.dsp_r.q.val();
+                        self.alu.next = self.dsp_now.val();
                     }
                 } else if self.op.val().get_bit(0) {
                     self.alu.next = self.io_din.val();
@@ -447,6 +469,10 @@ impl Logic for Core {
             self.sr_we.next = self.ctl.r_we.val();
             self.sr_mv.next = self.ctl.r_mv.val();
             self.sr_dir.next = self.ctl.r_dir.val();
+            self.sd_hce.next = self.ctl.d_hce.val();
+            self.sd_tce.next = self.ctl.d_tce.val();
+            self.sr_hce.next = self.ctl.r_hce.val();
+            self.sr_tce.next = self.ctl.r_tce.val();
             if self.ctl.d_m2.val() {
                 self.d_add.next = self.c16_m2.val();
             }
@@ -469,6 +495,10 @@ impl Logic for Core {
             self.sr_we.next = self.r_we.val();
             self.sr_mv.next = self.r_delta.val().get_bit(0);
             self.sr_dir.next = self.r_delta.val().get_bit(1);
+            self.sd_hce.next = self.sd_mv.val() || self.sd_we.val() || self.reset.val();
+            self.sd_tce.next = self.sd_mv.val() || self.reset.val();
+            self.sr_hce.next = self.sr_mv.val() || self.sr_we.val() || self.reset.val();
+            self.sr_tce.next = self.sr_mv.val() || self.reset.val();
             if self.d_delta.val() == self.c2_1.val() {
                 self.d_add.next = self.c16_1.val();
             }
@@ -521,9 +551,19 @@ impl Logic for Core {
         if !self.rebooting.val() || !self.key_on.val() {
             self.t_r.d.next = self.t_n.val();
         }
-        self.dsp_r.d.next = (self.dsp_r.q.val() + self.d_add.val()) & self.c16_dsp.val();
+        self.dsp_base.d.next = self.dsp_now.val();
+        self.dsp_step.d.next = self.d_add.val();
+        if !self.key_on.val() {
+            // (the J1a alone: its step is decoded early enough; one register is smaller)
+            self.dsp_base.d.next = (self.dsp_now.val() + self.d_add.val()) & self.c16_dsp.val();
+            self.dsp_step.d.next = self.c16_0.val();
+        }
         self.rdepth_r.d.next = self.rdepth_r.q.val() + self.r_add.val();
         self.dstack.we.next = self.sd_we.val();
+        self.dstack.hce.next = self.sd_hce.val();
+        self.dstack.tce.next = self.sd_tce.val();
+        self.rstack.hce.next = self.sr_hce.val();
+        self.rstack.tce.next = self.sr_tce.val();
         self.dstack.mv.next = self.sd_mv.val();
         self.dstack.dir.next = self.sd_dir.val();
         self.dstack.wd.next = self.st0.val();
@@ -543,14 +583,15 @@ impl Logic for Core {
         if self.reset.val() {
             self.pc_r.d.next = self.c16_0.val();
             self.t_r.d.next = self.c16_0.val();
-            self.dsp_r.d.next = self.c16_0.val();
+            self.dsp_base.d.next = self.c16_0.val();
+            self.dsp_step.d.next = self.c16_0.val();
             self.rdepth_r.d.next = self.c5_0.val();
         }
 
         // ---- outputs ----
         self.pc.next = self.pc_r.q.val().get_bits::<13>(0);
         self.r.next = self.rst0.val();
-        self.dsp.next = self.dsp_r.q.val().get_bits::<4>(0);
+        self.dsp.next = self.dsp_now.val().get_bits::<4>(0);
         self.rdepth.next = self.rdepth_r.q.val();
         self.reboot.next = self.rebooting.val();
         self.io_rd.next = self.io_rd_l.val();

@@ -161,6 +161,7 @@ impl Logic for SimTop {
         self.core.k_hold.next = self.key.hold.val();
         self.core.k_push.next = self.key.push.val();
         self.core.k_pop.next = self.key.pop.val();
+        self.core.k_move.next = self.key.moves.val();
         self.core.k_tload.next = self.key.tload.val();
         self.core.k_tval.next = self.key.tval.val();
 

@@ -7,6 +7,11 @@
 //! deepest entry is lost), a pop shifts the tail towards the head with `$55aa`
 //! entering at the bottom. The j1k addition is a synchronous `reset` that clears
 //! every entry (docs/isa.md §1: the simulator starts every entry at 0).
+//!
+//! The clock enables come in decoded (`hce`: the head changes, `mv | we |
+//! reset`; `tce`: the tail changes, `mv | reset`), and `reset` acts only inside
+//! them, as an iCE40 flip-flop's does: so yosys takes them as they are, and
+//! does not add a LUT to OR the reset in (stackctl.rs says why that matters).
 
 use crate::util::{k, RegW};
 use rust_hdl::prelude::*;
@@ -21,6 +26,9 @@ pub struct Stack2<const TB: usize> {
     pub mv: Signal<In, Bit>,
     pub dir: Signal<In, Bit>,
     pub wd: Signal<In, Bits<16>>,
+    /// Clock enables: must be `mv | we | reset` (head) and `mv | reset` (tail).
+    pub hce: Signal<In, Bit>,
+    pub tce: Signal<In, Bit>,
     /// The head (`N` or `R`).
     pub head_q: Signal<Out, Bits<16>>,
     head: RegW<TB>,
@@ -40,6 +48,8 @@ impl<const TB: usize> Default for Stack2<TB> {
             mv: Default::default(),
             dir: Default::default(),
             wd: Default::default(),
+            hce: Default::default(),
+            tce: Default::default(),
             head_q: Default::default(),
             head: Default::default(),
             tail: Default::default(),
@@ -58,20 +68,23 @@ impl<const TB: usize> Logic for Stack2<TB> {
         self.head.clock.next = self.clock.val();
         self.head.d.next = self.head.q.val();
         self.head_q.next = self.head.q.val();
-        if self.mv.val() {
-            if self.dir.val() {
+        if self.tce.val() {
+            if self.reset.val() {
+                self.tail.d.next = self.zero.val();
+            } else if self.dir.val() {
                 self.tail.d.next = (self.tail.q.val() >> self.sixteen.val()) | self.fill.val();
             } else {
                 self.tail.d.next = (self.tail.q.val() << self.sixteen.val()) | self.head.qw.val();
             }
-            self.head.d.next = self.tail.q.val().get_bits::<16>(0);
         }
-        if self.we.val() {
-            self.head.d.next = self.wd.val();
-        }
-        if self.reset.val() {
-            self.head.d.next = self.zero16.val();
-            self.tail.d.next = self.zero.val();
+        if self.hce.val() {
+            if self.reset.val() {
+                self.head.d.next = self.zero16.val();
+            } else if self.we.val() {
+                self.head.d.next = self.wd.val();
+            } else {
+                self.head.d.next = self.tail.q.val().get_bits::<16>(0);
+            }
         }
     }
 }
@@ -101,6 +114,8 @@ mod tests {
             self.s.mv.next = self.mv.val();
             self.s.dir.next = self.dir.val();
             self.s.wd.next = self.wd.val();
+            self.s.hce.next = self.mv.val() || self.we.val() || self.reset.val();
+            self.s.tce.next = self.mv.val() || self.reset.val();
             self.q.next = self.s.head_q.val();
         }
     }

@@ -7,6 +7,12 @@
 //! most four inputs each, so that abc builds one LUT per net — two LUT levels
 //! after the instruction for the J1a's own answers, then one that adds the key
 //! unit's `push` / `pop` (registers, key/mod.rs).
+//! The stacks' clock enables (`*_hce` for the head, `*_tce` for the tail) are
+//! outputs of their own, one LUT after the J1a's answers: the enable has to
+//! include `reset` (an iCE40 flip-flop resets only when enabled), and built in
+//! the core from `d_mv | d_we | reset` it took two more LUT levels, the
+//! critical path of the HX8K build. The key unit gives `k_move` (push or pop,
+//! its own register) for them, so that each stays within four inputs.
 //! Flattened, abc shared these cones with T' and the key decode and put the
 //! instruction bits up to nine LUTs deep.
 //!
@@ -30,6 +36,9 @@ pub struct StackCtl {
     /// The key unit's answers (0 without it).
     pub k_push: Signal<In, Bit>,
     pub k_pop: Signal<In, Bit>,
+    /// `k_push | k_pop`, registered apart.
+    pub k_move: Signal<In, Bit>,
+    pub reset: Signal<In, Bit>,
     /// Data stack: shift (the tail's clock enable), pop (else push; only with `d_mv`), T→N.
     pub d_mv: Signal<Out, Bit>,
     pub d_dir: Signal<Out, Bit>,
@@ -41,6 +50,12 @@ pub struct StackCtl {
     pub r_we: Signal<Out, Bit>,
     /// A J1a ALU instruction (not a key one) executes this cycle.
     pub alu_ex: Signal<Out, Bit>,
+    /// Clock enables: the data stack's head (move, write or reset) and tail (move or
+    /// reset), the return stack's the same.
+    pub d_hce: Signal<Out, Bit>,
+    pub d_tce: Signal<Out, Bit>,
+    pub r_hce: Signal<Out, Bit>,
+    pub r_tce: Signal<Out, Bit>,
 }
 
 impl StackCtl {
@@ -63,10 +78,33 @@ pub struct Answers {
     pub r_dir: bool,
     pub r_we: bool,
     pub alu_ex: bool,
+    pub d_hce: bool,
+    pub d_tce: bool,
+    pub r_hce: bool,
+    pub r_tce: bool,
+}
+
+/// The inputs other than the instruction word.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ins {
+    pub p12: bool,
+    pub booted: bool,
+    pub k_push: bool,
+    pub k_pop: bool,
+    pub k_move: bool,
+    pub reset: bool,
 }
 
 /// What the Verilog below computes (the simulation model of this block).
-pub fn answers(on: bool, x: u16, p12: bool, booted: bool, kp: bool, kq: bool) -> Answers {
+pub fn answers(on: bool, x: u16, i: Ins) -> Answers {
+    let Ins {
+        p12,
+        booted,
+        k_push: kp,
+        k_pop: kq,
+        k_move: km,
+        reset,
+    } = i;
     let b = |i: u32| (x >> i) & 1 == 1;
     let e = booted && !p12;
     let (x15, x14, x13, x12) = (b(15), b(14), b(13), b(12));
@@ -77,15 +115,23 @@ pub fn answers(on: bool, x: u16, p12: bool, booted: bool, kp: bool, kq: bool) ->
     let jmv = !kx && (x15 || (!x14 && x13) || (x13 && b(0)));
     // return stack: call (push), ALU delta 3:2; a fetch pops
     let rmv = !kx && !x15 && x14 && (!x13 || b(2));
+    let jm = p12 || (e && jmv);
+    let jw = p12 || (booted && (x15 || (alu && f == 1)));
+    let r_mv = p12 || (e && rmv);
+    let r_we = e && ((!x15 && x14 && !x13) || (alu && f == 2));
     Answers {
-        d_mv: p12 || (e && jmv) || kp || kq,
+        d_mv: jm || kp || kq,
         d_dir: kq || (!p12 && ((!x15 && !x14 && x13) || (alu && b(1)))),
-        d_we: p12 || (booted && (x15 || (alu && f == 1))) || kp,
+        d_we: jw || kp,
         d_m2: e && alu && b(1) && !b(0),
-        r_mv: p12 || (e && rmv),
+        r_mv,
         r_dir: p12 || (alu && b(3)),
-        r_we: e && ((!x15 && x14 && !x13) || (alu && f == 2)),
+        r_we,
         alu_ex: e && alu,
+        d_hce: jm || jw || km || reset,
+        d_tce: jm || km || reset,
+        r_hce: r_mv || r_we || reset,
+        r_tce: r_mv || reset,
     }
 }
 
@@ -94,10 +140,14 @@ impl Logic for StackCtl {
         let a = answers(
             self._on,
             self.x.val().index() as u16,
-            self.p12.val(),
-            self.booted.val(),
-            self.k_push.val(),
-            self.k_pop.val(),
+            Ins {
+                p12: self.p12.val(),
+                booted: self.booted.val(),
+                k_push: self.k_push.val(),
+                k_pop: self.k_pop.val(),
+                k_move: self.k_move.val(),
+                reset: self.reset.val(),
+            },
         );
         self.d_mv.next = a.d_mv;
         self.d_dir.next = a.d_dir;
@@ -107,6 +157,10 @@ impl Logic for StackCtl {
         self.r_dir.next = a.r_dir;
         self.r_we.next = a.r_we;
         self.alu_ex.next = a.alu_ex;
+        self.d_hce.next = a.d_hce;
+        self.d_tce.next = a.d_tce;
+        self.r_hce.next = a.r_hce;
+        self.r_tce.next = a.r_tce;
     }
     fn connect(&mut self) {
         self.d_mv.connect();
@@ -117,6 +171,10 @@ impl Logic for StackCtl {
         self.r_dir.connect();
         self.r_we.connect();
         self.alu_ex.connect();
+        self.d_hce.connect();
+        self.d_tce.connect();
+        self.r_hce.connect();
+        self.r_tce.connect();
     }
     fn hdl(&self) -> Verilog {
         // Without the key unit the core does not read this block (core.rs): nothing is
@@ -146,15 +204,22 @@ wire on = {on};
 {keep}wire jm_w = p12 | (e_w & a2_w & ~kx_w);
 {keep}wire jw_w = p12 | (booted & ow_w & w1_w);
 {keep}wire jd_w = c01_w | (alu_w & x[1]);
+{keep}wire rm_w = p12 | (e_w & rr_w & ~kx_w);
+{keep}wire rw_w = e_w & (c10_w | (alu_w & f2_w));
 always @(*) begin
     d_mv = jm_w | k_push | k_pop;
     d_we = jw_w | k_push;
     d_dir = k_pop | (~p12 & jd_w);
     d_m2 = e_w & alu_w & x[1] & ~x[0];
-    r_mv = p12 | (e_w & rr_w & ~kx_w);
+    r_mv = rm_w;
     r_dir = p12 | (alu_w & x[3]);
-    r_we = e_w & (c10_w | (alu_w & f2_w));
+    r_we = rw_w;
     alu_ex = e_w & alu_w;
+    // level 3: the clock enables
+    d_hce = jm_w | jw_w | k_move | reset;
+    d_tce = jm_w | k_move | reset;
+    r_hce = rm_w | rw_w | reset;
+    r_tce = rm_w | reset;
 end"
         ))
     }
@@ -194,7 +259,12 @@ mod tests {
             for p12 in [false, true] {
                 for booted in [false, true] {
                     for x in 0..=0xffffu16 {
-                        let c = answers(on, x, p12, booted, false, false);
+                        let ins = Ins {
+                            p12,
+                            booted,
+                            ..Ins::default()
+                        };
+                        let c = answers(on, x, ins);
                         let (dwe, dd, rwe, rd) = if booted || p12 {
                             j1a(x, p12, on)
                         } else {
@@ -212,15 +282,33 @@ mod tests {
                             assert_eq!(c.r_dir, rd == 3, "{ctx}");
                         }
                         assert_eq!(c.r_we, rwe, "{ctx}");
+                        assert_eq!(c.d_hce, c.d_mv || c.d_we, "{ctx}");
+                        assert_eq!(c.d_tce, c.d_mv, "{ctx}");
+                        assert_eq!(c.r_hce, c.r_mv || c.r_we, "{ctx}");
+                        assert_eq!(c.r_tce, c.r_mv, "{ctx}");
+                        let r = answers(on, x, Ins { reset: true, ..ins });
+                        assert!(r.d_hce && r.d_tce && r.r_hce && r.r_tce, "{ctx}");
                     }
                 }
             }
         }
         // the key unit's answers (only in a key instruction): push (T→N), pop
-        let c = answers(true, 0x7000, false, true, true, false);
-        assert!(c.d_mv && !c.d_dir && c.d_we);
-        let c = answers(true, 0x7000, false, true, false, true);
-        assert!(c.d_mv && c.d_dir && !c.d_we);
+        let key = |k_push, k_pop| {
+            let ins = Ins {
+                booted: true,
+                k_push,
+                k_pop,
+                k_move: k_push || k_pop,
+                ..Ins::default()
+            };
+            answers(true, 0x7000, ins)
+        };
+        let c = key(true, false);
+        assert!(c.d_mv && !c.d_dir && c.d_we && c.d_hce && c.d_tce);
+        let c = key(false, true);
+        assert!(c.d_mv && c.d_dir && !c.d_we && c.d_hce && c.d_tce);
+        let c = key(false, false);
+        assert!(!c.d_mv && !c.d_hce && !c.d_tce);
     }
 
     #[test]

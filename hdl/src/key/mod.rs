@@ -79,6 +79,9 @@ pub struct KeyUnit {
     pub hold: Signal<Out, Bit>,
     pub push: Signal<Out, Bit>,
     pub pop: Signal<Out, Bit>,
+    /// `push | pop`, from a register of its own (the core's stack clock enables
+    /// take it as one input: stackctl.rs).
+    pub moves: Signal<Out, Bit>,
     pub tload: Signal<Out, Bit>,
     /// T' when `tload` (anything otherwise).
     pub tval: Signal<Out, Bits<16>>,
@@ -169,6 +172,8 @@ pub struct KeyUnit {
     booted: DFF<Bit>,
     h2: DFF<Bit>,
     p2: DFF<Bit>,
+    /// `pushr | p2`.
+    mv2: DFF<Bit>,
     t2: DFF<Bit>,
     lastr: DFF<Bit>,
     /// The lanes (bc! one, else both), bc! and bxadd, of the decode cycle: what a
@@ -368,6 +373,7 @@ impl KeyUnit {
             hold: Default::default(),
             push: Default::default(),
             pop: Default::default(),
+            moves: Default::default(),
             tload: Default::default(),
             tval: Default::default(),
             cur_b: Default::default(),
@@ -425,6 +431,7 @@ impl KeyUnit {
             pushr: Default::default(),
             h2: Default::default(),
             p2: Default::default(),
+            mv2: Default::default(),
             t2: Default::default(),
             lastr: Default::default(),
             zc: Default::default(),
@@ -572,7 +579,7 @@ impl Logic for KeyUnit {
         dff_setup!(
             self, clock, s_w, s_add, w_sum, s_sum, w_lanes, w_byte, w_add, s_nload, s_bz, s_nz,
             f_word, f_lo, f_hi, f_flt, f_q, n_weak, n_tob, cbr, cnr, kir, s_e, pushr, busy_r,
-            booted, h2, p2, t2, lastr, zc
+            booted, h2, p2, mv2, t2, lastr, zc
         );
         self.regs.clock.next = self.clock.val();
         self.blocks.clock.next = self.clock.val();
@@ -870,6 +877,7 @@ impl Logic for KeyUnit {
             || self.x_add.val();
         self.pushr.d.next =
             (self.d1.val() && self.g_push.val() && !self.reset.val()) || self.last_n.val();
+        self.mv2.d.next = self.pushr.d.val() || self.p2.d.val();
 
         // ---- what was read ----
         self.slot_key.next = self.nodes.rdata_n.val();
@@ -884,6 +892,7 @@ impl Logic for KeyUnit {
         self.hold.next = self.dec.hold.val();
         self.push.next = self.pushr.q.val();
         self.pop.next = self.p2.q.val();
+        self.moves.next = self.mv2.q.val();
         self.tload.next = self.t2.q.val();
         self.busy_r.d.next = self.hold.val() && !self.reset.val();
         // T' only matters with `tload`: the execute-cycle terms test the opcode alone (in
@@ -1075,6 +1084,7 @@ mod tests {
             let mut cycles = 1;
             loop {
                 x = sim.wait(1, x)?;
+                sim_assert_eq!(sim, x.moves.val(), x.push.val() || x.pop.val(), x);
                 if !x.hold.val() {
                     break;
                 }
