@@ -1,9 +1,11 @@
 //! A bump allocator: hands out `first`, `first + 1`, … up to `limit − 1`
 //! (blocks from 1, nodes from 2: the null block, null node and root node are
 //! never handed out). `take` moves it on at the end of the cycle. The pointer
-//! holds only the bits `limit` needs (masked, so yosys drops the others).
-//! `avail` comes straight from a register (computed from the next pointer), so
-//! the comparator is not in the key unit's decode paths.
+//! holds only the bits `limit − 1` needs (masked, so yosys drops the others);
+//! after the last index it wraps, and `idx` means nothing while `avail` is
+//! false. `avail` comes straight from a register: a take clears it when the
+//! pointer is at `limit − 1`, an equality with a constant (a few LUTs; a
+//! less-than on the incremented pointer took a carry chain and twice the LUTs).
 
 use crate::util::k;
 use rust_hdl::prelude::*;
@@ -20,10 +22,12 @@ pub struct Allocator {
     ptr: DFF<Bits<16>>,
     avail_r: DFF<Bit>,
     ptr_n: Signal<Local, Bits<16>>,
-    /// An index is left after this one (`ptr + 1 < limit`).
+    /// An index is left after this one (`ptr != limit − 1`).
     more: Signal<Local, Bit>,
     first: Constant<Bits<16>>,
-    limit: Constant<Bits<16>>,
+    last: Constant<Bits<16>>,
+    /// `first < limit`: any index at all.
+    any: Constant<Bit>,
     one: Constant<Bits<16>>,
     pmask: Constant<Bits<16>>,
 }
@@ -41,9 +45,10 @@ impl Allocator {
             ptr_n: Default::default(),
             more: Default::default(),
             first: k(first as u64),
-            limit: k(limit as u64),
+            last: k(limit.saturating_sub(1) as u64),
+            any: Constant::new(first < limit),
             one: k(1),
-            pmask: k(((limit as u64 + 1).next_power_of_two() - 1) & 0xffff),
+            pmask: k(((limit as u64).next_power_of_two() - 1) & 0xffff),
         }
     }
 }
@@ -55,8 +60,7 @@ impl Logic for Allocator {
         self.idx.next = self.ptr.q.val();
         self.avail.next = self.avail_r.q.val();
         self.ptr_n.next = self.ptr.q.val() & self.pmask.val();
-        self.more.next = self.avail_r.q.val()
-            && (((self.ptr.q.val() + self.one.val()) & self.pmask.val()) < self.limit.val());
+        self.more.next = self.avail_r.q.val() && (self.ptr.q.val() != self.last.val());
         if self.take.val() && self.avail_r.q.val() {
             self.ptr_n.next = (self.ptr.q.val() + self.one.val()) & self.pmask.val();
         }
@@ -70,7 +74,7 @@ impl Logic for Allocator {
             self.avail_r.d.next = self.more.val();
         }
         if self.reset.val() {
-            self.avail_r.d.next = self.first.val() < self.limit.val();
+            self.avail_r.d.next = self.any.val();
         }
     }
 }
@@ -97,9 +101,15 @@ mod tests {
             wait_clock_cycle!(sim, clock, x);
             sim_assert!(sim, x.avail.val() && x.idx.val() == bits::<16>(3), x);
             wait_clock_cycle!(sim, clock, x);
-            sim_assert!(sim, !x.avail.val() && x.idx.val() == bits::<16>(4), x);
+            sim_assert!(sim, !x.avail.val(), x);
             wait_clock_cycle!(sim, clock, x);
-            sim_assert!(sim, !x.avail.val() && x.idx.val() == bits::<16>(4), x);
+            sim_assert!(sim, !x.avail.val(), x);
+            // reset starts again
+            x.take.next = false;
+            x.reset.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.reset.next = false;
+            sim_assert!(sim, x.avail.val() && x.idx.val() == bits::<16>(2), x);
             sim.done(x)
         });
         sim.run(Box::new(uut), 10_000).unwrap();
