@@ -281,15 +281,18 @@ impl Core {
                 } & o.smask;
                 if !cn.can_write() {
                     self.fault(x, cs);
-                } else if matches!(op, NbStore | NbStoreI) {
-                    x.store.write_block_slot(cn.index, slot, cb);
-                    x.counters.slot_writes += 1;
-                    cs.slot_write = Some((cn.index, slot as u16, 1, cb));
                 } else {
-                    let key = self.keys.node[o.nreg];
-                    x.store.write_node_slot(cn.index, slot, key);
+                    // (which slot: 1 the block-key slot, 2 the node-key slot, as CoreStep)
+                    let (which, key) = if matches!(op, NbStore | NbStoreI) {
+                        x.store.write_block_slot(cn.index, slot, cb);
+                        (1, cb)
+                    } else {
+                        let key = self.keys.node[o.nreg];
+                        x.store.write_node_slot(cn.index, slot, key);
+                        (2, key)
+                    };
                     x.counters.slot_writes += 1;
-                    cs.slot_write = Some((cn.index, slot as u16, 2, key));
+                    cs.slot_write = Some((cn.index, slot as u16, which, key));
                 }
                 if indirect {
                     self.pop_t();
