@@ -1,9 +1,8 @@
 //! The key unit's one test of the live instruction: `kf`, a key instruction's
 //! decode cycle (its first), and `hold` = `kf` OR the later cycles' hold (a
-//! register). Everything else the key unit does is decoded from its own copy
-//! of the instruction (`kir`, latched in the decode cycle) or from state
-//! registers, so `kf` is the only path from the code RAM's read data through
-//! the key unit into the core (hold → pc → the code RAM's address).
+//! register). Everything else the key unit gives the core comes from registers
+//! set in the decode cycle, so `kf` is the only path from the code RAM's read
+//! data through the key unit into the core (hold → pc → the code RAM's address).
 //!
 //! Written as Verilog in a module yosys keeps apart (`util::KEEP_HIERARCHY`),
 //! with `(* keep *)` on the two intermediate nets, so that `kf` is two LUTs

@@ -23,20 +23,22 @@
 //!
 //! - Only `kf` (decode.rs: the key pattern in a cycle that can start one)
 //!   reaches the core from the live instruction, as `hold`. The decode cycle
-//!   decodes the live instruction only into registers: `kir` (a copy of it),
-//!   the states of the later cycles (`s_*`), values latched for them (`f_*`,
-//!   `n_*`, `w_*`) and the answers to the core of the next cycle (`h2`, `p2`,
-//!   `t2`, `pushr`). So `push`, `pop`, `tload` are registers, and every key
-//!   register, allocator and store write is enabled from registers. (While
-//!   the pc is held the code RAM reads the same word, and in a decode cycle T,
-//!   N and the key registers do not change, so what it latched is what a later
-//!   cycle would compute.)
-//! - The store read addresses and the key register an instruction names are
-//!   the only uses of the live instruction past `kf`, tested on the fewest bits
-//!   that tell the instructions apart. The key registers are a block RAM
-//!   (regs.rs) read in the decode cycle, so the named register's key (`rreg`)
-//!   is there in the execute cycle; the current registers are also kept in
-//!   flip-flops (`cbr`, `cnr`), which address the stores.
+//!   decodes the live instruction into the states of the later cycles (`s_*`),
+//!   values latched for them (`f_*`, `n_*`, `w_*`) and the answers to the core
+//!   of the next cycle (`h2`, `p2`, `t2`, `pushr`). So `push`, `pop`, `tload`
+//!   and the selects of `tval` are registers. (In a decode cycle T, N and the
+//!   key registers do not change, so what it latched is what a later cycle
+//!   would compute.)
+//! - The instruction stays on the code RAM's read port, itself a register, for
+//!   all the cycles of a key instruction (the RAM is not read while the pc is
+//!   held: docs/isa.md §6), so the later cycles test it there too, for what
+//!   does not reach the core: the key registers' writes and write data. (A
+//!   copy of it in flip-flops was 12 LUTs and 16 flip-flops more, measured.) The store
+//!   read addresses and the key register an instruction names are tested on
+//!   the fewest bits that tell the instructions apart. The key registers are a
+//!   block RAM (regs.rs) read in the decode cycle, so the named register's key
+//!   (`rreg`) is there in the execute cycle; the current registers are also
+//!   kept in flip-flops (`cbr`, `cnr`), which address the stores.
 //! - A write goes to the address its instruction read or would read: T (the
 //!   index) and the live instruction do not change before it, so one address
 //!   serves both (the SPRAM's one port needs no address mux), and zeroing
@@ -126,11 +128,11 @@ pub struct KeyUnit {
     /// bxadd, cycle 3: writes the sum latched in cycle 2 (`w_sum`), so that no path
     /// runs from the store's read data through the adder to its write data.
     s_add: DFF<Bit>,
-    /// The sum; 0 in the zeroing cycles (a synchronous clear, which the iCE40's
-    /// flip-flops have), so that the zeroing writes it too.
+    /// The block write data, latched in the cycle before every write: N (b! bc! bxchg
+    /// write N, which their decode cycle sees already; bc! its low byte in both lanes),
+    /// bxadd's sum, 0 for a zeroing cycle (a synchronous clear, which the iCE40's
+    /// flip-flops have). So the store's write data come from a register, with no mux.
     w_sum: DFF<Bits<16>>,
-    /// The block write data is `w_sum` (bxadd's third cycle, the zeroing cycles).
-    s_sum: DFF<Bit>,
     /// nb@ nn@ nb@i nn@i, cycle 2: the register := the slot read.
     s_nload: DFF<Bit>,
     /// balloc / nalloc: zeroing one word / slot pair a cycle.
@@ -146,6 +148,11 @@ pub struct KeyUnit {
     /// T := faults; T := the rights of the key read (b? n? read the current register).
     f_flt: DFF<Bit>,
     f_q: DFF<Bit>,
+    /// T := the comparison of the key read with the current block / node key
+    /// (bkey= nkey=): registered, so that T' does not wait for an opcode test of the
+    /// code RAM's read data.
+    f_eqb: DFF<Bit>,
+    f_eqn: DFF<Bit>,
     /// The current node key is read-only; the slot goes to a block register. (A slot
     /// read through the null node key is null without a gate: node 0 is never
     /// written, and the store is all null at configuration.)
@@ -155,10 +162,6 @@ pub struct KeyUnit {
     /// not from the register RAM, which answers a cycle after it is asked.
     cbr: DFF<Bits<16>>,
     cnr: DFF<Bits<16>>,
-    /// The instruction, latched in every decode cycle (while the pc is held the code
-    /// RAM reads the same word, but from a register the execute decode is not behind
-    /// the RAM's read data).
-    kir: DFF<Bits<16>>,
     /// The execute cycle: the one after a decode cycle.
     s_e: DFF<Bit>,
     /// Push (and T := `tval`) this cycle: a value instruction's execute cycle, the
@@ -179,7 +182,6 @@ pub struct KeyUnit {
     /// The lanes (bc! one, else both), bc! and bxadd, of the decode cycle: what a
     /// later write uses.
     w_lanes: DFF<Bits<2>>,
-    w_byte: DFF<Bit>,
     w_add: DFF<Bit>,
     /// The word / slot being zeroed.
     zc: DFF<Bits<16>>,
@@ -256,9 +258,8 @@ pub struct KeyUnit {
     o_nalloc: Constant<Bits<5>>,
 
     // ---- decode ----
-    /// The opcode from `kir` (execute decodes) and from the live instruction (the
-    /// decode cycle's: what it latches and which store word it reads).
-    opc: Signal<Local, Bits<5>>,
+    /// The opcode of the live instruction (the same word in every cycle of a key
+    /// instruction).
     opd: Signal<Local, Bits<5>>,
     busy_l: Signal<Local, Bit>,
     /// A key instruction's decode cycle (its first) / execute cycle (its second).
@@ -408,9 +409,7 @@ impl KeyUnit {
             s_w: Default::default(),
             s_add: Default::default(),
             w_sum: Default::default(),
-            s_sum: Default::default(),
             w_lanes: Default::default(),
-            w_byte: Default::default(),
             w_add: Default::default(),
             s_nload: Default::default(),
             s_bz: Default::default(),
@@ -420,13 +419,14 @@ impl KeyUnit {
             f_hi: Default::default(),
             f_flt: Default::default(),
             f_q: Default::default(),
+            f_eqb: Default::default(),
+            f_eqn: Default::default(),
             cbr: Default::default(),
             cnr: Default::default(),
             n_weak: Default::default(),
             n_tob: Default::default(),
             busy_r: Default::default(),
             booted: Default::default(),
-            kir: Default::default(),
             s_e: Default::default(),
             pushr: Default::default(),
             h2: Default::default(),
@@ -498,7 +498,6 @@ impl KeyUnit {
             o_nnstorei: k(24),
             o_balloc: k(25),
             o_nalloc: k(26),
-            opc: Default::default(),
             opd: Default::default(),
             busy_l: Default::default(),
             d1: Default::default(),
@@ -577,9 +576,9 @@ impl Logic for KeyUnit {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, s_w, s_add, w_sum, s_sum, w_lanes, w_byte, w_add, s_nload, s_bz, s_nz,
-            f_word, f_lo, f_hi, f_flt, f_q, n_weak, n_tob, cbr, cnr, kir, s_e, pushr, busy_r,
-            booted, h2, p2, mv2, t2, lastr, zc
+            self, clock, s_w, s_add, w_sum, w_lanes, w_add, s_nload, s_bz, s_nz, f_word, f_lo,
+            f_hi, f_flt, f_q, f_eqb, f_eqn, n_weak, n_tob, cbr, cnr, s_e, pushr, busy_r, booted,
+            h2, p2, mv2, t2, lastr, zc
         );
         self.regs.clock.next = self.clock.val();
         self.blocks.clock.next = self.clock.val();
@@ -593,9 +592,10 @@ impl Logic for KeyUnit {
         // ---- decode ----
         // The decode cycle (`d1`, every key instruction's first) holds the pc and
         // changes nothing; from the live instruction it decides only what it latches
-        // (`kir`, the store word read for the read instructions, the execute cycle's
-        // answers to the core). The execute cycle (`e1`) and the later ones run from
-        // `kir` and state registers.
+        // (the store word read for the read instructions, the execute cycle's answers
+        // to the core). The execute cycle (`e1`) and the later ones run from state
+        // registers and the instruction, which stays on the code RAM's read port for
+        // all its cycles (the RAM is not read while the pc is held: docs/isa.md §6).
         self.busy_l.next = self.busy_r.q.val();
         self.dec.on.next = self.on.val();
         self.dec.op.next = self.insn.val().get_bits::<4>(12);
@@ -606,12 +606,8 @@ impl Logic for KeyUnit {
         self.dec.h2.next = self.h2.q.val();
         self.d1.next = self.dec.kf.val();
         self.opd.next = self.insn.val().get_bits::<5>(7);
-        if !self.busy_l.val() {
-            self.kir.d.next = self.insn.val();
-        }
         self.s_e.d.next = self.d1.val() && !self.reset.val();
         self.e1.next = self.s_e.q.val();
-        self.opc.next = self.kir.q.val().get_bits::<5>(7);
         // decode-cycle tests: the read instructions (their store read is addressed now)
         self.c_bfetch.next = self.d1.val()
             && ((self.opd.val() == self.o_bfetch.val())
@@ -649,30 +645,30 @@ impl Logic for KeyUnit {
             || (self.opd.val() == self.o_bfetch.val())
             || (self.opd.val() == self.o_bcfetch.val())
             || (self.opd.val() == self.o_bxchg.val());
-        // execute-cycle tests, from `kir`
-        self.c_bsel.next = self.e1.val() && (self.opc.val() == self.o_bsel.val());
-        self.c_nsel.next = self.e1.val() && (self.opc.val() == self.o_nsel.val());
-        self.c_bcopy.next = self.e1.val() && (self.opc.val() == self.o_bcopy.val());
-        self.c_ncopy.next = self.e1.val() && (self.opc.val() == self.o_ncopy.val());
-        self.c_bweaken.next = self.e1.val() && (self.opc.val() == self.o_bweaken.val());
-        self.c_nweaken.next = self.e1.val() && (self.opc.val() == self.o_nweaken.val());
+        // execute-cycle tests (register writes and the stores' enables, never the core)
+        self.c_bsel.next = self.e1.val() && (self.opd.val() == self.o_bsel.val());
+        self.c_nsel.next = self.e1.val() && (self.opd.val() == self.o_nsel.val());
+        self.c_bcopy.next = self.e1.val() && (self.opd.val() == self.o_bcopy.val());
+        self.c_ncopy.next = self.e1.val() && (self.opd.val() == self.o_ncopy.val());
+        self.c_bweaken.next = self.e1.val() && (self.opd.val() == self.o_bweaken.val());
+        self.c_nweaken.next = self.e1.val() && (self.opd.val() == self.o_nweaken.val());
         self.c_bstore.next = self.e1.val()
-            && ((self.opc.val() == self.o_bstore.val())
-                || (self.opc.val() == self.o_bcstore.val()));
+            && ((self.opd.val() == self.o_bstore.val())
+                || (self.opd.val() == self.o_bcstore.val()));
         self.c_nbst.next = self.e1.val()
-            && ((self.opc.val() == self.o_nbstore.val())
-                || (self.opc.val() == self.o_nbstorei.val()));
+            && ((self.opd.val() == self.o_nbstore.val())
+                || (self.opd.val() == self.o_nbstorei.val()));
         self.c_nnst.next = self.e1.val()
-            && ((self.opc.val() == self.o_nnstore.val())
-                || (self.opc.val() == self.o_nnstorei.val()));
-        self.c_balloc.next = self.e1.val() && (self.opc.val() == self.o_balloc.val());
-        self.c_nalloc.next = self.e1.val() && (self.opc.val() == self.o_nalloc.val());
+            && ((self.opd.val() == self.o_nnstore.val())
+                || (self.opd.val() == self.o_nnstorei.val()));
+        self.c_balloc.next = self.e1.val() && (self.opd.val() == self.o_balloc.val());
+        self.c_nalloc.next = self.e1.val() && (self.opd.val() == self.o_nalloc.val());
         // reserved: opcodes 27..31 (bit tests, not a comparator with a carry chain)
         self.c_resv.next = self.e1.val()
-            && self.opc.val().get_bit(4)
-            && self.opc.val().get_bit(3)
-            && (self.opc.val().get_bit(2)
-                || (self.opc.val().get_bit(1) && self.opc.val().get_bit(0)));
+            && self.opd.val().get_bit(4)
+            && self.opd.val().get_bit(3)
+            && (self.opd.val().get_bit(2)
+                || (self.opd.val().get_bit(1) && self.opd.val().get_bit(0)));
         // the store addresses' tests, from the live instruction (the same word in every
         // cycle of the instruction, as the pc is held)
         // The addresses are tested with the fewest instruction bits that tell the
@@ -693,9 +689,9 @@ impl Logic for KeyUnit {
         // instruction names from the register RAM ----
         // Register numbers modulo the build's register counts: with fewer registers the
         // masked-off ones are never selected nor written, and yosys removes them.
-        self.bsel.next = self.kir.q.val().get_bits::<3>(0) & self.bregm.val();
-        self.nsel_a.next = self.kir.q.val().get_bits::<2>(0) & self.nregm.val();
-        self.nsel_b.next = self.kir.q.val().get_bits::<2>(5) & self.nregm.val();
+        self.bsel.next = self.insn.val().get_bits::<3>(0) & self.bregm.val();
+        self.nsel_a.next = self.insn.val().get_bits::<2>(0) & self.nregm.val();
+        self.nsel_b.next = self.insn.val().get_bits::<2>(5) & self.nregm.val();
         self.regs.sel_b.next = self.bsel.val();
         self.regs.sel_na.next = self.nsel_a.val();
         self.regs.sel_nb.next = self.nsel_b.val();
@@ -803,7 +799,6 @@ impl Logic for KeyUnit {
         // ---- latched in every decode cycle, for the later ones ----
         if !self.busy_l.val() {
             self.w_lanes.d.next = self.bk_mask.val();
-            self.w_byte.d.next = self.r_bcst.val();
             self.w_add.d.next = self.r_add.val();
         }
         // A read through the null key is 0 by this gate, never from the store: the SPRAM
@@ -823,6 +818,8 @@ impl Logic for KeyUnit {
             && (self.opd.val() == self.o_bcfetch.val())
             && self.t.val().get_bit(0);
         self.f_flt.d.next = self.opd.val() == self.o_faults.val();
+        self.f_eqb.d.next = self.opd.val() == self.o_bkeyeq.val();
+        self.f_eqn.d.next = self.opd.val() == self.o_nkeyeq.val();
         self.f_q.d.next =
             (self.opd.val() == self.o_bq.val()) || (self.opd.val() == self.o_nq.val());
         self.n_weak.d.next = !self.cn.val().get_bit(15);
@@ -857,11 +854,17 @@ impl Logic for KeyUnit {
             && !self.last.val()
             && !self.reset.val();
         self.s_bz.d.next = self.bz_n.val();
-        self.w_sum.d.next = self.blocks.rdata.val() + self.n.val();
+        self.w_sum.d.next = self.n.val();
+        if self.r_bcst.val() {
+            self.w_sum.d.next = ((self.n.val() & self.lowb.val()) << self.eight16.val())
+                | (self.n.val() & self.lowb.val());
+        }
+        if self.x_add.val() {
+            self.w_sum.d.next = self.blocks.rdata.val() + self.n.val();
+        }
         if self.bz_n.val() {
             self.w_sum.d.next = self.z16.val();
         }
-        self.s_sum.d.next = self.s_add.d.val() || self.bz_n.val();
         self.s_nz.d.next = self.nz_n.val();
         self.zc.d.next = self.zc_n.val();
         self.lastr.d.next = self.last_n.val();
@@ -897,8 +900,8 @@ impl Logic for KeyUnit {
         self.busy_r.d.next = self.hold.val() && !self.reset.val();
         // T' only matters with `tload`: the execute-cycle terms test the opcode alone (in
         // a later cycle the opcode is a multi-cycle one, which none of them is).
-        self.t_true.next = ((self.opc.val() == self.o_bkeyeq.val()) && self.eq_b.val())
-            || ((self.opc.val() == self.o_nkeyeq.val()) && self.eq_n.val())
+        self.t_true.next = (self.f_eqb.q.val() && self.eq_b.val())
+            || (self.f_eqn.q.val() && self.eq_n.val())
             || self.lastr.q.val();
         self.tv_true.next = self.z16.val();
         if self.t_true.val() {
@@ -938,7 +941,7 @@ impl Logic for KeyUnit {
         // the null key of a full allocator), without its rights bit (a weakened current
         // key), a slot read, a new key.
         self.regs.wdata.next = self.rreg.val();
-        if (self.opc.val() == self.o_bweaken.val()) || (self.opc.val() == self.o_nweaken.val()) {
+        if (self.opd.val() == self.o_bweaken.val()) || (self.opd.val() == self.o_nweaken.val()) {
             self.regs.wdata.next = self.rreg.val() & self.idxm.val();
         }
         if self.s_nload.q.val() {
@@ -946,11 +949,11 @@ impl Logic for KeyUnit {
         }
         // balloc (25) has opcode bit 0 set, nalloc (26) not
         self.alloc_key.next = self.nalloc.idx.val() | self.rwbit.val();
-        if self.opc.val().get_bit(0) {
+        if self.opd.val().get_bit(0) {
             self.alloc_key.next = self.balloc.idx.val() | self.rwbit.val();
         }
-        if ((self.opc.val() == self.o_balloc.val()) && self.balloc.avail.val())
-            || ((self.opc.val() == self.o_nalloc.val()) && self.nalloc.avail.val())
+        if ((self.opd.val() == self.o_balloc.val()) && self.balloc.avail.val())
+            || ((self.opd.val() == self.o_nalloc.val()) && self.nalloc.avail.val())
         {
             self.regs.wdata.next = self.alloc_key.val();
         }
@@ -987,16 +990,7 @@ impl Logic for KeyUnit {
         // One address for the read and the write (the SPRAM's one port then needs no
         // mux: block_store.rs picks `waddr` when writing, which is `raddr`).
         self.blocks.raddr.next = self.baddr.val();
-        // b! / bc! / bxchg write N (they pop at the end of their write cycle); bxadd
-        // and the zeroing write `w_sum`.
-        self.bk_data.next = self.n.val();
-        if self.w_byte.q.val() {
-            self.bk_data.next = ((self.n.val() & self.lowb.val()) << self.eight16.val())
-                | (self.n.val() & self.lowb.val());
-        }
-        if self.s_sum.q.val() {
-            self.bk_data.next = self.w_sum.q.val();
-        }
+        self.bk_data.next = self.w_sum.q.val();
         self.blocks.we.next = self.bk_we.val();
         self.blocks.wmask.next = self.w_lanes.q.val();
         self.blocks.waddr.next = self.baddr.val();
