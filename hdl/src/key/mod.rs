@@ -262,30 +262,34 @@ pub struct KeyUnit {
     /// instruction).
     opd: Signal<Local, Bits<5>>,
     busy_l: Signal<Local, Bit>,
-    /// A key instruction's decode cycle (its first) / execute cycle (its second).
+    /// A key instruction's decode cycle (its first).
     d1: Signal<Local, Bit>,
-    e1: Signal<Local, Bit>,
+    /// A decode cycle out of reset: what the execute cycle is decoded from.
+    d1r: Signal<Local, Bit>,
     /// The execute cycle's answers to the core, decoded in the decode cycle.
     g_hold: Signal<Local, Bit>,
     g_push: Signal<Local, Bit>,
     g_pop: Signal<Local, Bit>,
     g_tload: Signal<Local, Bit>,
-    c_bsel: Signal<Local, Bit>,
-    c_nsel: Signal<Local, Bit>,
-    c_bcopy: Signal<Local, Bit>,
-    c_ncopy: Signal<Local, Bit>,
-    c_bweaken: Signal<Local, Bit>,
-    c_nweaken: Signal<Local, Bit>,
+    /// The execute cycle's one-cycle work, decoded in the decode cycle: the code RAM's
+    /// read data are late (its clock-to-out), and these drive the key registers' and
+    /// the stores' write enables, so they come from flip-flops.
+    c_bsel: DFF<Bit>,
+    c_nsel: DFF<Bit>,
+    c_bcopy: DFF<Bit>,
+    c_ncopy: DFF<Bit>,
+    c_bweaken: DFF<Bit>,
+    c_nweaken: DFF<Bit>,
     c_bfetch: Signal<Local, Bit>,
-    c_bstore: Signal<Local, Bit>,
+    c_bstore: DFF<Bit>,
     c_xchg: Signal<Local, Bit>,
     x_add: Signal<Local, Bit>,
     c_nload: Signal<Local, Bit>,
-    c_nbst: Signal<Local, Bit>,
-    c_nnst: Signal<Local, Bit>,
-    c_balloc: Signal<Local, Bit>,
-    c_nalloc: Signal<Local, Bit>,
-    c_resv: Signal<Local, Bit>,
+    c_nbst: DFF<Bit>,
+    c_nnst: DFF<Bit>,
+    c_balloc: DFF<Bit>,
+    c_nalloc: DFF<Bit>,
+    c_resv: DFF<Bit>,
     /// The states and the zeroing counter at the next edge.
     bz_n: Signal<Local, Bit>,
     nz_n: Signal<Local, Bit>,
@@ -501,7 +505,7 @@ impl KeyUnit {
             opd: Default::default(),
             busy_l: Default::default(),
             d1: Default::default(),
-            e1: Default::default(),
+            d1r: Default::default(),
             g_hold: Default::default(),
             g_push: Default::default(),
             g_pop: Default::default(),
@@ -577,8 +581,9 @@ impl Logic for KeyUnit {
     fn update(&mut self) {
         dff_setup!(
             self, clock, s_w, s_add, w_sum, w_lanes, w_add, s_nload, s_bz, s_nz, f_word, f_lo,
-            f_hi, f_flt, f_q, f_eqb, f_eqn, n_weak, n_tob, cbr, cnr, s_e, pushr, busy_r, booted,
-            h2, p2, mv2, t2, lastr, zc
+            f_hi, f_flt, f_q, f_eqb, f_eqn, n_weak, n_tob, cbr, cnr, s_e, c_bsel, c_nsel, c_bcopy,
+            c_ncopy, c_bweaken, c_nweaken, c_bstore, c_nbst, c_nnst, c_balloc, c_nalloc, c_resv,
+            pushr, busy_r, booted, h2, p2, mv2, t2, lastr, zc
         );
         self.regs.clock.next = self.clock.val();
         self.blocks.clock.next = self.clock.val();
@@ -592,10 +597,11 @@ impl Logic for KeyUnit {
         // ---- decode ----
         // The decode cycle (`d1`, every key instruction's first) holds the pc and
         // changes nothing; from the live instruction it decides only what it latches
-        // (the store word read for the read instructions, the execute cycle's answers
-        // to the core). The execute cycle (`e1`) and the later ones run from state
-        // registers and the instruction, which stays on the code RAM's read port for
-        // all its cycles (the RAM is not read while the pc is held: docs/isa.md §6).
+        // (the store word read for the read instructions, the execute cycle's work and
+        // answers to the core). The execute cycle (`s_e`) and the later ones run from
+        // state registers and the instruction, which stays on the code RAM's read port
+        // for all its cycles (the RAM is not read while the pc is held: docs/isa.md §6),
+        // for the register numbers and the store addresses.
         self.busy_l.next = self.busy_r.q.val();
         self.dec.on.next = self.on.val();
         self.dec.op.next = self.insn.val().get_bits::<4>(12);
@@ -606,8 +612,8 @@ impl Logic for KeyUnit {
         self.dec.h2.next = self.h2.q.val();
         self.d1.next = self.dec.kf.val();
         self.opd.next = self.insn.val().get_bits::<5>(7);
-        self.s_e.d.next = self.d1.val() && !self.reset.val();
-        self.e1.next = self.s_e.q.val();
+        self.d1r.next = self.d1.val() && !self.reset.val();
+        self.s_e.d.next = self.d1r.val();
         // decode-cycle tests: the read instructions (their store read is addressed now)
         self.c_bfetch.next = self.d1.val()
             && ((self.opd.val() == self.o_bfetch.val())
@@ -645,26 +651,26 @@ impl Logic for KeyUnit {
             || (self.opd.val() == self.o_bfetch.val())
             || (self.opd.val() == self.o_bcfetch.val())
             || (self.opd.val() == self.o_bxchg.val());
-        // execute-cycle tests (register writes and the stores' enables, never the core)
-        self.c_bsel.next = self.e1.val() && (self.opd.val() == self.o_bsel.val());
-        self.c_nsel.next = self.e1.val() && (self.opd.val() == self.o_nsel.val());
-        self.c_bcopy.next = self.e1.val() && (self.opd.val() == self.o_bcopy.val());
-        self.c_ncopy.next = self.e1.val() && (self.opd.val() == self.o_ncopy.val());
-        self.c_bweaken.next = self.e1.val() && (self.opd.val() == self.o_bweaken.val());
-        self.c_nweaken.next = self.e1.val() && (self.opd.val() == self.o_nweaken.val());
-        self.c_bstore.next = self.e1.val()
+        // the execute cycle's work, decoded now
+        self.c_bsel.d.next = self.d1r.val() && (self.opd.val() == self.o_bsel.val());
+        self.c_nsel.d.next = self.d1r.val() && (self.opd.val() == self.o_nsel.val());
+        self.c_bcopy.d.next = self.d1r.val() && (self.opd.val() == self.o_bcopy.val());
+        self.c_ncopy.d.next = self.d1r.val() && (self.opd.val() == self.o_ncopy.val());
+        self.c_bweaken.d.next = self.d1r.val() && (self.opd.val() == self.o_bweaken.val());
+        self.c_nweaken.d.next = self.d1r.val() && (self.opd.val() == self.o_nweaken.val());
+        self.c_bstore.d.next = self.d1r.val()
             && ((self.opd.val() == self.o_bstore.val())
                 || (self.opd.val() == self.o_bcstore.val()));
-        self.c_nbst.next = self.e1.val()
+        self.c_nbst.d.next = self.d1r.val()
             && ((self.opd.val() == self.o_nbstore.val())
                 || (self.opd.val() == self.o_nbstorei.val()));
-        self.c_nnst.next = self.e1.val()
+        self.c_nnst.d.next = self.d1r.val()
             && ((self.opd.val() == self.o_nnstore.val())
                 || (self.opd.val() == self.o_nnstorei.val()));
-        self.c_balloc.next = self.e1.val() && (self.opd.val() == self.o_balloc.val());
-        self.c_nalloc.next = self.e1.val() && (self.opd.val() == self.o_nalloc.val());
+        self.c_balloc.d.next = self.d1r.val() && (self.opd.val() == self.o_balloc.val());
+        self.c_nalloc.d.next = self.d1r.val() && (self.opd.val() == self.o_nalloc.val());
         // reserved: opcodes 27..31 (bit tests, not a comparator with a carry chain)
-        self.c_resv.next = self.e1.val()
+        self.c_resv.d.next = self.d1r.val()
             && self.opd.val().get_bit(4)
             && self.opd.val().get_bit(3)
             && (self.opd.val().get_bit(2)
@@ -836,11 +842,11 @@ impl Logic for KeyUnit {
         self.s_nload.d.next = self.c_nload.val() && !self.reset.val();
         // (`on`: without the key unit these self-holding states are constant 0, so yosys
         // removes them and the logic behind them.)
-        self.bz_n.next = ((self.c_balloc.val() && self.balloc.avail.val())
+        self.bz_n.next = ((self.c_balloc.q.val() && self.balloc.avail.val())
             || (self.s_bz.q.val() && !self.last.val()))
             && !self.reset.val()
             && self.on.val();
-        self.nz_n.next = ((self.c_nalloc.val() && self.nalloc.avail.val())
+        self.nz_n.next = ((self.c_nalloc.q.val() && self.nalloc.avail.val())
             || (self.s_nz.q.val() && !self.last.val()))
             && !self.reset.val()
             && self.on.val();
@@ -872,7 +878,7 @@ impl Logic for KeyUnit {
             || ((self.bz_n.val() || self.nz_n.val()) && !self.last_n.val()))
             && !self.reset.val();
         // b! / bc! pop again, bxadd pops and loads T, in the cycle after their execute cycle
-        self.p2.d.next = ((self.d1.val() && self.g_pop.val()) || self.c_bstore.val())
+        self.p2.d.next = ((self.d1.val() && self.g_pop.val()) || self.c_bstore.q.val())
             && !self.reset.val()
             || self.x_add.val();
         self.t2.d.next = (self.d1.val() && self.g_tload.val() && !self.reset.val())
@@ -930,46 +936,45 @@ impl Logic for KeyUnit {
         self.tval.next = self.tv_true.val() | self.tv_rd.val() | self.tv_reg.val();
 
         // ---- the key registers written ----
-        self.regs.set_cur_b.next = self.c_bsel.val();
-        self.regs.set_cur_n.next = self.c_nsel.val();
-        self.regs.bwe.next = self.c_bcopy.val()
-            || self.c_bweaken.val()
+        self.regs.set_cur_b.next = self.c_bsel.q.val();
+        self.regs.set_cur_n.next = self.c_nsel.q.val();
+        self.regs.bwe.next = self.c_bcopy.q.val()
+            || self.c_bweaken.q.val()
             || (self.s_nload.q.val() && self.n_tob.q.val())
-            || self.c_balloc.val();
+            || self.c_balloc.q.val();
         // One write value for a block or a node register (regs.rs has one write port;
         // the enables say which): the register read (a copy, a select's new current key,
         // the null key of a full allocator), without its rights bit (a weakened current
         // key), a slot read, a new key.
         self.regs.wdata.next = self.rreg.val();
-        if (self.opd.val() == self.o_bweaken.val()) || (self.opd.val() == self.o_nweaken.val()) {
+        if self.c_bweaken.q.val() || self.c_nweaken.q.val() {
             self.regs.wdata.next = self.rreg.val() & self.idxm.val();
         }
         if self.s_nload.q.val() {
             self.regs.wdata.next = self.slot_key.val();
         }
-        // balloc (25) has opcode bit 0 set, nalloc (26) not
         self.alloc_key.next = self.nalloc.idx.val() | self.rwbit.val();
-        if self.opd.val().get_bit(0) {
+        if self.c_balloc.q.val() {
             self.alloc_key.next = self.balloc.idx.val() | self.rwbit.val();
         }
-        if ((self.opd.val() == self.o_balloc.val()) && self.balloc.avail.val())
-            || ((self.opd.val() == self.o_nalloc.val()) && self.nalloc.avail.val())
+        if (self.c_balloc.q.val() && self.balloc.avail.val())
+            || (self.c_nalloc.q.val() && self.nalloc.avail.val())
         {
             self.regs.wdata.next = self.alloc_key.val();
         }
-        self.regs.nwe.next = self.c_ncopy.val()
-            || self.c_nweaken.val()
+        self.regs.nwe.next = self.c_ncopy.q.val()
+            || self.c_nweaken.q.val()
             || (self.s_nload.q.val() && !self.n_tob.q.val())
-            || self.c_nalloc.val();
+            || self.c_nalloc.q.val();
         self.regs.nw_cur.next = !self.s_nload.q.val();
         // the copies of the current registers follow every write to them and every select
         // (a select's write value is the register it selects)
         self.cb_new.next = self.regs.wdata.val() & self.bkm.val();
-        if self.c_bsel.val() || self.regs.bwe.val() {
+        if self.c_bsel.q.val() || self.regs.bwe.val() {
             self.cbr.d.next = self.cb_new.val();
         }
         self.cn_new.next = self.regs.wdata.val() & self.nkm.val();
-        if self.c_nsel.val()
+        if self.c_nsel.q.val()
             || (self.regs.nwe.val()
                 && (!self.s_nload.q.val() || (self.nsel_b.val() == self.regs.cur_n.val())))
         {
@@ -982,8 +987,8 @@ impl Logic for KeyUnit {
         // a block-write cycle: b!/bc!/bxchg's second, bxadd's third
         self.bk_wcyc.next = self.s_w.q.val() || self.s_add.q.val();
         self.regs.fault.next = (self.bk_wcyc.val() && !self.cb_ok.val())
-            || ((self.c_nbst.val() || self.c_nnst.val()) && !self.cn_ok.val())
-            || self.c_resv.val();
+            || ((self.c_nbst.q.val() || self.c_nnst.q.val()) && !self.cn_ok.val())
+            || self.c_resv.q.val();
 
         // ---- the block store: read in a decode cycle, written in a later one ----
         self.bk_we.next = (self.bk_wcyc.val() && self.cb_ok.val()) || self.s_bz.q.val();
@@ -998,14 +1003,14 @@ impl Logic for KeyUnit {
 
         // ---- the node store ----
         self.nodes.raddr.next = self.naddr.val();
-        self.nodes.we_b.next = (self.c_nbst.val() && self.cn_ok.val()) || self.s_nz.q.val();
-        self.nodes.we_n.next = (self.c_nnst.val() && self.cn_ok.val()) || self.s_nz.q.val();
+        self.nodes.we_b.next = (self.c_nbst.q.val() && self.cn_ok.val()) || self.s_nz.q.val();
+        self.nodes.we_n.next = (self.c_nnst.q.val() && self.cn_ok.val()) || self.s_nz.q.val();
         self.nodes.waddr.next = self.naddr.val();
         // the register read: nb! nb!i read the current block register, nn! nn!i node
         // register nR, nalloc null (its zeroing)
         self.nodes.wdata.next = self.rreg.val();
-        self.balloc.take.next = self.c_balloc.val();
-        self.nalloc.take.next = self.c_nalloc.val();
+        self.balloc.take.next = self.c_balloc.q.val();
+        self.nalloc.take.next = self.c_nalloc.q.val();
 
         // ---- outputs ----
         self.blk_we.next = self.bk_we.val() && !self.s_bz.q.val();
