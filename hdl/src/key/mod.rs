@@ -31,11 +31,13 @@
 //!   would compute.)
 //! - The instruction stays on the code RAM's read port, itself a register, for
 //!   all the cycles of a key instruction (the RAM is not read while the pc is
-//!   held: docs/isa.md §6), so the later cycles test it there too, for what
-//!   does not reach the core: the key registers' writes and write data. (A
-//!   copy of it in flip-flops was 12 LUTs and 16 flip-flops more, measured.) The store
-//!   read addresses and the key register an instruction names are tested on
-//!   the fewest bits that tell the instructions apart. The key registers are a
+//!   held: docs/isa.md §6), so the later cycles read the register numbers and
+//!   the store addresses' fields there; the execute cycle's work (`c_*`) is
+//!   decoded into flip-flops in the decode cycle, as the RAM's read data come
+//!   late. (A flip-flop copy of the whole instruction, as before, was 11 LUT4s
+//!   more in the key unit alone, and 34 / 8 more cells in the UP5K / HX8K
+//!   builds.) The store read addresses and the key register an instruction
+//!   names are tested on the fewest bits that tell the instructions apart. The key registers are a
 //!   block RAM (regs.rs) read in the decode cycle, so the named register's key
 //!   (`rreg`) is there in the execute cycle; the current registers are also
 //!   kept in flip-flops (`cbr`, `cnr`), which address the stores.
@@ -904,8 +906,8 @@ impl Logic for KeyUnit {
         self.moves.next = self.mv2.q.val();
         self.tload.next = self.t2.q.val();
         self.busy_r.d.next = self.hold.val() && !self.reset.val();
-        // T' only matters with `tload`: the execute-cycle terms test the opcode alone (in
-        // a later cycle the opcode is a multi-cycle one, which none of them is).
+        // T' only matters with `tload`: the compare terms are selected by the opcode
+        // tests of the cycle before (in a later cycle of a multi-cycle instruction, none).
         self.t_true.next = (self.f_eqb.q.val() && self.eq_b.val())
             || (self.f_eqn.q.val() && self.eq_n.val())
             || self.lastr.q.val();
