@@ -144,7 +144,12 @@ fn computes_as_the_simulator(name: &str, src: &str, key: j1k_isa::KeyConfig, mem
         .unwrap()
         .words;
     // What the simulator prints.
-    let mut m = j1k_sim::Machine::new(j1k_sim::Config { cores: 1, key }).unwrap();
+    let mut m = j1k_sim::Machine::new(j1k_sim::Config {
+        cores: 1,
+        key,
+        ..Default::default()
+    })
+    .unwrap();
     m.load_image(0, &image).unwrap();
     let mut uart = j1k_sim::BufUart::new(b"");
     let limits = j1k_sim::Limits {

@@ -4,8 +4,9 @@
 
 use crate::decoded::{self, Dec};
 use crate::key_unit::KeyRegs;
+use crate::mem::store::Key;
 use crate::stack::Stack;
-use crate::store::Key;
+use crate::step::CycleKind;
 use j1k_isa::{KeyInsn, DSTACK_DEPTH, RAM_WORDS, RSTACK_DEPTH};
 
 /// The io registers of the top (docs/isa.md §5): the J1a's strobes and address,
@@ -41,6 +42,28 @@ pub struct KeyBusy {
     pub(crate) key: Key,
 }
 
+/// Per-core cycle counts (the machine's [`crate::Stats`] has the sums).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CoreCounts {
+    pub instructions: u64,
+    pub stall_cycles: u64,
+    pub wait_cycles: u64,
+    pub idle_cycles: u64,
+}
+
+impl CoreCounts {
+    #[inline]
+    pub fn count(&mut self, k: CycleKind) {
+        match k {
+            CycleKind::Execute => self.instructions += 1,
+            CycleKind::Stall => self.stall_cycles += 1,
+            CycleKind::Wait => self.wait_cycles += 1,
+            CycleKind::Idle => self.idle_cycles += 1,
+            _ => {}
+        }
+    }
+}
+
 /// One core. Read it through [`crate::Machine::core`].
 #[derive(Clone)]
 pub struct Core {
@@ -59,6 +82,9 @@ pub struct Core {
     pub(crate) io: IoRegs,
     pub(crate) keys: KeyRegs,
     pub(crate) halted: bool,
+    /// Running (after reset only core 0 runs; docs/architecture.md §6).
+    pub(crate) running: bool,
+    pub(crate) counts: CoreCounts,
 }
 
 impl Core {
@@ -80,6 +106,8 @@ impl Core {
             io: IoRegs::default(),
             keys: KeyRegs::default(),
             halted: false,
+            running: id == 0,
+            counts: CoreCounts::default(),
         };
         c.reset();
         c
@@ -98,6 +126,27 @@ impl Core {
         self.io = IoRegs::default();
         self.keys = KeyRegs::default();
         self.halted = false;
+        self.running = self.id == 0;
+        self.counts = CoreCounts::default();
+    }
+
+    /// Another core (or this one) starts this core at word `a` (docs/architecture.md §6):
+    /// registers as at reset but the stacks' contents, the RAM write gate open.
+    pub(crate) fn start(&mut self, a: u16) {
+        self.t = 0;
+        self.dsp = 0;
+        self.rdepth = 0;
+        self.io = IoRegs {
+            unlocked: true,
+            leds: self.io.leds,
+            ..IoRegs::default()
+        };
+        self.keys = KeyRegs::default();
+        self.reboot = false;
+        self.halted = false;
+        self.pc = a & 0xfff;
+        self.insn = self.ram[self.pc as usize];
+        self.running = true;
     }
 
     pub(crate) fn load(&mut self, words: &[u16]) {
@@ -222,5 +271,9 @@ impl Core {
     /// The last cycle executed a jump to its own address.
     pub fn halted(&self) -> bool {
         self.halted
+    }
+    /// The core runs (it is not stopped).
+    pub fn running(&self) -> bool {
+        self.running
     }
 }

@@ -3,16 +3,23 @@
 //! same thing; the reference-model tests hold both to the Verilog.
 
 use crate::core::Core;
+use crate::mem::Memory;
 use crate::stack::Delta;
 use crate::stats::Counters;
 use crate::step::{CoreStep, CycleKind};
-use crate::store::Store;
 use crate::uart::{RxPort, TxPort, Uart};
 use j1k_isa::{decode, AluOp, Func, Insn};
 
 /// What a core's cycle can reach outside itself.
 pub(crate) struct Ctx<'a, 'u> {
-    pub store: &'a mut Store,
+    pub mem: &'a mut Memory,
+    /// This core's tile number (its id).
+    pub tile: usize,
+    /// The core-control ports exist (several cores): bit k of `running` is core k
+    /// running at the start of the cycle; `cores` is N.
+    pub control: Option<(u16, u16)>,
+    /// Start and stop writes made in this cycle: (target, what).
+    pub ctl: &'a mut Vec<(usize, Ctl)>,
     pub counters: &'a mut Counters,
     pub rx: &'a mut RxPort,
     pub tx: &'a mut TxPort,
@@ -22,6 +29,14 @@ pub(crate) struct Ctx<'a, 'u> {
     pub uart: Option<&'a mut (dyn Uart + 'u)>,
     pub uart_tx: &'a mut Option<u8>,
     pub uart_rx: &'a mut Option<u8>,
+}
+
+/// A core-control write (docs/architecture.md §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ctl {
+    /// Start at this word address.
+    Start(u16),
+    Stop,
 }
 
 /// A J1a flag: all ones or zero.
@@ -53,6 +68,14 @@ impl Core {
         }
         if a & 0x4000 != 0 {
             v |= self.id;
+        }
+        if let Some((running, cores)) = x.control {
+            if a & 0x0100 != 0 {
+                v |= running;
+            }
+            if a & 0x0200 != 0 {
+                v |= cores;
+            }
         }
         v
     }
@@ -149,7 +172,9 @@ impl Core {
                     } else if self.key_cycle(k, x, cs) {
                         pc_n = pc1;
                     } else {
-                        cs.kind = CycleKind::Stall;
+                        if cs.kind != CycleKind::Wait {
+                            cs.kind = CycleKind::Stall;
+                        }
                         pc_n = pc;
                     }
                 }
@@ -178,6 +203,16 @@ impl Core {
             if self.io.addr & 0x0004 != 0 {
                 self.io.leds = (self.io.dout & 31) as u8;
             }
+            if x.control.is_some() {
+                let target = (self.io.dout >> 13) as usize;
+                if self.io.addr & 0x0100 != 0 {
+                    x.ctl
+                        .push((target, Ctl::Start((self.io.dout >> 1) & 0xfff)));
+                }
+                if self.io.addr & 0x0200 != 0 {
+                    x.ctl.push((target, Ctl::Stop));
+                }
+            }
         }
         if self.io.rd && self.io.addr & 0x1000 != 0 {
             if let Some(u) = x.uart.as_deref_mut() {
@@ -201,7 +236,7 @@ impl Core {
         // Read-old-data on a same-edge write. A key instruction is fetched once: while it
         // holds the pc the code RAM's read is disabled, so a store into its word on the
         // edge that fetched it does not change it (docs/isa.md §6).
-        let next = if cs.kind == CycleKind::Stall {
+        let next = if matches!(cs.kind, CycleKind::Stall | CycleKind::Wait) {
             insn
         } else {
             self.ram[(pc_n & 0xfff) as usize]
@@ -225,7 +260,9 @@ impl Core {
             CycleKind::Execute => x.counters.instructions += 1,
             CycleKind::Fetch => x.counters.fetch_cycles += 1,
             CycleKind::Stall => x.counters.stall_cycles += 1,
+            CycleKind::Wait => x.counters.wait_cycles += 1,
             _ => {}
         }
+        self.counts.count(cs.kind);
     }
 }

@@ -244,6 +244,7 @@ pub(crate) fn run(core: &mut Core, cycles: &mut u64, limit: u64, c: &mut Counter
         core.io.rd = false;
         core.io.wr = false;
         c.instructions += ran - (c.fetch_cycles - fetches0);
+        core.counts.instructions += ran - (c.fetch_cycles - fetches0);
         *cycles = cyc;
     }
     exit

@@ -8,9 +8,11 @@
 
 use crate::core::{Core, KeyBusy};
 use crate::cycle::{flag, Ctx};
+use crate::mem::store::Key;
+use crate::mem::unit::Need;
 use crate::stack::Delta;
 use crate::step::CoreStep;
-use crate::store::Key;
+use crate::step::CycleKind;
 use j1k_isa::{KeyInsn, KeyOp, BLOCK_REGS, NODE_REGS, RESERVED_KEY_CYCLES, ROOT_NODE};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,7 +72,15 @@ impl Core {
     /// One cycle of key instruction `k`. Returns true in its last cycle (the pc
     /// then advances); otherwise the pc is held and the state is kept in `busy`.
     pub(crate) fn key_cycle(&mut self, k: KeyInsn, x: &mut Ctx, cs: &mut CoreStep) -> bool {
-        let cfg = *x.store.config();
+        let cfg = *x.mem.store.config();
+        if self.keys.busy.is_none() {
+            if let (Some(need), Some(coh)) = (self.need(k), x.mem.coh.as_mut()) {
+                if !coh.ready(x.tile, need, x.now) {
+                    cs.kind = CycleKind::Wait;
+                    return false;
+                }
+            }
+        }
         let mut b = self.keys.busy.unwrap_or(KeyBusy {
             insn: k,
             done: 0,
@@ -103,6 +113,9 @@ impl Core {
         }
         if n >= b.total {
             self.keys.busy = None;
+            if let Some(coh) = x.mem.coh.as_mut() {
+                coh.release(x.tile);
+            }
             x.counters.key_ops[k.opcode as usize & 31] += 1;
             true
         } else {
@@ -112,10 +125,29 @@ impl Core {
         }
     }
 
+    /// What key instruction `k` needs from the memory system before its decode
+    /// cycle, with several cores (docs/architecture.md §2); `None`: nothing.
+    fn need(&self, k: KeyInsn) -> Option<Need> {
+        use KeyOp::*;
+        let cb = self.keys.block[self.keys.cur_b as usize];
+        let cn = self.keys.node[self.keys.cur_n as usize];
+        match k.op? {
+            Bfetch | Bcfetch if !cb.is_null() => Some(Need::Read(cb.index)),
+            Bstore | Bcstore | Bxchg | Bxadd if cb.can_write() => Some(Need::Write(cb.index)),
+            // bxchg and bxadd through a read-only key read the old value, then fault.
+            Bxchg | Bxadd if !cb.is_null() => Some(Need::Read(cb.index)),
+            NbLoad | NnLoad | NbLoadI | NnLoadI if !cn.is_null() => Some(Need::NodeLock),
+            NbStore | NnStore | NbStoreI | NnStoreI if cn.can_write() => Some(Need::NodeLock),
+            Balloc => Some(Need::Alloc),
+            Nalloc => Some(Need::NodeLock),
+            _ => None,
+        }
+    }
+
     /// What every cycle of `k` reads: the masks, the register numbers (modulo the
     /// build's register counts), the current keys, T and N.
     fn key_operands(&self, k: KeyInsn, x: &Ctx) -> Ops {
-        let cfg = *x.store.config();
+        let cfg = *x.mem.store.config();
         let cur_b = self.keys.cur_b as usize;
         let cur_n = self.keys.cur_n as usize;
         Ops {
@@ -154,7 +186,8 @@ impl Core {
                     } else {
                         (i >> 1) & o.wmask
                     };
-                    let v = x.store.read_word(o.cb.index, w);
+                    let v = x.mem.read_word(x.tile, o.cb.index, w);
+                    cs.block_read = Some((o.cb.index, w as u16, v));
                     x.counters.block_reads += 1;
                     b.value = match op {
                         Bfetch => v,
@@ -172,7 +205,8 @@ impl Core {
                 // pops in cycle 3 (T, the index, addresses the write as it did the read).
                 if n == 1 {
                     b.addr = o.t as usize & o.wmask;
-                    b.value = x.store.read_word(o.cb.index, b.addr);
+                    b.value = x.mem.read_word(x.tile, o.cb.index, b.addr);
+                    cs.block_read = Some((o.cb.index, b.addr as u16, b.value));
                     x.counters.block_reads += 1;
                 } else if op == Bxchg {
                     let old = b.value;
@@ -193,9 +227,9 @@ impl Core {
                         k.imm as usize
                     } & o.smask;
                     let key = if matches!(op, NbLoad | NbLoadI) {
-                        x.store.read_block_slot(o.cn.index, slot)
+                        x.mem.store.read_block_slot(o.cn.index, slot)
                     } else {
-                        x.store.read_node_slot(o.cn.index, slot)
+                        x.mem.store.read_node_slot(o.cn.index, slot)
                     };
                     b.key = key.weakened_unless(o.cn.writable);
                 } else {
@@ -217,7 +251,7 @@ impl Core {
     /// read-only key.
     fn block_write(&mut self, cb: Key, w: usize, v: u16, x: &mut Ctx, cs: &mut CoreStep) {
         if cb.can_write() {
-            x.store.write_word(cb.index, w, v);
+            x.mem.write_word(x.tile, cb.index, w, v);
             x.counters.block_writes += 1;
             cs.block_write = Some((cb.index, w as u16, v));
         } else {
@@ -260,7 +294,13 @@ impl Core {
                         (i & o.wmask, o.nos)
                     } else {
                         let w = (i >> 1) & o.wmask;
-                        let old = x.store.read_word(cb.index, w);
+                        // (the hardware writes one byte lane; the model merges, and reads
+                        // only through a key that may write: only then is the line held)
+                        let old = if cb.can_write() {
+                            x.mem.read_word(x.tile, cb.index, w)
+                        } else {
+                            0
+                        };
                         let v = if i & 1 == 0 {
                             (old & 0xff00) | (o.nos & 0xff)
                         } else {
@@ -284,11 +324,11 @@ impl Core {
                 } else {
                     // (which slot: 1 the block-key slot, 2 the node-key slot, as CoreStep)
                     let (which, key) = if matches!(op, NbStore | NbStoreI) {
-                        x.store.write_block_slot(cn.index, slot, cb);
+                        x.mem.store.write_block_slot(cn.index, slot, cb);
                         (1, cb)
                     } else {
                         let key = self.keys.node[o.nreg];
-                        x.store.write_node_slot(cn.index, slot, key);
+                        x.mem.store.write_node_slot(cn.index, slot, key);
                         (2, key)
                     };
                     x.counters.slot_writes += 1;
@@ -301,10 +341,11 @@ impl Core {
             Balloc | Nalloc => {
                 let blk = op == Balloc;
                 if e == 1 {
-                    let got = if blk {
-                        x.store.take_block()
-                    } else {
-                        x.store.take_node()
+                    let got = match x.mem.coh.as_mut() {
+                        // With several cores the unit allocated before the decode cycle.
+                        Some(coh) if blk => coh.tiles[x.tile].alloc.take().flatten(),
+                        _ if blk => x.mem.store.take_block(),
+                        _ => x.mem.store.take_node(),
                     };
                     // The register changes now (the new key, or null when full); the
                     // program sees it only after the zeroing, as the pc is held.
@@ -318,7 +359,7 @@ impl Core {
                             }
                         }
                         None => {
-                            b.total = op.cycles(x.store.config(), false);
+                            b.total = op.cycles(x.mem.store.config(), false);
                             if blk {
                                 self.keys.block[cur_b] = Key::NULL;
                             } else {
@@ -331,10 +372,10 @@ impl Core {
                     // Cycle e zeroes word (slot pair) e-2; the last one pushes the flag.
                     let i = (e - 2) as usize;
                     if blk {
-                        x.store.write_word(b.value, i, 0);
+                        x.mem.write_word(x.tile, b.value, i, 0);
                     } else {
-                        x.store.write_block_slot(b.value, i, Key::NULL);
-                        x.store.write_node_slot(b.value, i, Key::NULL);
+                        x.mem.store.write_block_slot(b.value, i, Key::NULL);
+                        x.mem.store.write_node_slot(b.value, i, Key::NULL);
                         cs.slot_write = Some((b.value, i as u16, 3, Key::NULL));
                     }
                     if e + 1 == b.total {

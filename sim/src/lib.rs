@@ -15,28 +15,32 @@ mod decoded;
 mod fast;
 mod key_unit;
 mod machine;
+pub mod mem;
 mod stack;
 mod stats;
 mod step;
-mod store;
 pub mod trace;
 mod uart;
 pub mod vcd;
 
 pub use crate::core::{Core, KeyBusy};
 pub use j1k_isa::KeyConfig;
-pub use machine::Machine;
-pub use stats::Stats;
+pub use machine::{Machine, MAX_CORES};
+pub use mem::check::Violation;
+pub use mem::store::{Key, Store};
+pub use mem::unit::Fault;
+pub use stats::{CoreStats, Stats};
 pub use step::{CoreStep, CycleKind, Step};
-pub use store::{Key, Store};
 pub use uart::{BufUart, RxPort, TxPort, Uart};
 
 /// What to build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
-    /// Number of cores (only 1 for now).
+    /// Number of cores, 1 to [`MAX_CORES`].
     pub cores: usize,
     pub key: KeyConfig,
+    /// Lines (blocks) in each tile's cache, 1 to 16 (several cores only).
+    pub cache_lines: usize,
 }
 
 impl Default for Config {
@@ -44,14 +48,17 @@ impl Default for Config {
         Config {
             cores: 1,
             key: KeyConfig::default(),
+            cache_lines: 4,
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SimError {
-    #[error("{0} cores: the simulator models one core for now")]
+    #[error("{0} cores: a machine has 1 to 8")]
     Cores(usize),
+    #[error("{0} cache lines: a tile's cache has 1 to 16")]
+    CacheLines(usize),
     #[error("key configuration: {0}")]
     KeyConfig(String),
     #[error("image of {0} words does not fit in 4096 words of RAM")]
@@ -105,6 +112,8 @@ pub enum Outcome {
     Idle,
     /// The cycle count reached `max_cycles`.
     MaxCycles,
+    /// `--check-coherence` found a broken invariant ([`Machine::violation`]).
+    Violation,
 }
 
 impl Outcome {
@@ -114,6 +123,7 @@ impl Outcome {
             Outcome::Halted => "halted",
             Outcome::Idle => "idle",
             Outcome::MaxCycles => "max-cycles",
+            Outcome::Violation => "coherence-violation",
         }
     }
 }

@@ -1,20 +1,33 @@
-//! The machine: cores, the shared store, UART 0, the cycle counter, and the
-//! run loops. Built for several cores sharing one store; one core for now.
+//! The machine: cores, the memory system (the store, and with several cores
+//! their caches and the coherence unit), UART 0, the cycle counter, and the run
+//! loops. A cycle has two phases: every core's cycle (its hits and requests),
+//! then the unit's decision and the core-control writes; no result depends on
+//! the order the cores are visited in.
 
 use crate::core::Core;
-use crate::cycle::Ctx;
+use crate::cycle::{Ctl, Ctx};
 use crate::fast::{self, Exit};
-use crate::stats::{Counters, Stats};
-use crate::step::{CoreStep, Step};
-use crate::store::Store;
+use crate::mem::check::{self, Shadow, Violation};
+use crate::mem::store::Store;
+use crate::mem::unit::{Coherence, Fault, Tick};
+use crate::mem::Memory;
+use crate::stats::{CoreStats, Counters, Stats};
+use crate::step::{CoreStep, CycleKind, Step};
 use crate::uart::{RxPort, TxPort, Uart};
 use crate::{Config, Limits, Observer, Outcome, SimError};
 use j1k_isa::RAM_WORDS;
 
+/// The most cores a machine has.
+pub const MAX_CORES: usize = 8;
+
+/// A start or stop waiting for its target's instruction boundary: (the cycle it was
+/// written, the writer, what).
+type Pending = Option<(u64, usize, Ctl)>;
+
 pub struct Machine {
     cfg: Config,
     cores: Vec<Core>,
-    store: Store,
+    mem: Memory,
     rx: RxPort,
     tx: TxPort,
     cycles: u64,
@@ -24,17 +37,43 @@ pub struct Machine {
     counters: Counters,
     end: &'static str,
     scratch: Step,
+    pending: Vec<Pending>,
+    ctl: Vec<(usize, Ctl)>,
+    /// `--check-coherence`: the last write to every block word, and the first violation.
+    shadow: Option<Shadow>,
+    violation: Option<Violation>,
+    /// The unit's completions when the clean copies were last checked.
+    checked: u64,
 }
 
 impl Machine {
     pub fn new(cfg: Config) -> Result<Machine, SimError> {
-        if cfg.cores != 1 {
+        if !(1..=MAX_CORES).contains(&cfg.cores) {
             return Err(SimError::Cores(cfg.cores));
+        }
+        if !(1..=16).contains(&cfg.cache_lines) {
+            return Err(SimError::CacheLines(cfg.cache_lines));
         }
         cfg.key.validate().map_err(SimError::KeyConfig)?;
         let cores = (0..cfg.cores).map(|i| Core::new(i as u16)).collect();
+        let coh = (cfg.cores > 1).then(|| {
+            Coherence::new(
+                cfg.cores,
+                cfg.cache_lines,
+                cfg.key.block_words as usize,
+                cfg.key.node_slots as usize,
+            )
+        });
         Ok(Machine {
-            store: Store::new(cfg.key),
+            mem: Memory {
+                store: Store::new(cfg.key),
+                coh,
+            },
+            pending: vec![None; cfg.cores],
+            ctl: Vec::new(),
+            shadow: None,
+            violation: None,
+            checked: 0,
             cfg,
             cores,
             rx: RxPort::default(),
@@ -65,6 +104,20 @@ impl Machine {
         Ok(())
     }
 
+    /// Copies `words` into every core's RAM (the rest zero) and resets the machine:
+    /// a program for several cores is one image, each core with its own copy
+    /// (docs/architecture.md §6). Core 0 runs it from word 0.
+    pub fn load_program(&mut self, words: &[u16]) -> Result<(), SimError> {
+        if words.len() > RAM_WORDS {
+            return Err(SimError::ImageTooLarge(words.len()));
+        }
+        for c in &mut self.cores {
+            c.load(words);
+        }
+        self.reset();
+        Ok(())
+    }
+
     /// Resets every core (RAM is kept), the store, the cycle count and the
     /// statistics. UART 0's input position is kept: a byte already read from
     /// [`Uart::rx`] stays pending, and input once exhausted stays exhausted.
@@ -72,12 +125,42 @@ impl Machine {
         for c in &mut self.cores {
             c.reset();
         }
-        self.store.reset();
+        self.mem.reset();
         self.tx.reset();
         self.cycles = 0;
         self.quiet_since = 0;
         self.counters = Counters::default();
         self.end = "running";
+        self.pending.fill(None);
+        self.violation = None;
+        self.checked = 0;
+        if self.shadow.is_some() {
+            self.shadow = Some(Shadow::new(&self.mem.store));
+        }
+    }
+
+    /// `--check-coherence`: from now on, check the invariants of docs/architecture.md
+    /// after every cycle; a run stops at the first violation ([`Outcome::Violation`]).
+    /// Blocks seeded before this call count as written.
+    pub fn check_coherence(&mut self) {
+        self.shadow = Some(Shadow::new(&self.mem.store));
+    }
+
+    /// The first coherence violation found, if any.
+    pub fn violation(&self) -> Option<&Violation> {
+        self.violation.as_ref()
+    }
+
+    /// Breaks the protocol on purpose (tests show the checkers catch it). No effect on one core.
+    pub fn inject_fault(&mut self, f: Fault) {
+        if let Some(c) = &mut self.mem.coh {
+            c.fault = f;
+        }
+    }
+
+    /// The coherent part of the memory system (several cores), read-only.
+    pub fn coherence(&self) -> Option<&Coherence> {
+        self.mem.coh.as_ref()
     }
 
     /// Clock cycles since reset.
@@ -94,13 +177,21 @@ impl Machine {
         &self.cores[i]
     }
 
+    /// The store: the home copy of every block (with several cores a modified
+    /// cached copy is newer: see [`Machine::block`]), the nodes and the allocators.
     pub fn store(&self) -> &Store {
-        &self.store
+        &self.mem.store
     }
 
-    /// The store, for tests and tools that seed node graphs (after `load_image`/`reset`, which clear it).
+    /// The store, for tests and tools that seed node graphs (after `load_image`/`reset`,
+    /// which clear it; before the first cycle, when no cache holds a block).
     pub fn store_mut(&mut self) -> &mut Store {
-        &mut self.store
+        &mut self.mem.store
+    }
+
+    /// Block `b`'s words as the programs see them (a modified cached copy, else the store).
+    pub fn block(&self, b: u16) -> Vec<u16> {
+        self.mem.block_view(b)
     }
 
     /// True once UART 0's input has ended (`rx` returned `None`).
@@ -130,7 +221,27 @@ impl Machine {
     }
 
     pub fn stats(&self) -> Stats {
-        self.counters.summary(self.cycles, self.end)
+        let mut st = self.counters.summary(self.cycles, self.end);
+        st.cores = self
+            .cores
+            .iter()
+            .enumerate()
+            .map(|(i, c)| CoreStats {
+                id: i,
+                instructions: c.counts.instructions,
+                stall_cycles: c.counts.stall_cycles,
+                wait_cycles: c.counts.wait_cycles,
+                idle_cycles: c.counts.idle_cycles,
+                cache: self
+                    .mem
+                    .coh
+                    .as_ref()
+                    .map(|h| h.tiles[i].counters)
+                    .unwrap_or_default(),
+            })
+            .collect();
+        st.unit = self.mem.coh.as_ref().map(|h| h.counters);
+        st
     }
 
     /// Exactly one clock cycle.
@@ -141,31 +252,125 @@ impl Machine {
     }
 
     fn step_into(&mut self, uart: &mut dyn Uart, s: &mut Step) {
-        s.cycle = self.cycles;
+        let now = self.cycles;
+        s.cycle = now;
         s.uart_tx = None;
         s.uart_rx = None;
         s.cores.resize(self.cores.len(), CoreStep::default());
         let mut all_halt = true;
         let was_exhausted = self.rx.exhausted;
-        for (core, cs) in self.cores.iter_mut().zip(s.cores.iter_mut()) {
+        let control = self.mem.coh.is_some().then(|| {
+            let running = self
+                .cores
+                .iter()
+                .enumerate()
+                .fold(0u16, |m, (i, c)| m | (c.running as u16) << i);
+            (running, self.cores.len() as u16)
+        });
+        // Phase 1: every core's cycle.
+        for (i, (core, cs)) in self.cores.iter_mut().zip(s.cores.iter_mut()).enumerate() {
+            if !core.running {
+                *cs = CoreStep {
+                    pc: core.pc,
+                    insn: core.insn,
+                    kind: CycleKind::Idle,
+                    ..CoreStep::default()
+                };
+                core.counts.count(CycleKind::Idle);
+                continue;
+            }
             let mut x = Ctx {
-                store: &mut self.store,
+                mem: &mut self.mem,
+                tile: i,
+                control,
+                ctl: &mut self.ctl,
                 counters: &mut self.counters,
                 rx: &mut self.rx,
                 tx: &mut self.tx,
-                now: self.cycles,
-                uart: if core.id == 0 { Some(&mut *uart) } else { None },
+                now,
+                uart: if i == 0 { Some(&mut *uart) } else { None },
                 uart_tx: &mut s.uart_tx,
                 uart_rx: &mut s.uart_rx,
             };
             core.cycle(&mut x, cs);
             all_halt &= cs.halt;
+            // The lower-numbered writer wins a target written by two in one cycle.
+            for (target, c) in self.ctl.drain(..) {
+                match self.pending.get_mut(target) {
+                    Some(Some((at, _, _))) if *at == now => {}
+                    Some(p) => *p = Some((now, i, c)),
+                    None => {}
+                }
+            }
+        }
+        // Phase 2: the unit, then starts and stops at their targets' instruction boundaries.
+        s.granted = None;
+        s.completed = None;
+        if let Some(coh) = &mut self.mem.coh {
+            match coh.tick(now, &mut self.mem.store) {
+                Tick::Granted(x) => s.granted = Some(x),
+                Tick::Completed(x) => s.completed = Some(x),
+                Tick::Idle | Tick::Busy => {}
+            }
+        }
+        for (k, core) in self.cores.iter_mut().enumerate() {
+            let Some((_, _, c)) = self.pending[k] else {
+                continue;
+            };
+            let mid = matches!(s.cores[k].kind, CycleKind::Stall | CycleKind::Wait);
+            if core.running && mid {
+                continue;
+            }
+            match c {
+                Ctl::Start(a) => core.start(a),
+                Ctl::Stop => core.running = false,
+            }
+            self.pending[k] = None;
         }
         self.cycles += 1;
         s.halted = all_halt;
         if s.uart_tx.is_some() || s.uart_rx.is_some() || self.rx.exhausted != was_exhausted {
             self.quiet_since = self.cycles;
         }
+        if self.shadow.is_some() && self.violation.is_none() {
+            self.violation = self.check(s).err();
+        }
+    }
+
+    /// `--check-coherence` after cycle `s`: reads against the last writes, then the writes,
+    /// then the states.
+    fn check(&mut self, s: &Step) -> Result<(), Violation> {
+        let now = s.cycle;
+        let coh = self.mem.coh.as_ref();
+        let report = |block: Option<u16>, what: String| Violation {
+            cycle: now,
+            block,
+            what,
+            tiles: coh.map(|c| check::describe(c, block)).unwrap_or_default(),
+        };
+        let shadow = self.shadow.as_mut().expect("checking");
+        for (i, cs) in s.cores.iter().enumerate() {
+            if let Some((b, w, v)) = cs.block_read {
+                shadow
+                    .read(b, w, v)
+                    .map_err(|e| report(Some(b), format!("core {i}: {e}")))?;
+            }
+        }
+        for cs in &s.cores {
+            if let Some((b, w, v)) = cs.block_write {
+                shadow.write(b, w, v);
+            }
+        }
+        if let Some(c) = coh {
+            check::single_writer(c).map_err(|(b, e)| report(Some(b), e))?;
+            // Copies change only when a transaction completes.
+            if c.completions != self.checked {
+                self.checked = c.completions;
+                check::clean_copies(c, &self.mem.store).map_err(|(b, e)| report(Some(b), e))?;
+            }
+            check::bounded_waits(c, now).map_err(|(_, e)| report(None, e))?;
+        }
+        Ok(())
     }
 
     /// The end condition that holds now, before another cycle, if any.
@@ -188,6 +393,26 @@ impl Machine {
         o
     }
 
+    /// The one core the fast path may run: the only running core, when it can take a
+    /// fast cycle and nothing else in the machine can act (the unit idle, no start or
+    /// stop pending, no coherence check). Its plain cycles then touch nothing shared.
+    fn alone(&self) -> Option<usize> {
+        let mut running = self.cores.iter().enumerate().filter(|(_, c)| c.running);
+        let (i, c) = running.next()?;
+        if running.next().is_some() || !c.fast_ok() || self.shadow.is_some() {
+            return None;
+        }
+        let quiet = match &self.mem.coh {
+            None => true,
+            Some(h) => {
+                h.active.is_none()
+                    && h.tiles.iter().all(|t| t.request.is_none())
+                    && self.pending.iter().all(Option::is_none)
+            }
+        };
+        quiet.then_some(i)
+    }
+
     /// Runs until a halt, an idle end or the cycle limit, with no per-cycle callbacks.
     pub fn run(&mut self, uart: &mut dyn Uart, limits: &Limits) -> Outcome {
         let mut s = std::mem::take(&mut self.scratch);
@@ -195,10 +420,13 @@ impl Machine {
             if let Some(o) = self.ended(limits) {
                 break o;
             }
-            if self.cores.len() == 1 && self.cores[0].fast_ok() {
+            if self.violation.is_some() {
+                break Outcome::Violation;
+            }
+            if let Some(i) = self.alone() {
                 let limit = self.deadline(limits);
                 match fast::run(
-                    &mut self.cores[0],
+                    &mut self.cores[i],
                     &mut self.cycles,
                     limit,
                     &mut self.counters,
@@ -228,6 +456,9 @@ impl Machine {
         let o = loop {
             if let Some(o) = self.ended(limits) {
                 break o;
+            }
+            if self.violation.is_some() {
+                break Outcome::Violation;
             }
             self.step_into(uart, &mut s);
             obs.after_cycle(self, &s);

@@ -1,5 +1,6 @@
 //! Run statistics: counters kept while simulating, and the serialisable summary.
 
+use crate::mem::unit::{TileCounters, UnitCounters};
 use j1k_isa::{KeyOp, KEY_OPS};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -16,6 +17,8 @@ pub struct Stats {
     pub fetch_cycles: u64,
     /// Cycles in which a multi-cycle key instruction held the pc.
     pub stall_cycles: u64,
+    /// Cycles in which a key instruction waited for the coherence unit (several cores).
+    pub wait_cycles: u64,
     /// Key instructions retired, by mnemonic (`reserved` for opcodes 27..31).
     pub key_ops: BTreeMap<String, u64>,
     /// Refused key writes and reserved opcodes (all cores; not wrapped).
@@ -32,8 +35,27 @@ pub struct Stats {
     pub block_writes: u64,
     /// Node-slot writes that took effect (`nb! nn! nb!i nn!i`; allocation zeroing not counted).
     pub slot_writes: u64,
-    /// How the last run ended: `halted`, `idle`, `max-cycles`, or `running`.
+    /// How the last run ended: `halted`, `idle`, `max-cycles`, `coherence-violation` or `running`.
     pub end: String,
+    /// One entry per core.
+    pub cores: Vec<CoreStats>,
+    /// The coherence unit's totals (several cores only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitCounters>,
+}
+
+/// One core's part of [`Stats`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CoreStats {
+    pub id: usize,
+    pub instructions: u64,
+    pub stall_cycles: u64,
+    pub wait_cycles: u64,
+    /// Cycles it spent stopped.
+    pub idle_cycles: u64,
+    /// Its cache's counters (all 0 with one core: it has no cache).
+    #[serde(flatten)]
+    pub cache: TileCounters,
 }
 
 /// The live counters.
@@ -42,6 +64,7 @@ pub(crate) struct Counters {
     pub instructions: u64,
     pub fetch_cycles: u64,
     pub stall_cycles: u64,
+    pub wait_cycles: u64,
     pub key_ops: [u64; 32],
     pub faults: u64,
     pub uart_tx: u64,
@@ -71,6 +94,7 @@ impl Counters {
             instructions: self.instructions,
             fetch_cycles: self.fetch_cycles,
             stall_cycles: self.stall_cycles,
+            wait_cycles: self.wait_cycles,
             key_ops,
             faults: self.faults,
             uart_tx_bytes: self.uart_tx,
@@ -81,6 +105,8 @@ impl Counters {
             block_writes: self.block_writes,
             slot_writes: self.slot_writes,
             end: end.to_string(),
+            cores: Vec::new(),
+            unit: None,
         }
     }
 }

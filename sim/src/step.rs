@@ -1,12 +1,13 @@
 //! What one clock cycle did, for observers (tracer, waveform writer, tests).
 
-use crate::store::Key;
+use crate::mem::store::Key;
+use crate::mem::unit::Txn;
 use j1k_isa::KeyInsn;
 
 /// What a core's cycle was.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CycleKind {
-    /// The core did not run (a stopped core; not yet used with one core).
+    /// The core did not run: it is stopped (docs/architecture.md §6).
     #[default]
     Idle,
     /// The first cycle after reset: next pc 0, side effects suppressed.
@@ -17,6 +18,9 @@ pub enum CycleKind {
     Execute,
     /// A non-final cycle of a multi-cycle key instruction: the pc is held.
     Stall,
+    /// A key instruction waits for the coherence unit (or its cache's read port) before its
+    /// decode cycle: the pc is held and nothing the program sees changes.
+    Wait,
 }
 
 /// One core's part of a cycle.
@@ -35,6 +39,8 @@ pub struct CoreStep {
     pub ram_write: Option<(u16, u16)>,
     /// A RAM write dropped because the write gate was closed: (word address, value).
     pub ram_write_dropped: Option<(u16, u16)>,
+    /// A block-word read by `b@ bc@ bxchg bxadd` (in their decode cycle): (block, word index, value).
+    pub block_read: Option<(u16, u16, u16)>,
     /// A block-word write that took effect: (block, word index, value).
     pub block_write: Option<(u16, u16, u16)>,
     /// A node-slot write that took effect: (node, slot, the slots written: 1 the
@@ -67,4 +73,8 @@ pub struct Step {
     pub uart_rx: Option<u8>,
     /// Every running core executed a jump to its own address: a run ends here.
     pub halted: bool,
+    /// The coherence unit granted this transaction at the end of the cycle.
+    pub granted: Option<Txn>,
+    /// The coherence unit's transaction that took effect at the end of the cycle.
+    pub completed: Option<Txn>,
 }

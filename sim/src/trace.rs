@@ -11,9 +11,12 @@
 //! Keys print as their index in hex and `w` (read-write) or `r` (read-only);
 //! `----` is the null key. Events of the cycle follow: `ram[a]=v`, `dropped`,
 //! `blk[b:i]=v`, `fault`, `io[a]=v` (an io write acting), `tx xx`, `rx xx`, `halt`.
+//! A cycle that waits for the coherence unit shows `wait`; the unit's grants and
+//! completions follow the cores' lines as `u grant KIND to core K` / `u done …`.
 
+use crate::mem::store::Key;
+use crate::mem::unit::Kind;
 use crate::step::{CycleKind, Step};
-use crate::store::Key;
 use crate::{Machine, Observer};
 use j1k_isa::decode;
 use std::fmt::Write as _;
@@ -84,6 +87,9 @@ impl<W: Write> Tracer<W> {
                     if cs.kind == CycleKind::Stall {
                         s.push_str(" stall");
                     }
+                    if cs.kind == CycleKind::Wait {
+                        s.push_str(" wait");
+                    }
                     s
                 }
             };
@@ -132,6 +138,28 @@ impl<W: Write> Tracer<W> {
             }
             if cs.halt {
                 l.push_str("  halt");
+            }
+            l.push('\n');
+        }
+        for (what, x) in [("grant", step.granted), ("done", step.completed)] {
+            let Some(x) = x else { continue };
+            let _ = write!(
+                l,
+                "{:>10} u {what} {} to core {}",
+                step.cycle,
+                x.kind.name(),
+                x.tile
+            );
+            if matches!(x.kind, Kind::Fill { .. } | Kind::Upgrade | Kind::Nop) {
+                let _ = write!(l, ", block {:x}", x.block);
+            }
+            if what == "grant" {
+                if x.writeback {
+                    let _ = write!(l, ", writes back line {}", x.line);
+                }
+                if let Some(src) = x.source {
+                    let _ = write!(l, ", data from core {src}");
+                }
             }
             l.push('\n');
         }

@@ -5,8 +5,9 @@
 //! and the strobes that fired in it. [`VcdWriter::finish`] adds one last step
 //! with the state the run ended in. Per core (scope `coreN`): `pc`, `insn`,
 //! `fetch`, `stall`, `T`, `N`, `dsp`, `rdepth`, `cur_block`, `cur_node`, the
-//! current keys `bkey`/`nkey` (index) with `bkey_rw`/`nkey_rw`, `faults`, `leds`;
-//! at the top: `uart_tx`, `uart_tx_data`, `uart_rx`, `uart_rx_data`.
+//! current keys `bkey`/`nkey` (index) with `bkey_rw`/`nkey_rw`, `faults`, `leds`,
+//! `wait` (a wait for the coherence unit) and `running`; at the top: `uart_tx`,
+//! `uart_tx_data`, `uart_rx`, `uart_rx_data`.
 
 use crate::core::Core;
 use crate::step::{CycleKind, Step};
@@ -29,6 +30,7 @@ struct Snap {
     nkey_rw: bool,
     faults: u16,
     leds: u8,
+    running: bool,
     pc: u16,
     insn: u16,
 }
@@ -50,6 +52,7 @@ impl Snap {
             nkey_rw: n.writable,
             faults: c.faults(),
             leds: c.leds(),
+            running: c.running(),
             pc: c.pc(),
             insn: c.insn(),
         }
@@ -57,7 +60,7 @@ impl Snap {
 }
 
 /// Signals of one core, in declaration order.
-const CORE_SIGNALS: [(&str, u32); 16] = [
+const CORE_SIGNALS: [(&str, u32); 18] = [
     ("pc", 13),
     ("insn", 16),
     ("fetch", 1),
@@ -74,6 +77,8 @@ const CORE_SIGNALS: [(&str, u32); 16] = [
     ("nkey_rw", 1),
     ("faults", 16),
     ("leds", 5),
+    ("wait", 1),
+    ("running", 1),
 ];
 const TOP_SIGNALS: [(&str, u32); 4] = [
     ("uart_tx", 1),
@@ -134,13 +139,13 @@ impl<W: Write> VcdWriter<W> {
         }
     }
 
-    fn core_values(&mut self, i: usize, s: &Snap, fetch: bool, stall: bool) -> io::Result<()> {
+    fn core_values(&mut self, i: usize, s: &Snap, kind: CycleKind) -> io::Result<()> {
         let base = TOP_SIGNALS.len() + i * CORE_SIGNALS.len();
-        let vals: [u64; 16] = [
+        let vals: [u64; 18] = [
             s.pc as u64,
             s.insn as u64,
-            fetch as u64,
-            stall as u64,
+            (kind == CycleKind::Fetch) as u64,
+            (kind == CycleKind::Stall) as u64,
             s.t as u64,
             s.n as u64,
             s.dsp as u64,
@@ -153,6 +158,8 @@ impl<W: Write> VcdWriter<W> {
             s.nkey_rw as u64,
             s.faults as u64,
             s.leds as u64,
+            (kind == CycleKind::Wait) as u64,
+            s.running as u64,
         ];
         for (k, v) in vals.into_iter().enumerate() {
             self.set(base + k, v)?;
@@ -174,9 +181,7 @@ impl<W: Write> VcdWriter<W> {
             let mut s = self.prev[i];
             s.pc = cs.pc;
             s.insn = cs.insn;
-            let fetch = cs.kind == CycleKind::Fetch;
-            let stall = cs.kind == CycleKind::Stall;
-            self.core_values(i, &s, fetch, stall)?;
+            self.core_values(i, &s, cs.kind)?;
             self.prev[i] = Snap::of(m.core(i));
         }
         self.next_time = step.cycle + 1;
@@ -194,7 +199,12 @@ impl<W: Write> VcdWriter<W> {
         self.set(2, 0)?;
         for i in 0..self.prev.len() {
             let s = self.prev[i];
-            self.core_values(i, &s, s.pc & 0x1000 != 0, false)?;
+            let kind = if s.pc & 0x1000 != 0 {
+                CycleKind::Fetch
+            } else {
+                CycleKind::Execute
+            };
+            self.core_values(i, &s, kind)?;
         }
         self.w.flush()
     }

@@ -190,7 +190,7 @@ proptest! {
         let (reach_b, reach_n) = g.closure();
         let secret_blocks: BTreeSet<u16> = (1..SEEDED_BLOCKS).filter(|b| !reach_b.contains(b)).collect();
         let secret_nodes: BTreeSet<u16> = (2..SEEDED_NODES).filter(|n| !reach_n.contains(n)).collect();
-        let mut m = Machine::new(Config { cores: 1, key: cfg() }).unwrap();
+        let mut m = Machine::new(Config { cores: 1, key: cfg(), ..Default::default() }).unwrap();
         m.load_image(0, &prog).unwrap();
         g.seed(&mut m);
         let before: Vec<Vec<u16>> = (0..BLOCKS).map(|b| m.store().block(b).to_vec()).collect();
@@ -223,6 +223,7 @@ fn the_guard_sees_a_reachable_key() {
     let mut m = Machine::new(Config {
         cores: 1,
         key: cfg(),
+        ..Default::default()
     })
     .unwrap();
     m.load_image(0, &prog).unwrap();

@@ -11,7 +11,12 @@ use KeyOp::*;
 const TRUE: u16 = 0xffff;
 
 fn small(cfg: KeyConfig) -> Machine {
-    Machine::new(Config { cores: 1, key: cfg }).unwrap()
+    Machine::new(Config {
+        cores: 1,
+        key: cfg,
+        ..Default::default()
+    })
+    .unwrap()
 }
 
 /// The machine after `prog` + halt, stepped and run fast (which must agree).

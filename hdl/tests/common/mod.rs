@@ -38,6 +38,7 @@ pub fn lockstep(cfg: HwConfig, image: Vec<u16>, input: &[u8], max_cycles: u64) -
         let mut m = Machine::new(Config {
             cores: 1,
             key: kcfg,
+            ..Default::default()
         })
         .unwrap();
         m.load_image(0, &image2).unwrap();

@@ -45,6 +45,12 @@ pub enum CliError {
 
     #[error("{0}")]
     #[diagnostic(help(
+        "the coherence protocol broke an invariant of docs/architecture.md: report it with the program"
+    ))]
+    Coherence(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
         "fix the field named above (boards/README.md describes every field), \
          or check that the pin file agrees with the board file"
     ))]
@@ -227,11 +233,13 @@ impl CliError {
         }
     }
 
-    /// Process exit status: 2 for a run stopped by its cycle limit, 1 otherwise.
+    /// Process exit status: 2 for a run stopped by its cycle limit, 3 for a lockstep
+    /// divergence, 4 for a coherence violation, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::MaxCycles { .. } => 2,
             CliError::Divergence(_) => 3,
+            CliError::Coherence(_) => 4,
             _ => 1,
         }
     }

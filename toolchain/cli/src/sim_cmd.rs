@@ -14,9 +14,19 @@ pub struct SimArgs {
     /// Source file (assembled first) or image (.hex, .bin, .ihex).
     /// Without it the board firmware boots, as on a freshly configured FPGA.
     program: Option<PathBuf>,
-    /// Number of cores
-    #[arg(long, default_value_t = 1)]
-    cores: usize,
+    /// Number of cores, 1 to 8 (docs/architecture.md); core 0 runs PROGRAM, the others
+    /// wait, stopped, until a core starts them
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=8))]
+    cores: u16,
+    /// Lines (blocks) in each core's cache, 1 to 16 (two or more cores)
+    #[arg(long, value_name = "N", default_value_t = Config::default().cache_lines as u16,
+          value_parser = clap::value_parser!(u16).range(1..=16))]
+    cache_lines: u16,
+    /// After every cycle check the coherence invariants (one writer or many readers per
+    /// block, every read returns the last write, bounded waits); stop at the first break
+    /// with a report (exit status 4)
+    #[arg(long)]
+    check_coherence: bool,
     /// Stop with an error after this many cycles
     #[arg(long, value_name = "N")]
     max_cycles: Option<u64>,
@@ -96,6 +106,19 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
                 .into(),
         ));
     }
+    if a.cores > 1 && (a.rtl || a.lockstep || a.pty) {
+        return Err(CliError::Sim(format!(
+            "--cores {}: the RTL model and the simulated board have one core for now; \
+             run the Rust model without --rtl, --lockstep and --pty",
+            a.cores
+        )));
+    }
+    if a.check_coherence && (a.rtl || a.lockstep || a.pty) {
+        return Err(CliError::Sim(
+            "--check-coherence checks the Rust model: run it without --rtl, --lockstep and --pty"
+                .into(),
+        ));
+    }
     if a.baud == Some(0) || a.clock_hz == 0 {
         return Err(CliError::Sim(
             "--baud and --clock-hz must be above 0".into(),
@@ -120,13 +143,17 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
         })?,
     };
     let mut machine = Machine::new(Config {
-        cores: a.cores,
+        cores: a.cores as usize,
         key,
+        cache_lines: a.cache_lines as usize,
     })
     .map_err(|e| CliError::Sim(e.to_string()))?;
     machine
-        .load_image(0, &words)
+        .load_program(&words)
         .map_err(|e| CliError::Sim(e.to_string()))?;
+    if a.check_coherence {
+        machine.check_coherence();
+    }
 
     let limits = Limits {
         max_cycles: a.max_cycles,
@@ -179,6 +206,9 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
             &serde_json::to_value(machine.stats()).expect("stats serialise"),
         )?;
     }
+    if let Some(v) = machine.violation() {
+        return Err(CliError::Coherence(v.to_string()));
+    }
     finish(outcome, machine.cycles(), machine.core(0).pc())
 }
 
@@ -186,6 +216,7 @@ fn finish(outcome: Outcome, cycles: u64, pc: u16) -> Result<(), CliError> {
     match outcome {
         Outcome::Halted | Outcome::Idle => Ok(()),
         Outcome::MaxCycles => Err(CliError::MaxCycles { cycles, pc }),
+        Outcome::Violation => unreachable!("reported by the caller"),
     }
 }
 
