@@ -248,7 +248,7 @@ fn random_programs_keep_coherence_for_a_million_cycles() {
 fn a_skipped_invalidation_is_caught() {
     let asm = j1k_asm::assemble_file(&examples().join("smp_count.fs")).unwrap();
     let mut m = machine(2, &asm.words);
-    m.inject_fault(Fault::SkipInvalidation);
+    m.inject_fault(Fault::SkipInvalidation(None));
     m.check_coherence();
     let (_, o) = run(&mut m, 10_000_000);
     assert_eq!(o, Outcome::Violation);

@@ -43,7 +43,7 @@ fn three_tiles() {
 
 #[test]
 fn a_skipped_invalidation_is_found() {
-    let c = explore(model(2, 2, Fault::SkipInvalidation)).expect_err("must be caught");
+    let c = explore(model(2, 2, Fault::SkipInvalidation(None))).expect_err("must be caught");
     assert!(c.what.contains("holds it"), "{}", c.what);
     assert!(c.trace.len() > 1);
 }

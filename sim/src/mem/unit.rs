@@ -122,8 +122,9 @@ pub struct UnitCounters {
 pub enum Fault {
     #[default]
     None,
-    /// A write fill leaves the first other copy valid instead of invalidating it.
-    SkipInvalidation,
+    /// A write fill (of this block, or of any) leaves the first other copy valid
+    /// instead of invalidating it.
+    SkipInvalidation(Option<u16>),
     /// Fills and upgrades take effect without the two announce cycles.
     NoAnnounce,
 }
@@ -446,7 +447,10 @@ impl Coherence {
     /// if a copy remains valid.
     fn downgrade_others(&mut self, t: usize, b: u16, write: bool) -> bool {
         let mut shared = false;
-        let mut skip = self.fault == Fault::SkipInvalidation && write;
+        let mut skip = match self.fault {
+            Fault::SkipInvalidation(only) => write && only.is_none_or(|o| o == b),
+            _ => false,
+        };
         for (o, tile) in self.tiles.iter_mut().enumerate() {
             if o == t {
                 continue;
