@@ -46,9 +46,12 @@ pub struct KeyBusy {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct CoreCounts {
     pub instructions: u64,
+    pub fetch_cycles: u64,
     pub stall_cycles: u64,
     pub wait_cycles: u64,
     pub idle_cycles: u64,
+    pub ram_writes: u64,
+    pub ram_writes_dropped: u64,
 }
 
 impl CoreCounts {
@@ -56,12 +59,32 @@ impl CoreCounts {
     pub fn count(&mut self, k: CycleKind) {
         match k {
             CycleKind::Execute => self.instructions += 1,
+            CycleKind::Fetch => self.fetch_cycles += 1,
             CycleKind::Stall => self.stall_cycles += 1,
             CycleKind::Wait => self.wait_cycles += 1,
             CycleKind::Idle => self.idle_cycles += 1,
-            _ => {}
+            CycleKind::Reboot => {}
         }
     }
+}
+
+/// A core's registers and counts without its RAM: what the multi-core run loop keeps to
+/// take a core back to an earlier cycle (with an undo log of its RAM writes).
+#[derive(Clone)]
+pub(crate) struct Saved {
+    pc: u16,
+    t: u16,
+    dsp: u8,
+    rdepth: u8,
+    insn: u16,
+    reboot: bool,
+    ds: Stack<DSTACK_DEPTH>,
+    rs: Stack<RSTACK_DEPTH>,
+    io: IoRegs,
+    keys: KeyRegs,
+    halted: bool,
+    running: bool,
+    counts: CoreCounts,
 }
 
 /// One core. Read it through [`crate::Machine::core`].
@@ -153,6 +176,44 @@ impl Core {
         self.ram.fill(0);
         self.ram[..words.len()].copy_from_slice(words);
         self.code = decoded::build(&self.ram);
+    }
+
+    pub(crate) fn save(&self) -> Saved {
+        Saved {
+            pc: self.pc,
+            t: self.t,
+            dsp: self.dsp,
+            rdepth: self.rdepth,
+            insn: self.insn,
+            reboot: self.reboot,
+            ds: self.ds.clone(),
+            rs: self.rs.clone(),
+            io: self.io.clone(),
+            keys: self.keys.clone(),
+            halted: self.halted,
+            running: self.running,
+            counts: self.counts,
+        }
+    }
+
+    /// Back to `s`, undoing the RAM writes logged since (newest first).
+    pub(crate) fn restore(&mut self, s: &Saved, undo: &[(u16, u16)]) {
+        for &(a, v) in undo.iter().rev() {
+            self.write_ram(a as usize, v);
+        }
+        self.pc = s.pc;
+        self.t = s.t;
+        self.dsp = s.dsp;
+        self.rdepth = s.rdepth;
+        self.insn = s.insn;
+        self.reboot = s.reboot;
+        self.ds = s.ds.clone();
+        self.rs = s.rs.clone();
+        self.io = s.io.clone();
+        self.keys = s.keys.clone();
+        self.halted = s.halted;
+        self.running = s.running;
+        self.counts = s.counts;
     }
 
     /// Writes RAM word `a` (< 4096) and keeps the decoded copy in step.

@@ -246,23 +246,16 @@ impl Core {
             if unlocked {
                 self.write_ram(a as usize, st1);
                 cs.ram_write = Some((a, st1));
-                x.counters.ram_writes += 1;
+                self.counts.ram_writes += 1;
             } else {
                 cs.ram_write_dropped = Some((a, st1));
-                x.counters.ram_writes_dropped += 1;
+                self.counts.ram_writes_dropped += 1;
             }
         }
         self.insn = next;
         self.pc = pc_n;
         self.reboot = false;
         self.halted = cs.halt;
-        match cs.kind {
-            CycleKind::Execute => x.counters.instructions += 1,
-            CycleKind::Fetch => x.counters.fetch_cycles += 1,
-            CycleKind::Stall => x.counters.stall_cycles += 1,
-            CycleKind::Wait => x.counters.wait_cycles += 1,
-            _ => {}
-        }
         self.counts.count(cs.kind);
     }
 }

@@ -9,7 +9,6 @@
 use crate::core::Core;
 use crate::decoded::*;
 use crate::stack::{tail0, tail_pop, tail_push, Delta};
-use crate::stats::Counters;
 use j1k_isa::{DSTACK_DEPTH as DD, RSTACK_DEPTH as RD};
 
 pub(crate) enum Exit {
@@ -26,6 +25,12 @@ impl Core {
     pub(crate) fn fast_ok(&self) -> bool {
         !self.reboot && self.keys.busy.is_none() && !self.io.rd && !self.io.wr
     }
+
+    /// The next instruction is one the fast path runs (see the exits in `run`).
+    pub(crate) fn next_plain(&self) -> bool {
+        let k = self.current_dec().kind() & 127;
+        k < K_SLOW && !matches!(k, 13 | 29 | 45 | 61 | 77)
+    }
 }
 
 // The literal kinds in `dispatch!` below are `mode * 16 + code` and `K_ALU + code`.
@@ -35,9 +40,14 @@ const D_PUSH: u8 = Delta::Push as u8;
 const D_POP: u8 = Delta::Pop as u8;
 
 /// Runs `core` until `*cycles == limit`, a halt, or an instruction for the general cycle.
-pub(crate) fn run(core: &mut Core, cycles: &mut u64, limit: u64, c: &mut Counters) -> Exit {
+/// With `LOG`, every RAM word written is first logged in `undo` with its old value.
+pub(crate) fn run<const LOG: bool>(
+    core: &mut Core,
+    cycles: &mut u64,
+    limit: u64,
+    undo: &mut Vec<(u16, u16)>,
+) -> Exit {
     let start = *cycles;
-    let fetches0 = c.fetch_cycles;
     let unlocked = core.io.unlocked;
     let mut e = core.current_dec();
     let mut pc = core.pc as usize;
@@ -51,6 +61,8 @@ pub(crate) fn run(core: &mut Core, cycles: &mut u64, limit: u64, c: &mut Counter
     let mut rbuf = core.rs.buf;
     let mut rtop = core.rs.top;
     let mut cyc = start;
+    // Counted in locals, added to the core's counts at the end.
+    let (mut fetches, mut writes, mut dropped) = (0u64, 0u64, 0u64);
     let code = &mut *core.code;
     let ram = &mut *core.ram;
 
@@ -109,12 +121,15 @@ pub(crate) fn run(core: &mut Core, cycles: &mut u64, limit: u64, c: &mut Counter
                     let next = code[pcn]; // the fetch reads the old word
                     if unlocked {
                         let a = (st0 >> 1) as usize & 0xfff;
+                        if LOG {
+                            undo.push((a as u16, ram[a]));
+                        }
                         ram[a] = st1;
                         code[a] = Dec::word(st1);
                         code[a | 0x1000] = Dec::fetch(st1);
-                        c.ram_writes += 1;
+                        writes += 1;
                     } else {
-                        c.ram_writes_dropped += 1;
+                        dropped += 1;
                     }
                     e = next;
                     pc = pcn;
@@ -215,7 +230,7 @@ pub(crate) fn run(core: &mut Core, cycles: &mut u64, limit: u64, c: &mut Counter
                 pcn = (r >> 1) as usize & 0x1fff;
                 r = tail_pop::<RD>(&mut rbuf, &mut rtop);
                 rdepth = (rdepth + 31) & 31;
-                c.fetch_cycles += 1;
+                fetches += 1;
             }
             // io reads (T' code 13) and key instructions; no other kind exists.
             13 | 29 | 45 | 61 | 77 | K_SLOW..=127 => break Exit::Slow,
@@ -243,8 +258,11 @@ pub(crate) fn run(core: &mut Core, cycles: &mut u64, limit: u64, c: &mut Counter
         core.halted = matches!(exit, Exit::Halted);
         core.io.rd = false;
         core.io.wr = false;
-        c.instructions += ran - (c.fetch_cycles - fetches0);
-        core.counts.instructions += ran - (c.fetch_cycles - fetches0);
+        let c = &mut core.counts;
+        c.instructions += ran - fetches;
+        c.fetch_cycles += fetches;
+        c.ram_writes += writes;
+        c.ram_writes_dropped += dropped;
         *cycles = cyc;
     }
     exit

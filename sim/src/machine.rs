@@ -4,7 +4,7 @@
 //! then the unit's decision and the core-control writes; no result depends on
 //! the order the cores are visited in.
 
-use crate::core::Core;
+use crate::core::{Core, CoreCounts, Saved};
 use crate::cycle::{Ctl, Ctx};
 use crate::fast::{self, Exit};
 use crate::mem::check::{self, Shadow, Violation};
@@ -44,6 +44,49 @@ pub struct Machine {
     violation: Option<Violation>,
     /// The unit's completions when the clean copies were last checked.
     checked: u64,
+    /// While [`Machine::run`] runs several cores ahead of the machine's cycle.
+    lanes: Option<Lanes>,
+}
+
+/// Each core's own time in the multi-core run loop ([`Machine::run`]). A core whose
+/// next cycles are plain J1a cycles runs them ahead of the machine, alone: they touch
+/// only its registers and RAM, which nothing else reads. The machine then steps the
+/// cycles in which cores meet (key instructions, io, the unit) for the cores at that
+/// cycle. Only a start or stop written to a core that ran ahead reaches into its past:
+/// that core is taken back to its state when it began to run ahead (registers, and an
+/// undo log of its RAM writes) and replayed to the cycle of the write.
+struct Lanes {
+    /// Cycles each core has executed (its time), `>=` the machine's.
+    local: Vec<u64>,
+    /// The core sits in a jump to itself from `local[k] - 1` on (it halted).
+    parked: Vec<bool>,
+    /// Its state when it began to run ahead, and the RAM words it wrote since.
+    saved: Vec<Option<(u64, Saved)>>,
+    undo: Vec<Vec<(u16, u16)>>,
+}
+
+/// The most cycles a core runs ahead in one go.
+const AHEAD: u64 = 1 << 20;
+
+impl Lanes {
+    /// Core `k` (ahead, or parked) brought to time `t`: the cycles before `t` as it
+    /// ran them, nothing after.
+    fn rewind(&mut self, k: usize, core: &mut Core, t: u64) {
+        if self.parked[k] {
+            // Every cycle since it parked was its jump to itself.
+            core.counts.instructions += t.saturating_sub(self.local[k]);
+            self.parked[k] = false;
+        } else if self.local[k] > t {
+            let (from, saved) = self.saved[k]
+                .take()
+                .expect("a core ahead has its start saved");
+            core.restore(&saved, &self.undo[k]);
+            let mut c = from;
+            fast::run::<false>(core, &mut c, t, &mut Vec::new());
+            debug_assert_eq!(c, t, "the replay runs exactly as the first run");
+        }
+        self.local[k] = t;
+    }
 }
 
 impl Machine {
@@ -74,6 +117,7 @@ impl Machine {
             shadow: None,
             violation: None,
             checked: 0,
+            lanes: None,
             cfg,
             cores,
             rx: RxPort::default(),
@@ -221,7 +265,8 @@ impl Machine {
     }
 
     pub fn stats(&self) -> Stats {
-        let mut st = self.counters.summary(self.cycles, self.end);
+        let counts: Vec<CoreCounts> = self.cores.iter().map(|c| c.counts).collect();
+        let mut st = self.counters.summary(self.cycles, self.end, &counts);
         st.cores = self
             .cores
             .iter()
@@ -269,6 +314,18 @@ impl Machine {
         });
         // Phase 1: every core's cycle.
         for (i, (core, cs)) in self.cores.iter_mut().zip(s.cores.iter_mut()).enumerate() {
+            if let Some(l) = &self.lanes {
+                if l.parked[i] || l.local[i] > now {
+                    // Ran ahead through this cycle (a plain one), or halted before it.
+                    *cs = CoreStep {
+                        kind: CycleKind::Execute,
+                        halt: l.parked[i],
+                        ..CoreStep::default()
+                    };
+                    all_halt &= l.parked[i] || !core.running;
+                    continue;
+                }
+            }
             if !core.running {
                 *cs = CoreStep {
                     pc: core.pc,
@@ -320,6 +377,9 @@ impl Machine {
             let mid = matches!(s.cores[k].kind, CycleKind::Stall | CycleKind::Wait);
             if core.running && mid {
                 continue;
+            }
+            if let Some(l) = &mut self.lanes {
+                l.rewind(k, core, now + 1);
             }
             match c {
                 Ctl::Start(a) => core.start(a),
@@ -415,6 +475,9 @@ impl Machine {
 
     /// Runs until a halt, an idle end or the cycle limit, with no per-cycle callbacks.
     pub fn run(&mut self, uart: &mut dyn Uart, limits: &Limits) -> Outcome {
+        if self.cores.len() > 1 && self.shadow.is_none() {
+            return self.run_ahead(uart, limits);
+        }
         let mut s = std::mem::take(&mut self.scratch);
         let o = loop {
             if let Some(o) = self.ended(limits) {
@@ -425,11 +488,11 @@ impl Machine {
             }
             if let Some(i) = self.alone() {
                 let limit = self.deadline(limits);
-                match fast::run(
+                match fast::run::<false>(
                     &mut self.cores[i],
                     &mut self.cycles,
                     limit,
-                    &mut self.counters,
+                    &mut Vec::new(),
                 ) {
                     Exit::Halted => break Outcome::Halted,
                     Exit::Limit => continue,
@@ -443,6 +506,93 @@ impl Machine {
         };
         self.scratch = s;
         self.finish(o)
+    }
+
+    /// [`run`](Self::run) for several cores: each core runs its plain cycles ahead
+    /// of the machine (see [`Lanes`]), the machine steps the cycles where they meet.
+    fn run_ahead(&mut self, uart: &mut dyn Uart, limits: &Limits) -> Outcome {
+        let n = self.cores.len();
+        self.lanes = Some(Lanes {
+            local: vec![self.cycles; n],
+            parked: vec![false; n],
+            saved: vec![None; n],
+            undo: vec![Vec::new(); n],
+        });
+        let mut s = std::mem::take(&mut self.scratch);
+        let o = loop {
+            let g = self.cycles;
+            if let Some(o) = self.ended(limits) {
+                break o;
+            }
+            // Not past the end of the run, whatever ends it (an idle end can only come
+            // once input is found exhausted, at least `idle_cycles` later).
+            let mut h = self.deadline(limits).min(g + AHEAD);
+            if !self.rx.exhausted {
+                h = h.min(g.saturating_add(limits.idle_cycles.max(1)));
+            }
+            let l = self.lanes.as_mut().expect("lanes");
+            for (k, c) in self.cores.iter_mut().enumerate() {
+                if l.local[k] == g && !l.parked[k] && c.running && c.fast_ok() && c.next_plain() {
+                    l.saved[k] = Some((g, c.save()));
+                    l.undo[k].clear();
+                    let mut t = g;
+                    l.parked[k] = matches!(
+                        fast::run::<true>(c, &mut t, h, &mut l.undo[k]),
+                        Exit::Halted
+                    );
+                    l.local[k] = t;
+                }
+            }
+            let live = (0..n).filter(|&k| self.cores[k].running && !l.parked[k]);
+            match live.map(|k| l.local[k]).min() {
+                // Every core that runs has halted: the run ends with the last halt.
+                None if (0..n).any(|k| l.parked[k]) => {
+                    let t = (0..n).filter(|&k| l.parked[k]).map(|k| l.local[k]).max();
+                    self.advance(t.unwrap_or(g).max(g));
+                    break Outcome::Halted;
+                }
+                Some(m) if m > g => {
+                    self.advance(m);
+                    continue;
+                }
+                _ => {}
+            }
+            self.step_into(uart, &mut s);
+            let l = self.lanes.as_mut().expect("lanes");
+            for k in 0..n {
+                if l.local[k] == g && !l.parked[k] {
+                    l.local[k] = g + 1;
+                }
+            }
+            if s.halted {
+                break Outcome::Halted;
+            }
+        };
+        // Every core to the machine's cycle (only parked ones can be behind it).
+        let mut l = self.lanes.take().expect("lanes");
+        for (k, c) in self.cores.iter_mut().enumerate() {
+            debug_assert!(l.local[k] <= self.cycles || !c.running);
+            l.rewind(k, c, self.cycles);
+            c.halted |= l.parked[k];
+        }
+        self.scratch = s;
+        self.finish(o)
+    }
+
+    /// The machine moves on to cycle `t` while every core runs ahead or is stopped or
+    /// halted: nothing shared happens in those cycles (no core meets the unit).
+    fn advance(&mut self, t: u64) {
+        debug_assert!(self
+            .mem
+            .coh
+            .as_ref()
+            .is_none_or(|h| h.active.is_none() && h.tiles.iter().all(|x| x.request.is_none())));
+        for c in &mut self.cores {
+            if !c.running {
+                c.counts.idle_cycles += t - self.cycles;
+            }
+        }
+        self.cycles = t;
     }
 
     /// Like [`run`](Self::run), calling `obs` after every cycle.

@@ -1,5 +1,6 @@
 //! Run statistics: counters kept while simulating, and the serialisable summary.
 
+use crate::core::CoreCounts;
 use crate::mem::unit::{TileCounters, UnitCounters};
 use j1k_isa::{KeyOp, KEY_OPS};
 use serde::Serialize;
@@ -58,26 +59,21 @@ pub struct CoreStats {
     pub cache: TileCounters,
 }
 
-/// The live counters.
+/// The live counters shared by the cores (each core keeps its own cycle counts).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Counters {
-    pub instructions: u64,
-    pub fetch_cycles: u64,
-    pub stall_cycles: u64,
-    pub wait_cycles: u64,
     pub key_ops: [u64; 32],
     pub faults: u64,
     pub uart_tx: u64,
     pub uart_rx: u64,
-    pub ram_writes: u64,
-    pub ram_writes_dropped: u64,
     pub block_reads: u64,
     pub block_writes: u64,
     pub slot_writes: u64,
 }
 
 impl Counters {
-    pub fn summary(&self, cycles: u64, end: &str) -> Stats {
+    pub fn summary(&self, cycles: u64, end: &str, cores: &[CoreCounts]) -> Stats {
+        let sum = |f: fn(&CoreCounts) -> u64| cores.iter().map(f).sum::<u64>();
         let mut key_ops = BTreeMap::new();
         for (op, &n) in self.key_ops.iter().enumerate() {
             if n == 0 {
@@ -91,16 +87,16 @@ impl Counters {
         }
         Stats {
             cycles,
-            instructions: self.instructions,
-            fetch_cycles: self.fetch_cycles,
-            stall_cycles: self.stall_cycles,
-            wait_cycles: self.wait_cycles,
+            instructions: sum(|c| c.instructions),
+            fetch_cycles: sum(|c| c.fetch_cycles),
+            stall_cycles: sum(|c| c.stall_cycles),
+            wait_cycles: sum(|c| c.wait_cycles),
             key_ops,
             faults: self.faults,
             uart_tx_bytes: self.uart_tx,
             uart_rx_bytes: self.uart_rx,
-            ram_writes: self.ram_writes,
-            ram_writes_dropped: self.ram_writes_dropped,
+            ram_writes: sum(|c| c.ram_writes),
+            ram_writes_dropped: sum(|c| c.ram_writes_dropped),
             block_reads: self.block_reads,
             block_writes: self.block_writes,
             slot_writes: self.slot_writes,

@@ -182,7 +182,11 @@ fn a_broken_unit_breaks_message_passing() {
     let mp = &TESTS[0];
     let bad = (0..60u32).map(|d| d * 10).any(|d| {
         // core 1 holds a copy of x from before the start (warm bit 2)
-        let r = run(&program(mp, &[0, d], 0b100), 2, Fault::SkipInvalidation(Some(1)));
+        let r = run(
+            &program(mp, &[0, d], 0b100),
+            2,
+            Fault::SkipInvalidation(Some(1)),
+        );
         (mp.forbidden)(&r)
     });
     assert!(bad, "no delay showed the stale read");

@@ -3,7 +3,7 @@
 //! random multi-core fuzzer under the coherence checker, and a broken protocol
 //! caught by it.
 
-use j1k_sim::{BufUart, Config, Fault, Limits, Machine, Outcome, Stats};
+use j1k_sim::{BufUart, Config, Fault, Limits, Machine, Observer, Outcome, Stats, Step};
 use std::path::PathBuf;
 
 fn examples() -> PathBuf {
@@ -258,4 +258,81 @@ fn a_skipped_invalidation_is_caught() {
         "{v}"
     );
     assert!(v.contains("while tile"), "{v}");
+}
+
+struct Every;
+impl Observer for Every {
+    fn after_cycle(&mut self, _: &Machine, _: &Step) {}
+}
+
+/// `run` (cores running ahead of the machine on their plain cycles) and `run_observed`
+/// (every core stepped every cycle) end in the same state: output, cycles, every count,
+/// every core's registers and RAM.
+fn same_both_ways(src: &str, cores: usize, max_cycles: u64) -> Stats {
+    let limits = Limits {
+        max_cycles: Some(max_cycles),
+        idle_cycles: 1_000_000,
+    };
+    let mut a = source(cores, src);
+    let mut b = source(cores, src);
+    let (mut ua, mut ub) = (BufUart::new(b""), BufUart::new(b""));
+    let oa = a.run(&mut ua, &limits);
+    let ob = b.run_observed(&mut ub, &limits, &mut Every);
+    assert_eq!((oa, &ua.output, a.cycles()), (ob, &ub.output, b.cycles()));
+    assert_eq!(a.stats(), b.stats());
+    for k in 0..cores {
+        let (x, y) = (a.core(k), b.core(k));
+        assert_eq!(
+            (
+                x.pc(),
+                x.t(),
+                x.dstack(),
+                x.rstack(),
+                x.running(),
+                x.halted()
+            ),
+            (
+                y.pc(),
+                y.t(),
+                y.dstack(),
+                y.rstack(),
+                y.running(),
+                y.halted()
+            ),
+            "core {k}"
+        );
+        assert_eq!(x.ram(), y.ram(), "core {k}'s RAM");
+    }
+    a.stats()
+}
+
+#[test]
+fn running_ahead_changes_nothing() {
+    for (name, cores) in [("smp_count.fs", 4), ("gemm.fs", 3)] {
+        let src = std::fs::read_to_string(examples().join(name)).unwrap();
+        same_both_ways(&src, cores, 50_000_000);
+    }
+    for (seed, cores) in (1..).zip([2, 3, 4, 8]) {
+        same_both_ways(&random_program(seed, cores), cores, 100_000);
+    }
+}
+
+/// A core stopped and restarted while it runs ahead of the machine is taken back to
+/// the cycle of the write: its count of loop turns, stored in a shared block after
+/// the restart, is the same as when every cycle is stepped.
+#[test]
+fn stopping_a_core_that_ran_ahead_takes_it_back() {
+    let src = r"
+        include lib/io.fs
+        variable n
+        : spin  begin n @ 1+ n ! again ;
+        : report  nb@ 0  n @ 0 b!  halt ;
+        : wait ( k -- )  begin 1- dup 0= until drop ;
+        : main  init  balloc drop nb! 0
+                ['] spin $2000 or $0100 io!   777 wait
+                $2000 $0200 io!  13 wait
+                ['] report $2000 or $0100 io!  300 wait
+                0 b@ .  halt ;";
+    let s = same_both_ways(src, 2, 1_000_000);
+    assert!(s.cores[1].instructions > 1000, "{s:?}");
 }
