@@ -150,6 +150,50 @@ fn gemm_computes_the_same_product_on_every_core_count() {
     assert!(cycles.windows(2).all(|w| w[1] < w[0]), "{cycles:?}");
 }
 
+/// examples/pipe.fs: 1..40 through one ring, their squares back through another.
+#[test]
+fn the_pipe_squares_what_it_is_sent() {
+    let expected: String = (1..=40u32)
+        .map(|i| format!("{} ", i * i))
+        .collect::<String>()
+        + "\n";
+    for cores in [2, 4] {
+        let (out, o, _) = example("pipe.fs", cores, true);
+        assert_eq!(
+            (o, out.as_str()),
+            (Outcome::Halted, expected.as_str()),
+            "{cores} cores"
+        );
+    }
+    let (out, _, _) = example("pipe.fs", 1, false);
+    assert!(out.contains("needs two cores"), "{out}");
+}
+
+/// examples/scan.fs against the same data searched here.
+#[test]
+fn the_scan_finds_every_match_on_every_core_count() {
+    let mut x = 1u16;
+    let mut words: Vec<u16> = (0..4096)
+        .map(|_| {
+            x = x.wrapping_mul(13).wrapping_add(7);
+            x
+        })
+        .collect();
+    for p in [4000, 77, 1234, 2222, 2223] {
+        words[p] = 0x2a5b;
+    }
+    let hits: Vec<usize> = (0..4096).filter(|&i| words[i] == 0x2a5b).collect();
+    let expected = format!("{} {} \n", hits.len(), hits[0]);
+    for cores in [1, 2, 3, 4, 8] {
+        let (out, o, _) = example("scan.fs", cores, cores == 4);
+        assert_eq!(
+            (o, out.as_str()),
+            (Outcome::Halted, expected.as_str()),
+            "{cores} cores"
+        );
+    }
+}
+
 #[test]
 fn runs_are_deterministic() {
     let a = example("smp_count.fs", 4, false);
