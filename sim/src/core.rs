@@ -42,7 +42,7 @@ pub struct KeyBusy {
     pub(crate) key: Key,
 }
 
-/// Per-core cycle counts (the machine's [`crate::Stats`] has the sums).
+/// Per-core counts (the machine's [`crate::Stats`] has the sums).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct CoreCounts {
     pub instructions: u64,
@@ -52,6 +52,12 @@ pub(crate) struct CoreCounts {
     pub idle_cycles: u64,
     pub ram_writes: u64,
     pub ram_writes_dropped: u64,
+    /// Key instructions retired, by opcode.
+    pub key_ops: [u64; 32],
+    pub faults: u64,
+    pub block_reads: u64,
+    pub block_writes: u64,
+    pub slot_writes: u64,
 }
 
 impl CoreCounts {

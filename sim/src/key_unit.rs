@@ -43,9 +43,9 @@ impl Default for KeyRegs {
 }
 
 impl Core {
-    fn fault(&mut self, x: &mut Ctx, cs: &mut CoreStep) {
+    fn fault(&mut self, cs: &mut CoreStep) {
         self.keys.faults = self.keys.faults.wrapping_add(1);
-        x.counters.faults += 1;
+        self.counts.faults += 1;
         cs.fault = true;
     }
 
@@ -101,7 +101,7 @@ impl Core {
             // Reserved opcode: a fault in its execute cycle, nothing else.
             None => {
                 if n == 2 {
-                    self.fault(x, cs);
+                    self.fault(cs);
                 }
             }
             // The read instructions read in their decode cycle (n = 1).
@@ -116,13 +116,21 @@ impl Core {
             if let Some(coh) = x.mem.coh.as_mut() {
                 coh.release(x.tile);
             }
-            x.counters.key_ops[k.opcode as usize & 31] += 1;
+            self.counts.key_ops[k.opcode as usize & 31] += 1;
             true
         } else {
             b.done = n;
             self.keys.busy = Some(b);
             false
         }
+    }
+
+    /// The next instruction is a key instruction that needs nothing from the memory
+    /// system (its cycles touch only this core): the multi-core run loop runs it in
+    /// the core's own lane.
+    pub(crate) fn next_key_is_local(&self) -> bool {
+        let w = self.insn;
+        self.pc & 0x1000 == 0 && w & 0xf000 == 0x7000 && self.need(KeyInsn::decode(w)).is_none()
     }
 
     /// What key instruction `k` needs from the memory system before its decode
@@ -188,7 +196,7 @@ impl Core {
                     };
                     let v = x.mem.read_word(x.tile, o.cb.index, w);
                     cs.block_read = Some((o.cb.index, w as u16, v));
-                    x.counters.block_reads += 1;
+                    self.counts.block_reads += 1;
                     b.value = match op {
                         Bfetch => v,
                         _ if i & 1 == 0 => v & 0xff,
@@ -207,7 +215,7 @@ impl Core {
                     b.addr = o.t as usize & o.wmask;
                     b.value = x.mem.read_word(x.tile, o.cb.index, b.addr);
                     cs.block_read = Some((o.cb.index, b.addr as u16, b.value));
-                    x.counters.block_reads += 1;
+                    self.counts.block_reads += 1;
                 } else if op == Bxchg {
                     let old = b.value;
                     self.block_write(o.cb, b.addr, o.nos, x, cs);
@@ -252,10 +260,10 @@ impl Core {
     fn block_write(&mut self, cb: Key, w: usize, v: u16, x: &mut Ctx, cs: &mut CoreStep) {
         if cb.can_write() {
             x.mem.write_word(x.tile, cb.index, w, v);
-            x.counters.block_writes += 1;
+            self.counts.block_writes += 1;
             cs.block_write = Some((cb.index, w as u16, v));
         } else {
-            self.fault(x, cs);
+            self.fault(cs);
         }
     }
 
@@ -320,7 +328,7 @@ impl Core {
                     k.imm as usize
                 } & o.smask;
                 if !cn.can_write() {
-                    self.fault(x, cs);
+                    self.fault(cs);
                 } else {
                     // (which slot: 1 the block-key slot, 2 the node-key slot, as CoreStep)
                     let (which, key) = if matches!(op, NbStore | NbStoreI) {
@@ -331,7 +339,7 @@ impl Core {
                         x.mem.store.write_node_slot(cn.index, slot, key);
                         (2, key)
                     };
-                    x.counters.slot_writes += 1;
+                    self.counts.slot_writes += 1;
                     cs.slot_write = Some((cn.index, slot as u16, which, key));
                 }
                 if indirect {

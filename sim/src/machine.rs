@@ -46,6 +46,7 @@ pub struct Machine {
     checked: u64,
     /// While [`Machine::run`] runs several cores ahead of the machine's cycle.
     lanes: Option<Lanes>,
+    lane_step: CoreStep,
 }
 
 /// Each core's own time in the multi-core run loop ([`Machine::run`]). A core whose
@@ -67,6 +68,9 @@ struct Lanes {
 
 /// The most cycles a core runs ahead in one go.
 const AHEAD: u64 = 1 << 20;
+
+/// The longest key instruction that touches nothing shared (`b!` through a null key).
+const KEY_LOCAL_CYCLES: u64 = 3;
 
 impl Lanes {
     /// Core `k` (ahead, or parked) brought to time `t`: the cycles before `t` as it
@@ -118,6 +122,7 @@ impl Machine {
             violation: None,
             checked: 0,
             lanes: None,
+            lane_step: CoreStep::default(),
             cfg,
             cores,
             rx: RxPort::default(),
@@ -531,17 +536,53 @@ impl Machine {
                 h = h.min(g.saturating_add(limits.idle_cycles.max(1)));
             }
             let l = self.lanes.as_mut().expect("lanes");
+            let (mut tx, mut rx) = (None, None);
             for (k, c) in self.cores.iter_mut().enumerate() {
-                if l.local[k] == g && !l.parked[k] && c.running && c.fast_ok() && c.next_plain() {
-                    l.saved[k] = Some((g, c.save()));
-                    l.undo[k].clear();
-                    let mut t = g;
-                    l.parked[k] = matches!(
-                        fast::run::<true>(c, &mut t, h, &mut l.undo[k]),
-                        Exit::Halted
-                    );
-                    l.local[k] = t;
+                let local = |c: &Core| c.fast_ok() && (c.next_plain() || c.next_key_is_local());
+                if l.local[k] != g || l.parked[k] || !c.running || !local(c) {
+                    continue;
                 }
+                l.saved[k] = Some((g, c.save()));
+                l.undo[k].clear();
+                let mut t = g;
+                // Plain cycles on the fast path; key instructions that touch nothing
+                // shared (bsel, bcopy, ...) in the general cycle, in the core's lane.
+                while t < h && local(c) {
+                    if c.next_plain() {
+                        match fast::run::<true>(c, &mut t, h, &mut l.undo[k]) {
+                            Exit::Halted => {
+                                l.parked[k] = true;
+                                break;
+                            }
+                            Exit::Limit => break,
+                            Exit::Slow => continue,
+                        }
+                    }
+                    if t + KEY_LOCAL_CYCLES > h {
+                        break;
+                    }
+                    let mut x = Ctx {
+                        mem: &mut self.mem,
+                        tile: k,
+                        control: None,
+                        ctl: &mut self.ctl,
+                        counters: &mut self.counters,
+                        rx: &mut self.rx,
+                        tx: &mut self.tx,
+                        now: t,
+                        uart: None,
+                        uart_tx: &mut tx,
+                        uart_rx: &mut rx,
+                    };
+                    loop {
+                        c.cycle(&mut x, &mut self.lane_step);
+                        t += 1;
+                        if c.keys.busy.is_none() {
+                            break;
+                        }
+                    }
+                }
+                l.local[k] = t;
             }
             let live = (0..n).filter(|&k| self.cores[k].running && !l.parked[k]);
             match live.map(|k| l.local[k]).min() {

@@ -62,20 +62,16 @@ pub struct CoreStats {
 /// The live counters shared by the cores (each core keeps its own cycle counts).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Counters {
-    pub key_ops: [u64; 32],
-    pub faults: u64,
     pub uart_tx: u64,
     pub uart_rx: u64,
-    pub block_reads: u64,
-    pub block_writes: u64,
-    pub slot_writes: u64,
 }
 
 impl Counters {
     pub fn summary(&self, cycles: u64, end: &str, cores: &[CoreCounts]) -> Stats {
         let sum = |f: fn(&CoreCounts) -> u64| cores.iter().map(f).sum::<u64>();
         let mut key_ops = BTreeMap::new();
-        for (op, &n) in self.key_ops.iter().enumerate() {
+        for op in 0..32 {
+            let n: u64 = cores.iter().map(|c| c.key_ops[op]).sum();
             if n == 0 {
                 continue;
             }
@@ -92,14 +88,14 @@ impl Counters {
             stall_cycles: sum(|c| c.stall_cycles),
             wait_cycles: sum(|c| c.wait_cycles),
             key_ops,
-            faults: self.faults,
+            faults: sum(|c| c.faults),
             uart_tx_bytes: self.uart_tx,
             uart_rx_bytes: self.uart_rx,
             ram_writes: sum(|c| c.ram_writes),
             ram_writes_dropped: sum(|c| c.ram_writes_dropped),
-            block_reads: self.block_reads,
-            block_writes: self.block_writes,
-            slot_writes: self.slot_writes,
+            block_reads: sum(|c| c.block_reads),
+            block_writes: sum(|c| c.block_writes),
+            slot_writes: sum(|c| c.slot_writes),
             end: end.to_string(),
             cores: Vec::new(),
             unit: None,

@@ -24,9 +24,10 @@ pub struct BuildArgs {
     /// ../constraints/NAME.pcf or NAME.pcf beside it)
     #[arg(long, value_name = "NAME")]
     board: String,
-    /// Cores in the SoC (only 1 until the multi-core work lands)
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    cores: usize,
+    /// Cores in the SoC, as `j1k sim --cores` (1 to 8; the hardware builds 1 for now)
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=8))]
+    cores: u16,
     /// Program for the RAM: an image (.hex, .bin, .ihex) or a source file to assemble
     /// stored under the bootloader [default: none: the bootloader alone, "j1k BOARD ready"]
     #[arg(long, value_name = "FILE")]
@@ -253,7 +254,7 @@ impl Progress for Reporter {
 }
 
 pub fn run(a: BuildArgs) -> Result<(), CliError> {
-    check_cores(a.cores)?;
+    check_cores(a.cores as usize)?;
     let mut board = find_board(&a.board)?;
     if a.no_key {
         board.key = j1k_flow::board::Key {

@@ -62,8 +62,10 @@ pub enum CliError {
     ))]
     UnknownBoard { name: String, known: String },
 
-    #[error("--cores {cores}: a build has exactly one core for now")]
-    #[diagnostic(help("use --cores 1; several cores per build arrive with the multi-core work"))]
+    #[error("--cores {cores}: the hardware has one core for now")]
+    #[diagnostic(help(
+        "use --cores 1 to build; `j1k sim --cores {cores}` runs several cores on the simulator"
+    ))]
     Cores { cores: usize },
 
     #[error("the image has {words} words; the RAM holds {}", j1k_isa::RAM_WORDS)]

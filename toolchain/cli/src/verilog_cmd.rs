@@ -25,9 +25,10 @@ pub struct VerilogArgs {
     /// [default with --board: the banner; with --sim: an empty RAM]
     #[arg(long, value_name = "FILE")]
     image: Option<PathBuf>,
-    /// Cores in the SoC (only 1 until the multi-core work lands)
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    cores: usize,
+    /// Cores in the SoC, as `j1k sim --cores` (1 to 8; the hardware builds 1 for now)
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=8))]
+    cores: u16,
     /// Output file [default: stdout]
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -37,7 +38,7 @@ pub struct VerilogArgs {
 }
 
 pub fn run(a: VerilogArgs) -> Result<(), CliError> {
-    check_cores(a.cores)?;
+    check_cores(a.cores as usize)?;
     let text = match &a.board {
         Some(name) => {
             let board = find_board(name)?;

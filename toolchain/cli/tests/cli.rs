@@ -325,3 +325,67 @@ fn trace_and_vcd() {
         &wave[..wave.len().min(400)]
     );
 }
+
+/// `--cores N` on the simulator: every core's entry in the stats, the unit's totals, the
+/// coherence check; and what it refuses, with the same range as `build` and `verilog`.
+#[test]
+fn sim_runs_several_cores() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("s.json");
+    let out = ok(j1k()
+        .arg("sim")
+        .arg(example("smp_count.fs"))
+        .args(["--cores", "4", "--check-coherence", "--stats-json"])
+        .arg(&json)
+        .output()
+        .unwrap());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "2000 2000 \n");
+    let s = stats(&json);
+    let cores = s["cores"].as_array().unwrap();
+    assert_eq!(cores.len(), 4);
+    for (k, c) in cores.iter().enumerate() {
+        assert_eq!(c["id"], k);
+        for field in [
+            "hits",
+            "misses",
+            "invalidations",
+            "writebacks",
+            "stall_cycles",
+            "wait_cycles",
+        ] {
+            assert!(c[field].is_u64(), "core {k}: {field}");
+        }
+        assert!(
+            c["misses"].as_u64().unwrap() > 0,
+            "core {k} shares the block"
+        );
+    }
+    assert!(s["unit"]["fills"].as_u64().unwrap() > 0);
+    assert_eq!(s["end"], "halted");
+
+    let hello = example("hello.fs");
+    let hello = hello.to_str().unwrap();
+    for (args, what) in [
+        (vec!["sim", hello, "--cores", "9"], "1..=8"),
+        (
+            vec!["build", "--board", "icestick", "--cores", "9"],
+            "1..=8",
+        ),
+        (
+            vec!["verilog", "--board", "icestick", "--cores", "0"],
+            "1..=8",
+        ),
+        (
+            vec!["sim", hello, "--cores", "2", "--rtl"],
+            "one core for now",
+        ),
+        (
+            vec!["sim", hello, "--cores", "2", "--pty"],
+            "one core for now",
+        ),
+    ] {
+        let out = j1k().args(&args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr(&out).contains(what), "{args:?}: {}", stderr(&out));
+    }
+}
