@@ -26,6 +26,8 @@ pub(crate) struct IoRegs {
     pub unlocked: bool,
     /// LED port (5 bits).
     pub leds: u8,
+    /// The remote RAM pointer (core in bits 15:13, word address in 11:0), several cores only.
+    pub remote: u16,
 }
 
 /// A multi-cycle key instruction in progress.

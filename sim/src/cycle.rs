@@ -20,6 +20,10 @@ pub(crate) struct Ctx<'a, 'u> {
     pub control: Option<(u16, u16)>,
     /// Start and stop writes made in this cycle: (target, what).
     pub ctl: &'a mut Vec<(usize, Ctl)>,
+    /// The word at this core's remote pointer (its target core stopped; else 0).
+    pub remote_word: u16,
+    /// Remote RAM writes made in this cycle: (target core, word address, value).
+    pub remote_writes: &'a mut Vec<(usize, u16, u16)>,
     pub counters: &'a mut Counters,
     pub rx: &'a mut RxPort,
     pub tx: &'a mut TxPort,
@@ -37,6 +41,11 @@ pub(crate) enum Ctl {
     /// Start at this word address.
     Start(u16),
     Stop,
+}
+
+/// The remote pointer's next word (the core field kept, the address wrapping in 12 bits).
+fn step_remote(r: u16) -> u16 {
+    (r & 0xe000) | (r.wrapping_add(1) & 0x0fff)
 }
 
 /// A J1a flag: all ones or zero.
@@ -75,6 +84,9 @@ impl Core {
             }
             if a & 0x0200 != 0 {
                 v |= cores;
+            }
+            if a & 0x0800 != 0 {
+                v |= x.remote_word;
             }
         }
         v
@@ -212,7 +224,20 @@ impl Core {
                 if self.io.addr & 0x0200 != 0 {
                     x.ctl.push((target, Ctl::Stop));
                 }
+                if self.io.addr & 0x0400 != 0 {
+                    self.io.remote = self.io.dout;
+                }
+                if self.io.addr & 0x0800 != 0 {
+                    let r = self.io.remote;
+                    x.remote_writes
+                        .push(((r >> 13) as usize, r & 0xfff, self.io.dout));
+                    self.io.remote = step_remote(r);
+                }
             }
+        }
+        if self.io.rd && self.io.addr & 0x0800 != 0 && x.control.is_some() {
+            // The read strobe moves the remote pointer on, after this cycle's read.
+            self.io.remote = step_remote(self.io.remote);
         }
         if self.io.rd && self.io.addr & 0x1000 != 0 {
             if let Some(u) = x.uart.as_deref_mut() {

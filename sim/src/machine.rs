@@ -39,6 +39,7 @@ pub struct Machine {
     scratch: Step,
     pending: Vec<Pending>,
     ctl: Vec<(usize, Ctl)>,
+    remote_writes: Vec<(usize, u16, u16)>,
     /// `--check-coherence`: the last write to every block word, and the first violation.
     shadow: Option<Shadow>,
     violation: Option<Violation>,
@@ -118,6 +119,7 @@ impl Machine {
             },
             pending: vec![None; cfg.cores],
             ctl: Vec::new(),
+            remote_writes: Vec::new(),
             shadow: None,
             violation: None,
             checked: 0,
@@ -317,6 +319,17 @@ impl Machine {
                 .fold(0u16, |m, (i, c)| m | (c.running as u16) << i);
             (running, self.cores.len() as u16)
         });
+        // What each core's remote pointer reads: a word of a stopped core's RAM.
+        let n = self.cores.len();
+        let mut remote = [0u16; MAX_CORES];
+        if control.is_some() {
+            for (i, c) in self.cores.iter().enumerate() {
+                let t = (c.io.remote >> 13) as usize;
+                if t < n && !self.cores[t].running {
+                    remote[i] = self.cores[t].ram[(c.io.remote & 0xfff) as usize];
+                }
+            }
+        }
         // Phase 1: every core's cycle.
         for (i, (core, cs)) in self.cores.iter_mut().zip(s.cores.iter_mut()).enumerate() {
             if let Some(l) = &self.lanes {
@@ -346,6 +359,8 @@ impl Machine {
                 tile: i,
                 control,
                 ctl: &mut self.ctl,
+                remote_word: remote[i],
+                remote_writes: &mut self.remote_writes,
                 counters: &mut self.counters,
                 rx: &mut self.rx,
                 tx: &mut self.tx,
@@ -373,6 +388,13 @@ impl Machine {
                 Tick::Granted(x) => s.granted = Some(x),
                 Tick::Completed(x) => s.completed = Some(x),
                 Tick::Idle | Tick::Busy => {}
+            }
+        }
+        // Remote RAM writes land in stopped cores only, in writer order (the higher-numbered
+        // writer's word stays).
+        for (t, a, v) in self.remote_writes.drain(..) {
+            if let Some(c) = self.cores.get_mut(t).filter(|c| !c.running) {
+                c.write_ram(a as usize, v);
             }
         }
         for (k, core) in self.cores.iter_mut().enumerate() {
@@ -566,6 +588,8 @@ impl Machine {
                         tile: k,
                         control: None,
                         ctl: &mut self.ctl,
+                        remote_word: 0,
+                        remote_writes: &mut self.remote_writes,
                         counters: &mut self.counters,
                         rx: &mut self.rx,
                         tx: &mut self.tx,

@@ -380,3 +380,29 @@ fn stopping_a_core_that_ran_ahead_takes_it_back() {
     let s = same_both_ways(src, 2, 1_000_000);
     assert!(s.cores[1].instructions > 1000, "{s:?}");
 }
+
+/// Remote RAM (docs/architecture.md §6): core 0 writes two words into stopped core 1's
+/// RAM through io $0400/$0800 and reads them back; core 1, started, finds them in its
+/// own RAM; a write to a running core is dropped and a read of one gives 0.
+#[test]
+fn a_core_writes_and_reads_a_stopped_cores_ram() {
+    let (out, o) = run(
+        &mut source(
+            2,
+            r"
+            include lib/io.fs
+            : fetch2 ( -- )  nb@ 0  $1000 @ 0 b!  $1002 @ 1 b!  halt ;  \ words $800, $801
+            : spin  begin again ;                        \ runs (a jump to itself)
+            : main  init  balloc drop nb! 0
+                    $2800 $0400 io!  1234 $0800 io!  4321 $0800 io!     \ core 1, word $800
+                    $2800 $0400 io!  $0800 io@ .  $0800 io@ .
+                    ['] fetch2 $2000 or $0100 io!  400 begin 1- dup 0= until drop
+                    0 b@ .  1 b@ .
+                    ['] spin $2000 or $0100 io!
+                    $2800 $0400 io!  77 $0800 io!  $2800 $0400 io!  $0800 io@ .  halt ;",
+        ),
+        1_000_000,
+    );
+    assert_eq!(o, Outcome::Halted, "{out}");
+    assert_eq!(out, "1234 4321 1234 4321 0 ");
+}
