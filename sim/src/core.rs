@@ -146,35 +146,36 @@ impl Core {
 
     /// Reset: registers, stacks (all entries 0), io registers and key registers; RAM is kept.
     pub(crate) fn reset(&mut self) {
+        self.clear_registers();
         self.pc = 0;
-        self.t = 0;
-        self.dsp = 0;
-        self.rdepth = 0;
         self.insn = 0;
         self.reboot = true;
         self.ds = Stack::default();
         self.rs = Stack::default();
         self.io = IoRegs::default();
-        self.keys = KeyRegs::default();
-        self.halted = false;
         self.running = self.id == 0;
         self.counts = CoreCounts::default();
+    }
+
+    /// What both a reset and a start clear: T, the depths, the key registers, the halt.
+    fn clear_registers(&mut self) {
+        self.t = 0;
+        self.dsp = 0;
+        self.rdepth = 0;
+        self.keys = KeyRegs::default();
+        self.halted = false;
     }
 
     /// Another core (or this one) starts this core at word `a` (docs/architecture.md §6):
     /// registers as at reset but the stacks' contents, the RAM write gate open.
     pub(crate) fn start(&mut self, a: u16) {
-        self.t = 0;
-        self.dsp = 0;
-        self.rdepth = 0;
+        self.clear_registers();
         self.io = IoRegs {
             unlocked: true,
             leds: self.io.leds,
             ..IoRegs::default()
         };
-        self.keys = KeyRegs::default();
         self.reboot = false;
-        self.halted = false;
         self.pc = a & 0xfff;
         self.insn = self.ram[self.pc as usize];
         self.running = true;

@@ -26,10 +26,10 @@ impl Core {
         !self.reboot && self.keys.busy.is_none() && !self.io.rd && !self.io.wr
     }
 
-    /// The next instruction is one the fast path runs (see the exits in `run`).
+    /// The next instruction is one the fast path runs (io words and key instructions
+    /// decode to `K_SLOW` and up).
     pub(crate) fn next_plain(&self) -> bool {
-        let k = self.current_dec().kind() & 127;
-        k < K_SLOW && !matches!(k, 13 | 29 | 45 | 61 | 77)
+        self.current_dec().kind() < K_SLOW
     }
 }
 

@@ -13,7 +13,9 @@ use crate::mem::unit::Need;
 use crate::stack::Delta;
 use crate::step::CoreStep;
 use crate::step::CycleKind;
-use j1k_isa::{KeyInsn, KeyOp, BLOCK_REGS, NODE_REGS, RESERVED_KEY_CYCLES, ROOT_NODE};
+use j1k_isa::{
+    decode, Insn, KeyInsn, KeyOp, BLOCK_REGS, NODE_REGS, RESERVED_KEY_CYCLES, ROOT_NODE,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct KeyRegs {
@@ -129,8 +131,7 @@ impl Core {
     /// system (its cycles touch only this core): the multi-core run loop runs it in
     /// the core's own lane.
     pub(crate) fn next_key_is_local(&self) -> bool {
-        let w = self.insn;
-        self.pc & 0x1000 == 0 && w & 0xf000 == 0x7000 && self.need(KeyInsn::decode(w)).is_none()
+        self.pc & 0x1000 == 0 && matches!(decode(self.insn), Insn::Key(k) if self.need(k).is_none())
     }
 
     /// What key instruction `k` needs from the memory system before its decode

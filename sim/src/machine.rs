@@ -480,26 +480,6 @@ impl Machine {
         o
     }
 
-    /// The one core the fast path may run: the only running core, when it can take a
-    /// fast cycle and nothing else in the machine can act (the unit idle, no start or
-    /// stop pending, no coherence check). Its plain cycles then touch nothing shared.
-    fn alone(&self) -> Option<usize> {
-        let mut running = self.cores.iter().enumerate().filter(|(_, c)| c.running);
-        let (i, c) = running.next()?;
-        if running.next().is_some() || !c.fast_ok() || self.shadow.is_some() {
-            return None;
-        }
-        let quiet = match &self.mem.coh {
-            None => true,
-            Some(h) => {
-                h.active.is_none()
-                    && h.tiles.iter().all(|t| t.request.is_none())
-                    && self.pending.iter().all(Option::is_none)
-            }
-        };
-        quiet.then_some(i)
-    }
-
     /// Runs until a halt, an idle end or the cycle limit, with no per-cycle callbacks.
     pub fn run(&mut self, uart: &mut dyn Uart, limits: &Limits) -> Outcome {
         if self.cores.len() > 1 && self.shadow.is_none() {
@@ -513,10 +493,11 @@ impl Machine {
             if self.violation.is_some() {
                 break Outcome::Violation;
             }
-            if let Some(i) = self.alone() {
+            // (several cores come here only under --check-coherence, stepped every cycle)
+            if self.cores.len() == 1 && self.cores[0].fast_ok() {
                 let limit = self.deadline(limits);
                 match fast::run::<false>(
-                    &mut self.cores[i],
+                    &mut self.cores[0],
                     &mut self.cycles,
                     limit,
                     &mut Vec::new(),

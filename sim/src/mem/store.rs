@@ -222,9 +222,14 @@ impl Store {
         self.node_slots[n as usize * self.cfg.node_slots as usize + slot] = k;
     }
 
+    /// A `balloc` now would get a block.
+    pub(crate) fn block_free(&self) -> bool {
+        self.next_block < self.cfg.blocks
+    }
+
     /// Takes the next block index, or `None` when the store is full.
     pub(crate) fn take_block(&mut self) -> Option<u16> {
-        (self.next_block < self.cfg.blocks).then(|| {
+        self.block_free().then(|| {
             self.next_block += 1;
             self.next_block - 1
         })

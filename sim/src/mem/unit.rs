@@ -329,7 +329,7 @@ impl Coherence {
             Need::Alloc => {
                 x.kind = Kind::Alloc;
                 self.counters.allocs += 1;
-                if store.next_block() < store.config().blocks {
+                if store.block_free() {
                     x.line = self.tiles[t].cache.take_victim();
                     x.writeback = self.tiles[t].cache.lines[x.line].state == LineState::M;
                     x.left = if x.writeback { w + 1 } else { 1 };
