@@ -1,17 +1,22 @@
 \ boot.fs — the j1k board firmware: the serial bootloader (docs/protocol.md).
 \
-\ It lives at the top of RAM, words $c00..$fff, and word 0 always jumps to it. After reset it
+\ It lives at the top of RAM, words $b00..$fff, and word 0 always jumps to it. After reset it
 \ opens the write gate, says "j1k BOARD ready", and listens for the loader for a window of
 \ about 1.8 million cycles (100 ms at 18 MHz). A frame with a good header CRC commits it to the
 \ loader until START or RESET; otherwise, when the window passes, it runs the stored program by
 \ jumping to the entry slot, which holds the program's own word 0.
 \
 \ `j1k build` and `j1k sim` carry this file built in and patch the `board-name` line and the
-\ INFO constants below (clock-khz, block-words, node-slots, blocks, nodes) with the build's values.
+\ INFO constants below (cores, clock-khz, block-words, node-slots, blocks, nodes) with the
+\ build's values.
+\
+\ On several cores it runs on core 0 and reaches the others' RAM through the remote port
+\ (io $0400/$0800, docs/architecture.md §6): ADDR's bits 15:13 name the core of a WRITE,
+\ CHECK or READ, and such a core is stopped first, as only a stopped core's RAM is reachable.
 \ Self-contained (no include).
 
-$1800 org
-label entry  jmp idle             \ word $c00: the program's word 0 (its `jmp main`) goes here
+$1600 org
+label entry  jmp idle             \ word $b00: the program's word 0 (its `jmp main`) goes here
 
 1 constant cores
 0 constant clock-khz
@@ -20,8 +25,9 @@ label entry  jmp idle             \ word $c00: the program's word 0 (its `jmp ma
 32 constant node-slots
 256 constant blocks
 64 constant nodes
-$c00 constant boot-start          \ first bootloader word: programs use words 0..$bff
-$1800 constant entry-a            \ byte address of the entry slot
+$b00 constant boot-start          \ first bootloader word: programs use words 0..$aff
+$1600 constant entry-a            \ byte address of the entry slot
+cores 1 - 13 lshift constant last-ctl   \ the last core, in bits 15:13 as ADDR and io take it
 127 constant max-words            \ data words per WRITE
 1 constant window-hi              \ the listening window, in polls of the idle RX loop:
 1130 constant window-lo             \ window-hi * 65536 + window-lo, 27 cycles each (see docs/protocol.md §5)
@@ -34,6 +40,7 @@ variable committed                \ a good frame header has arrived: stay in the
 variable whi  variable wlo        \ the window's countdown
 variable rpos variable rcnt       \ replay of a bad header's bytes (resynchronisation)
 variable cmd  variable seq  variable len  variable addr
+variable tgt  variable wa         \ ADDR's core (bits 15:13) and word (bits 12:0)
 variable ptr  variable bad
 variable cend                     \ where CHECK's sums end (a fetch address)
 create hbuf 14 allot              \ the 7 header bytes after SYNC, one per word
@@ -136,10 +143,21 @@ create board-name ," sim"         \ after the ring: its length moves no alignmen
         key over hb!  dup 5 u< if dup hb@ crc+ then  1 +
     repeat drop
     poll  6 hb@ 8lshift 5 hb@ or crc @ = dup if
-        poll  0 hb@ cmd !  1 hb@ seq !  2 hb@ len !  4 hb@ 8lshift 3 hb@ or addr !
+        poll  0 hb@ cmd !  1 hb@ seq !  2 hb@ len !  4 hb@ 8lshift 3 hb@ or
+        dup addr !  dup $e000 and tgt !  $1fff and wa !
     then ;
 
 : word@ ( byte-addr -- w )  dup 0= if drop entry-a then @ ;
+
+\ Another core's RAM. ADDR's core must exist (NAK $05 otherwise); it is stopped, and the
+\ loader waits until it has (its key instruction may hold it a few hundred cycles), polling.
+: no-core? ( -- f )  tgt @ last-ctl u> ;
+: stop-target ( -- )
+    tgt @ dup 0= if drop exit then
+    dup $0200 io!
+    1 swap begin dup while >r 2* r> $2000 - repeat drop      ( bit )
+    begin poll $0100 io@ over and 0= until drop ;
+: remote ( wa -- )  tgt @ or $0400 io! ;     \ the remote pointer at the addressed core's word
 
 : do-info
     len @ if skip 2 nak exit then
@@ -153,22 +171,34 @@ create board-name ," sim"         \ after the ring: its length moves no alignmen
 
 : do-write
     len @ dup 0= swap 1 and or if skip 2 nak exit then
-    addr @ boot-start u< 0=  addr @ len @ 2/ + boot-start u>  or if skip 3 nak exit then
-    poll  0 valid !
-    $ffff crc !  0 bad !  addr @ 2* ptr !
-    len @ 2/ begin dup while
-        pkey pkey 8lshift or
-        ptr @ dup 0= if drop entry-a then
-        2dup !  @ = 0= if -1 bad ! then
-        ptr @ 2 + ptr !
-        1 -
-    repeat drop
+    wa @ boot-start u< 0=  wa @ len @ 2/ + boot-start u>  or if skip 3 nak exit then
+    no-core? if skip 5 nak exit then
+    stop-target  poll
+    $ffff crc !  0 bad !
+    tgt @ if                                \ another core: word by word through the port
+        wa @ ptr !
+        len @ 2/ begin dup while
+            pkey pkey 8lshift or
+            ptr @ dup remote  over $0800 io!  remote  $0800 io@ = 0= if -1 bad ! then
+            ptr @ 1 + ptr !
+            1 -
+        repeat drop
+    else                                    \ core 0: its stored program is no longer whole
+        0 valid !  wa @ 2* ptr !
+        len @ 2/ begin dup while
+            pkey pkey 8lshift or
+            ptr @ dup 0= if drop entry-a then
+            2dup !  @ = 0= if -1 bad ! then
+            ptr @ 2 + ptr !
+            1 -
+        repeat drop
+    then
     pcrc? 0= if 1 nak exit then
     bad @ if 6 nak exit then
     ack ;
 
-: range? ( n -- n f )             \ addr .. addr+n-1 inside RAM, n >= 1
-    dup addr @ + 4096 u>  over 0= or  over 4096 u> or  addr @ 4096 u< 0= or  0= ;
+: range? ( n -- n f )             \ wa .. wa+n-1 inside RAM, n >= 1
+    dup wa @ + 4096 u>  over 0= or  over 4096 u> or  wa @ 4096 u< 0= or  0= ;
 
 : fetch ( fa -- w )  >r ;        \ fa = $2000 or a byte address: the J1a fetch path
 
@@ -195,11 +225,18 @@ create board-name ," sim"         \ after the ring: its length moves no alignmen
     $ffff crc !  pkey pkey 8lshift or
     pcrc? 0= if drop 1 nak exit then
     range? 0= if drop 3 nak exit then
-    >r 0 0  addr @ 2* $2000 or  r>          ( s2 s1 fa n )
-    addr @ 0= if                            \ word 0 is the entry slot
-        >r >r drop drop  entry-a @ dup  r> 2 +  r> 1 -
+    no-core? if drop 5 nak exit then
+    stop-target
+    tgt @ if                                \ another core: through the port, a word a read
+        >r 0 0 wa @ remote r>
+        begin dup while >r $0800 io@ +  swap over+ swap  r> 1 - repeat drop
+    else
+        >r 0 0  wa @ 2* $2000 or  r>        ( s2 s1 fa n )
+        wa @ 0= if                          \ word 0 is the entry slot
+            >r >r drop drop  entry-a @ dup  r> 2 +  r> 1 -
+        then
+        sums
     then
-    sums
     swap >r >r  4 $83 respond  r> out16 r> out16  crc-out ;
 
 : do-read
@@ -208,16 +245,25 @@ create board-name ," sim"         \ after the ring: its length moves no alignmen
     pcrc? 0= if drop 1 nak exit then
     dup max-words u> if drop 3 nak exit then
     range? 0= if drop 3 nak exit then
-    dup 2* $84 respond  addr @ 2* ptr !
-    begin dup while ptr @ word@ out16 ptr @ 2 + ptr ! 1 - repeat drop
+    no-core? if drop 5 nak exit then
+    stop-target
+    dup 2* $84 respond  wa @ ptr !
+    begin dup while
+        tgt @ if ptr @ remote $0800 io@ else ptr @ 2* word@ then out16
+        ptr @ 1 + ptr !  1 -
+    repeat drop
     crc-out ;
 
 : do-start
     len @ 1 = 0= if skip 2 nak exit then
     $ffff crc !  pkey
     pcrc? 0= if drop 1 nak exit then
-    if 5 nak exit then
-    addr @ boot-start u< 0= if 3 nak exit then
+    addr @ boot-start u< 0= if drop 3 nak exit then
+    dup cores u< 0= if drop 5 nak exit then
+    dup if                        \ another core runs from there; the loader goes on
+        13 begin dup while >r 2* r> 1 - repeat drop
+        addr @ 2* or  ack  $0100 io! exit
+    then
     -1 valid !
     last-ack  addr @ 2* dup 0= if drop entry-a then go ;
 
@@ -248,6 +294,7 @@ create ready ," ready"
 : boot ( -- )                     \ RESET restarts here: as after reset, the ring kept
     0 4 io!                       \ any io write opens the RAM write gate
     clear
+    last-ctl begin dup while dup $0200 io! $2000 - repeat drop   \ only core 0 runs
     0 committed !  0 rcnt !  0 rpos !
     window-hi whi !  window-lo wlo !
     hello print  board-name print  32 emit  ready print  13 emit 10 emit

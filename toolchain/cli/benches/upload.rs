@@ -2,7 +2,7 @@
 //!
 //! For each baud rate and board clock: `j1k sim --pty --baud B --clock-hz F` (the real
 //! firmware, the line paced at B), then the loader library uploads a full-size program
-//! (3072 words: examples/hello.fs padded with data words) — connect, write and verify with
+//! (2816 words: examples/hello.fs padded with data words) — connect, write and verify with
 //! CHECK (pipelined behind the last WRITE), start — and the payload rate is compared with the
 //! line rate (B/10 bytes/s); the median of 5 runs and the spread.
 //! The paced board has the hardware UART (one-byte receive register, TX busy while
@@ -78,7 +78,7 @@ fn one_run(words: &[u16], baud: u32, clock: u64) -> (f64, String) {
     let t1 = Instant::now();
     // Write and verify are one pipelined step (the CHECK follows the last WRITE).
     client
-        .write_and_verify(words, &mut NoProgress)
+        .write_and_verify(0, words, &mut NoProgress)
         .expect("write and verify");
     let t3 = Instant::now();
     client.start(0, 0).expect("start");

@@ -15,7 +15,7 @@ use std::time::Duration;
 /// It prints "j1k BOARD ready" after reset, as the banner did.
 const BANNER_SOURCE: &str = include_str!("../../../firmware/boot.fs");
 /// The bootloader's region starts here (words); its first word is the entry slot.
-pub const BOOT_START: usize = 0xc00;
+pub const BOOT_START: usize = 0xb00;
 const BANNER_NAME_LINE: &str = "create board-name ,\"";
 
 #[derive(Args)]
@@ -70,6 +70,8 @@ impl From<PlacerArg> for Placer {
 pub struct FirmwareBuild<'a> {
     pub board_name: &'a str,
     pub clock_hz: u64,
+    /// Cores in the build (the loader reaches cores 1.. through core 0, docs/protocol.md §3).
+    pub cores: usize,
     /// The key unit's sizes; `None` reports zeros (no key unit).
     pub key: Option<j1k_isa::KeyConfig>,
 }
@@ -80,6 +82,7 @@ impl<'a> FirmwareBuild<'a> {
         FirmwareBuild {
             board_name: &board.name,
             clock_hz: board.clock.core_hz as u64,
+            cores: 1,
             key: board.key_config(),
         }
     }
@@ -115,19 +118,20 @@ pub fn firmware_with(build: &FirmwareBuild, program: &[u16]) -> Result<Vec<u16>,
 fn banner_source(build: &FirmwareBuild) -> String {
     let k = build.key;
     let field = |f: fn(&j1k_isa::KeyConfig) -> u16| k.as_ref().map_or(0, f);
-    let constants: [(&str, u64); 5] = [
+    let constants: [(&str, u64); 6] = [
+        ("cores", build.cores as u64),
         ("clock-khz", (build.clock_hz / 1000).min(0xffff)),
         ("block-words", field(|k| k.block_words) as u64),
         ("node-slots", field(|k| k.node_slots) as u64),
         ("blocks", field(|k| k.blocks) as u64),
         ("nodes", field(|k| k.nodes) as u64),
     ];
-    let mut found = [false; 6];
+    let mut found = [false; 7];
     let src: String = BANNER_SOURCE
         .lines()
         .map(|l| {
             if l.starts_with(BANNER_NAME_LINE) {
-                found[5] = true;
+                found[6] = true;
                 return format!("{BANNER_NAME_LINE} {}\"\n", build.board_name);
             }
             let mut words = l.split_whitespace();

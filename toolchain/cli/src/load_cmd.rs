@@ -15,9 +15,11 @@ pub struct LoadArgs {
     pub image: PathBuf,
     #[command(flatten)]
     pub port: PortArgs,
-    /// The core to start at the image's entry
-    #[arg(long, short = 'c', default_value_t = 0)]
-    pub core: u16,
+    /// Load core K's RAM only and start core K (the bootloader keeps serving when K is not
+    /// 0). Without it the image goes into every core's RAM and core 0 starts, as `j1k sim
+    /// --cores N` runs a program
+    #[arg(long, short = 'c', value_name = "K")]
+    pub core: Option<u16>,
     /// Drop into the terminal after the upload (Ctrl-C leaves)
     #[arg(long, short = 'm')]
     pub monitor: bool,
@@ -48,12 +50,8 @@ pub fn run(a: LoadArgs) -> Result<(), CliError> {
     };
     let mut client = Client::new(link, opts);
     let mut progress = BarProgress::new();
-    let report = upload(
-        &mut client,
-        &words,
-        (!a.no_start).then_some(a.core),
-        &mut progress,
-    )?;
+    let report = upload(&mut client, &words, a.core, !a.no_start, &mut progress)?;
+    let started_core = a.core.unwrap_or(0);
     let i = &report.info;
     eprintln!(
         "board `{}`: {} core(s), {} words of RAM (programs below ${:03x}), ISA v{}, \
@@ -69,16 +67,20 @@ pub fn run(a: LoadArgs) -> Result<(), CliError> {
         i.node_slots,
         i.clock_khz
     );
+    let into = match report.cores.as_slice() {
+        [0] if i.cores <= 1 => String::new(),
+        [k] => format!(" into core {k}"),
+        ks => format!(" into cores 0..={}", ks.len() - 1),
+    };
     eprintln!(
-        "loaded {} words{} in {:.2} s{}",
+        "loaded {} words{into}{} in {:.2} s{}",
         report.words,
         if report.verified { ", verified" } else { "" },
         report.elapsed.as_secs_f64(),
         match report.started {
-            Some(Started::Confirmed) => format!(", core {} started", a.core),
+            Some(Started::Confirmed) => format!(", core {started_core} started"),
             Some(Started::Unconfirmed) => format!(
-                ", core {} started (the board did not confirm, but it left the loader)",
-                a.core
+                ", core {started_core} started (the board did not confirm, but it left the loader)"
             ),
             None => String::new(),
         }

@@ -106,10 +106,10 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    if a.cores > 1 && (a.rtl || a.lockstep || a.pty) {
+    if a.cores > 1 && (a.rtl || a.lockstep) {
         return Err(CliError::Sim(format!(
-            "--cores {}: the RTL model and the simulated board have one core for now; \
-             run the Rust model without --rtl, --lockstep and --pty",
+            "--cores {}: the RTL model has one core for now; \
+             run the Rust model without --rtl and --lockstep",
             a.cores
         )));
     }
@@ -139,6 +139,7 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
         None => crate::build_cmd::firmware_image(&crate::build_cmd::FirmwareBuild {
             board_name: "sim",
             clock_hz: a.clock_hz,
+            cores: a.cores as usize,
             key: Some(key),
         })?,
     };

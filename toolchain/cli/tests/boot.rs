@@ -7,8 +7,8 @@ use j1k_loader::frame::Frame;
 use j1k_sim::{BufUart, Config, Limits, Machine, Observer, Outcome, Step, Uart};
 use std::path::PathBuf;
 
-const BOOT_START: u16 = 0xc00;
-const ENTRY: usize = 0xc00;
+const BOOT_START: u16 = 0xb00;
+const ENTRY: usize = 0xb00;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -276,6 +276,7 @@ fn refusals() {
     input.extend(start(4, 1, 0)); // no core 1
     input.extend(start(5, 0, BOOT_START)); // into the bootloader
     input.extend(check(6, 0xfff, 2)); // past RAM
+    input.extend(write(7, 0x2000, &[1])); // core 1 of a one-core board
     let (_, f, _, m) = talk(&input);
     assert_eq!(f[0], nak(1, BOOT_START - 1, 3));
     assert_eq!(f[1], nak(2, 0, 2));
@@ -283,7 +284,152 @@ fn refusals() {
     assert_eq!(f[3], nak(4, 0, 5));
     assert_eq!(f[4], nak(5, BOOT_START, 3));
     assert_eq!(f[5], nak(6, 0xfff, 3));
+    assert_eq!(f[6], nak(7, 0x2000, 5));
     assert_eq!(m.core(0).ram()[..ENTRY], boot_words()[..ENTRY]);
+}
+
+/// The firmware as a build of `cores` cores has it (`j1k build`/`j1k sim` patch the line).
+fn boot_words_for(cores: usize) -> Vec<u16> {
+    let src = std::fs::read_to_string(root().join("firmware/boot.fs")).unwrap();
+    assert!(src.contains("\n1 constant cores\n"));
+    let src = src.replace(
+        "\n1 constant cores\n",
+        &format!("\n{cores} constant cores\n"),
+    );
+    j1k_asm::assemble_str("firmware/boot.fs", &src)
+        .expect("firmware assembles")
+        .words
+}
+
+/// Core 1's program in these tests: stores 42 and its core id, then loops.
+fn worker() -> (Vec<u16>, usize) {
+    let a = j1k_asm::assemble_str(
+        "worker.fs",
+        "variable result  variable who\n\
+         : main  21 dup + result !  $4000 io@ who !  begin again ;\n",
+    )
+    .unwrap();
+    let result = a.symbols.iter().find(|s| s.name == "result").unwrap().value;
+    (a.words, result as usize / 2)
+}
+
+/// A board of `cores` cores: the firmware in every core's RAM, core 0 runs it.
+fn run_cores(cores: usize, input: &[u8]) -> (Machine, Vec<Resp>) {
+    let mut m = Machine::new(Config {
+        cores,
+        ..Config::default()
+    })
+    .unwrap();
+    m.load_program(&boot_words_for(cores)).unwrap();
+    let mut u = BufUart::new(input);
+    m.run(
+        &mut u,
+        &Limits {
+            max_cycles: Some(50_000_000),
+            idle_cycles: 100_000,
+        },
+    );
+    let (pre, f, _) = parse(&u.output);
+    assert_eq!(pre, "j1k sim ready\r\n");
+    (m, f)
+}
+
+#[test]
+fn the_loader_reaches_the_other_cores() {
+    let (w, result) = worker();
+    let core1 = 0x2000; // ADDR's bits 15:13: the core
+    let mut input = info(0);
+    input.extend(write(1, core1, &w));
+    input.extend(check(2, core1, w.len() as u16));
+    input.extend(read(3, core1, w.len() as u8));
+    input.extend(start(4, 1, 0));
+    input.extend(info(5)); // the loader still answers after starting core 1
+    input.extend(frame(0, 6, 0, &[0; 40])); // core 1 runs meanwhile (an unknown command)
+    input.extend(read(7, core1 | result as u16, 2)); // stops core 1, reads its RAM
+    let (m, f) = run_cores(2, &input);
+    assert_eq!(f[0].cmd, 0x81);
+    assert_eq!(f[0].payload[3], 2, "INFO reports the cores");
+    assert_eq!(f[1], ack(1, core1));
+    let (s1, s2) = j1k_loader::client::check_sums(&w);
+    assert_eq!(f[2].payload, [s1.to_le_bytes(), s2.to_le_bytes()].concat());
+    let words: Vec<u8> = w.iter().flat_map(|x| x.to_le_bytes()).collect();
+    assert_eq!(f[3].payload, words, "READ of core 1");
+    assert_eq!(f[4], ack(4, 0));
+    assert_eq!(f[5].cmd, 0x81);
+    assert_eq!(f[6], nak(6, 0, 4));
+    assert_eq!(f[7].payload, [42, 0, 1, 0], "core 1 ran: 42, and its id");
+    assert!(!m.core(1).running(), "READ stopped core 1");
+    assert!(m.core(0).running(), "core 0 serves on");
+    // Core 1's RAM got the image from word 0 (no entry slot there; its variables changed
+    // since); core 0's is untouched.
+    assert_eq!(m.core(1).ram()[0], w[0]);
+    assert_eq!(m.core(1).ram()[result + 2..w.len()], w[result + 2..]);
+    assert_eq!(m.core(0).ram()[..ENTRY], boot_words_for(2)[..ENTRY]);
+}
+
+#[test]
+fn the_other_cores_refuse_what_they_must() {
+    let (w, _) = worker();
+    let mut input = write(0, 0x2000, &w);
+    input.extend(start(1, 1, 0)); // core 1 runs the worker
+    input.extend(write(2, 0x4000, &[1])); // core 2 of a two-core board
+    input.extend(read(3, 0x4000, 1));
+    input.extend(check(4, 0x4000, 1));
+    input.extend(start(5, 2, 0));
+    input.extend(write(6, 0x2000 | (BOOT_START - 1), &[1, 2])); // into core 1's top
+    input.extend(write(7, 0x3000, &[1])); // ADDR bit 12: past RAM
+    let (m, f) = run_cores(2, &input);
+    assert_eq!(f[0], ack(0, 0x2000));
+    assert_eq!(f[1], ack(1, 0));
+    assert_eq!(f[2], nak(2, 0x4000, 5));
+    assert_eq!(f[3], nak(3, 0x4000, 5));
+    assert_eq!(f[4], nak(4, 0x4000, 5));
+    assert_eq!(f[5], nak(5, 0, 5));
+    assert_eq!(f[6], nak(6, 0x2000 | (BOOT_START - 1), 3));
+    assert_eq!(f[7], nak(7, 0x3000, 3));
+    // A refused request is not half done: core 1 was not stopped for it.
+    assert!(m.core(1).running(), "core 1 still runs");
+}
+
+#[test]
+fn a_reset_stops_the_other_cores_and_core_1_writes_keep_the_stored_program() {
+    // Core 0's stored program is whole (as in a bitstream); a WRITE to core 1 leaves it so,
+    // and after RESET only core 0 runs: the window passes and the stored program runs.
+    let (w, _) = worker();
+    let prog = hi_program();
+    let mut image = boot_words_for(2);
+    image[ENTRY] = prog[0];
+    image[1..prog.len()].copy_from_slice(&prog[1..]);
+    let mut m = Machine::new(Config {
+        cores: 2,
+        ..Config::default()
+    })
+    .unwrap();
+    m.load_program(&image).unwrap();
+    let mut input = write(1, 0x2000, &w);
+    input.extend(start(2, 1, 0));
+    input.extend(frame(6, 3, 0, &[]));
+    let mut u = BufUart::new(&input);
+    let o = m.run(
+        &mut u,
+        &Limits {
+            max_cycles: Some(10_000_000),
+            idle_cycles: 3_000_000,
+        },
+    );
+    let (_, f, post) = parse(&u.output);
+    assert_eq!(f[0], ack(1, 0x2000));
+    assert_eq!(f[1], ack(2, 0));
+    assert_eq!(f[2], ack(3, 0));
+    assert_eq!(
+        post, "j1k sim ready\r\nhi",
+        "the stored program ran after the window"
+    );
+    assert_eq!(o, Outcome::Halted);
+    assert!(
+        !m.core(1).running(),
+        "the bootloader's restart stopped core 1"
+    );
 }
 
 #[test]
@@ -364,8 +510,11 @@ fn throughput_budget() {
         fastest <= 160,
         "{fastest} cycles a byte: too close to 1 Mbaud at 18 MHz"
     );
-    // The final verify of a whole 3072-word image stays under 5 ms at 18 MHz.
-    assert!(per_word * 3072.0 < 90_000.0, "{per_word} cycles per word");
+    // The final verify of a whole image (boot_start words) stays under 5 ms at 18 MHz.
+    assert!(
+        per_word * f64::from(BOOT_START) < 90_000.0,
+        "{per_word} cycles per word"
+    );
 }
 
 /// An upload that was not finished by START never runs by itself: after a reset the window

@@ -379,10 +379,6 @@ fn sim_runs_several_cores() {
             vec!["sim", hello, "--cores", "2", "--rtl"],
             "one core for now",
         ),
-        (
-            vec!["sim", hello, "--cores", "2", "--pty"],
-            "one core for now",
-        ),
     ] {
         let out = j1k().args(&args).output().unwrap();
         assert!(!out.status.success(), "{args:?}");

@@ -96,6 +96,7 @@ fn a_1_mbaud_upload_on_the_hardware_uart_loses_no_byte() {
         &mut client,
         &words,
         None,
+        false,
         &mut j1k_loader::progress::NoProgress,
     );
     let retransmissions = client.retransmissions;
@@ -312,4 +313,71 @@ fn the_handshake_reports_the_simulated_builds_sizes() {
         err.contains("blocks 40x128 words, nodes 6x32 slots, clock 24000 kHz"),
         "{err}"
     );
+}
+
+/// Several cores on the simulated board: `j1k load` puts a program into every core's RAM and
+/// starts core 0, which starts core 1 (examples/pipe.fs); `--core 1` loads and starts core 1
+/// alone, and the loader then reads what core 1 computed from its RAM.
+#[test]
+fn two_cores_on_the_simulated_board() {
+    let board = SimBoard::start(&["--cores", "2", "--baud", "1000000"]);
+    let o = j1k(
+        &[
+            "load",
+            "examples/pipe.fs",
+            "--port",
+            &board.path,
+            "--baud",
+            "1000000",
+            "--monitor",
+        ],
+        b"",
+    );
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("board `sim`: 2 core(s)"), "{err}");
+    assert!(err.contains("into cores 0..=1, verified"), "{err}");
+    assert!(err.contains("core 0 started"), "{err}");
+    let squares: String = (1..=40u32).map(|i| format!("{} ", i * i)).collect();
+    assert_eq!(out, squares + "\n");
+
+    let dir = tempfile::tempdir().unwrap();
+    let worker = dir.path().join("worker.fs");
+    std::fs::write(
+        &worker,
+        "variable result  variable who\n\
+         : main  21 dup + result !  $4000 io@ who !  begin again ;\n",
+    )
+    .unwrap();
+    let o = j1k(
+        &[
+            "load",
+            worker.to_str().unwrap(),
+            "--core",
+            "1",
+            "--port",
+            &board.path,
+            "--baud",
+            "1000000",
+        ],
+        b"",
+    );
+    let (_, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("into core 1, verified"), "{err}");
+    assert!(err.contains("core 1 started"), "{err}");
+    // A new session (the board resets; RAM is kept): core 1 ran before it.
+    let link = SerialLink::open(&board.path, 1_000_000).unwrap();
+    let mut c = j1k_loader::Client::new(
+        link,
+        j1k_loader::Options {
+            baud: 1_000_000,
+            ..j1k_loader::Options::default()
+        },
+    );
+    let words = c.read(1, 0, 3).unwrap();
+    assert_eq!(words[1..], [42, 1], "core 1's result and id");
+    // And core 2 is not there.
+    let e = c.read(2, 0, 1).unwrap_err();
+    assert!(e.to_string().contains("core 2 does not exist"), "{e}");
 }

@@ -81,6 +81,21 @@ pub fn check_image(info: &BoardInfo, words: &[u16]) -> Result<(), LoaderError> {
     Ok(())
 }
 
+/// A frame's `ADDR` for word `word` of core `core`'s RAM: the core in bits 15:13
+/// (docs/protocol.md §3).
+pub fn frame_addr(core: u16, word: usize) -> u16 {
+    (core << 13) | word as u16
+}
+
+/// A progress phase's name: `write`, or `write core 2` for a core other than 0.
+fn phase(what: &str, core: u16) -> String {
+    if core == 0 {
+        what.to_string()
+    } else {
+        format!("{what} core {core}")
+    }
+}
+
 /// The digest `CHECK` answers for these words (docs/protocol.md §3): the words added, and
 /// the running sums added, both mod 2^16.
 pub fn check_sums(words: &[u16]) -> (u16, u16) {
@@ -338,7 +353,21 @@ impl<L: Link> Client<L> {
         }
     }
 
-    /// Writes `words` from address 0, at most two frames in flight (§4). Each `ACK` means the
+    /// The board's core `core`, or [`LoaderError::NoSuchCore`].
+    fn check_core(&mut self, core: u16) -> Result<BoardInfo, LoaderError> {
+        let info = self.info_or_connect()?;
+        if core >= info.cores as u16 || core > 7 {
+            return Err(LoaderError::NoSuchCore {
+                core,
+                cores: info.cores as u16,
+            });
+        }
+        Ok(info)
+    }
+
+    /// Writes `words` from address 0 of core `core`'s RAM, at most two frames in flight (§4).
+    /// A core other than 0 is stopped by the board first (only a stopped core's RAM is
+    /// reachable); core 0 is the bootloader's own. Each `ACK` means the
     /// words are in RAM, read back by the board. Checks the image first: nothing is sent for
     /// an image that does not fit.
     ///
@@ -349,10 +378,11 @@ impl<L: Link> Client<L> {
     /// acknowledgements count in order only (go-back-N).
     pub fn write_image(
         &mut self,
+        core: u16,
         words: &[u16],
         progress: &mut dyn Progress,
     ) -> Result<(), LoaderError> {
-        self.write_frames(words, progress, false).map(|_| ())
+        self.write_frames(core, words, progress, false).map(|_| ())
     }
 
     /// [`write_image`](Self::write_image), then the `CHECK` of [`verify`](Self::verify) —
@@ -360,13 +390,14 @@ impl<L: Link> Client<L> {
     /// soon as the last frame is in rather than a round trip later.
     pub fn write_and_verify(
         &mut self,
+        core: u16,
         words: &[u16],
         progress: &mut dyn Progress,
     ) -> Result<(), LoaderError> {
-        let got = self.write_frames(words, progress, true)?;
-        progress.begin("verify", (words.len() * 2) as u64);
+        let got = self.write_frames(core, words, progress, true)?;
+        progress.begin(&phase("verify", core), (words.len() * 2) as u64);
         match got {
-            Some(sums) => self.compare_sums(words, sums, progress),
+            Some(sums) => self.compare_sums(core, words, sums, progress),
             // Only an empty image has no CHECK, and check_image refuses that.
             None => Err(LoaderError::EmptyImage),
         }
@@ -375,16 +406,17 @@ impl<L: Link> Client<L> {
     /// The writes, and with `check` the `CHECK` behind them; returns its sums.
     fn write_frames(
         &mut self,
+        core: u16,
         words: &[u16],
         progress: &mut dyn Progress,
         check: bool,
     ) -> Result<Option<(u16, u16)>, LoaderError> {
-        let info = self.info_or_connect()?;
+        let info = self.check_core(core)?;
         check_image(&info, words)?;
         let max = (info.max_write_words as usize).clamp(1, MAX_WORDS);
         let mut size = max;
         let mut clean = 0u32;
-        progress.begin("write", (words.len() * 2) as u64);
+        progress.begin(&phase("write", core), (words.len() * 2) as u64);
         let window = self.opts.window.clamp(1, 2);
         let mut attempts = 0u32; // failures at `base`
         let mut last_fail = String::new();
@@ -400,7 +432,7 @@ impl<L: Link> Client<L> {
                 if next < words.len() {
                     let n = size.min(words.len() - next);
                     let p = words_to_bytes(&words[next..next + n]);
-                    let f = Frame::new(WRITE, self.next_seq(), next as u16, p);
+                    let f = Frame::new(WRITE, self.next_seq(), frame_addr(core, next), p);
                     // ... plus the frame ahead of it in the board's queue
                     let line = self.line_time(Frame::wire_len(f.payload.len()), HEADER_LEN) + ahead;
                     self.send(&f)?;
@@ -416,7 +448,7 @@ impl<L: Link> Client<L> {
                     next += n;
                 } else if check && !check_sent && next == words.len() {
                     let p = (words.len() as u16).to_le_bytes().to_vec();
-                    let f = Frame::new(CHECK, self.next_seq(), 0, p);
+                    let f = Frame::new(CHECK, self.next_seq(), frame_addr(core, 0), p);
                     let line = self.line_time(Frame::wire_len(2), HEADER_LEN + 6)
                         + Duration::from_micros(100) * words.len() as u32
                         + ahead;
@@ -559,17 +591,20 @@ impl<L: Link> Client<L> {
         }
     }
 
-    /// `CHECK` of words 0..len against `words`; on a mismatch, `READ`s to name the first
-    /// wrong word.
+    /// `CHECK` of core `core`'s words 0..len against `words`; on a mismatch, `READ`s to name
+    /// the first wrong word.
     pub fn verify(
         &mut self,
+        core: u16,
         words: &[u16],
         progress: &mut dyn Progress,
     ) -> Result<(), LoaderError> {
-        progress.begin("verify", (words.len() * 2) as u64);
+        self.check_core(core)?;
+        progress.begin(&phase("verify", core), (words.len() * 2) as u64);
         let p = (words.len() as u16).to_le_bytes().to_vec();
         let extra = Duration::from_micros(100) * words.len() as u32;
-        let r = self.transact("verify", 0, CHECK, p, HEADER_LEN + 6, extra)?;
+        let addr = frame_addr(core, 0) as u32;
+        let r = self.transact("verify", addr, CHECK, p, HEADER_LEN + 6, extra)?;
         let got = match (r.cmd, r.payload.len()) {
             (SUMS_R, 4) => (
                 u16::from_le_bytes([r.payload[0], r.payload[1]]),
@@ -578,13 +613,14 @@ impl<L: Link> Client<L> {
             (NAK, _) => return Err(self.nak_error("the verify", &r)),
             _ => return Err(self.unexpected("CHECK", &r)),
         };
-        self.compare_sums(words, got, progress)
+        self.compare_sums(core, words, got, progress)
     }
 
     /// The sums `CHECK` gave against `words`; on a mismatch, `READ`s to name the first wrong
     /// word. Ends the "verify" progress.
     fn compare_sums(
         &mut self,
+        core: u16,
         words: &[u16],
         got: (u16, u16),
         progress: &mut dyn Progress,
@@ -598,7 +634,7 @@ impl<L: Link> Client<L> {
         progress.end();
         let mut addr = 0usize;
         for chunk in words.chunks(MAX_WORDS) {
-            let got = self.read(addr as u16, chunk.len() as u8)?;
+            let got = self.read(core, addr as u16, chunk.len() as u8)?;
             if let Some(i) = (0..chunk.len()).find(|&i| chunk[i] != got[i]) {
                 return Err(LoaderError::VerifyFailed {
                     addr: (addr + i) as u32,
@@ -614,11 +650,13 @@ impl<L: Link> Client<L> {
         )))
     }
 
-    /// `READ` of `count` (1..=127) words at `addr`.
-    pub fn read(&mut self, addr: u16, count: u8) -> Result<Vec<u16>, LoaderError> {
+    /// `READ` of `count` (1..=127) words at `addr` of core `core`'s RAM (a core other than 0
+    /// is stopped first).
+    pub fn read(&mut self, core: u16, addr: u16, count: u8) -> Result<Vec<u16>, LoaderError> {
+        self.check_core(core)?;
         let r = self.transact(
             "read",
-            addr as u32,
+            frame_addr(core, addr as usize) as u32,
             READ,
             vec![count],
             HEADER_LEN + 2 + 2 * count as usize,
@@ -633,15 +671,10 @@ impl<L: Link> Client<L> {
 
     /// Starts `core` at `addr` (0: the program's own entry). Without an `ACK`, asks `INFO`:
     /// a bootloader that still answers did not get the `START`, which is sent again; one that
-    /// no longer answers has started the program.
+    /// no longer answers has started the program. Starting a core other than 0 leaves the
+    /// bootloader serving; a resent `START` restarts that core at `addr`.
     pub fn start(&mut self, core: u16, addr: u16) -> Result<Started, LoaderError> {
-        let info = self.info_or_connect()?;
-        if core >= info.cores as u16 || core > 255 {
-            return Err(LoaderError::NoSuchCore {
-                core,
-                cores: info.cores as u16,
-            });
-        }
+        self.check_core(core)?;
         let p = vec![core as u8];
         let line = self.line_time(Frame::wire_len(1), HEADER_LEN);
         for attempt in 0..=self.opts.retries {
@@ -665,7 +698,7 @@ impl<L: Link> Client<L> {
                     }
                 }
             }
-            // Is the bootloader still there?
+            // Is the bootloader still there? (It stays after starting another core.)
             if !self.still_in_loader()? {
                 return Ok(Started::Unconfirmed);
             }
@@ -729,6 +762,8 @@ impl<L: Link> Client<L> {
 pub struct Report {
     pub info: BoardInfo,
     pub words: usize,
+    /// The cores whose RAM got the image, in the order written.
+    pub cores: Vec<u16>,
     pub verified: bool,
     pub started: Option<Started>,
     pub retransmissions: u32,
@@ -736,38 +771,44 @@ pub struct Report {
 }
 
 /// The whole upload: connect, check the image, write, verify (unless `opts.verify` is off),
-/// then start `start_core` at the image's entry (if given). A program is started only after
-/// every write was acknowledged and the verify matched.
+/// then (with `start`) start the program. `only: None` writes the image into every core's
+/// RAM, core 0 first, and starts core 0 — a program for several cores is one image in every
+/// core, as `j1k sim --cores N` runs it (docs/architecture.md §6); `Some(k)` writes core k's
+/// RAM only and starts core k (the bootloader goes on serving when k is not 0). A program is
+/// started only after every write was acknowledged and every verify matched.
 pub fn upload<L: Link>(
     client: &mut Client<L>,
     words: &[u16],
-    start_core: Option<u16>,
+    only: Option<u16>,
+    start: bool,
     progress: &mut dyn Progress,
 ) -> Result<Report, LoaderError> {
     let t0 = Instant::now();
     let info = client.connect()?;
     check_image(&info, words)?;
-    if let Some(c) = start_core {
-        if c >= info.cores as u16 {
-            return Err(LoaderError::NoSuchCore {
-                core: c,
-                cores: info.cores as u16,
-            });
+    let cores: Vec<u16> = match only {
+        Some(k) => {
+            client.check_core(k)?;
+            vec![k]
+        }
+        None => (0..info.cores.clamp(1, 8) as u16).collect(),
+    };
+    let verified = client.opts.verify;
+    for &k in &cores {
+        if verified {
+            client.write_and_verify(k, words, progress)?;
+        } else {
+            client.write_image(k, words, progress)?;
         }
     }
-    let verified = client.opts.verify;
-    if verified {
-        client.write_and_verify(words, progress)?;
-    } else {
-        client.write_image(words, progress)?;
-    }
-    let started = match start_core {
-        Some(c) => Some(client.start(c, 0)?),
-        None => None,
+    let started = match start {
+        true => Some(client.start(only.unwrap_or(0), 0)?),
+        false => None,
     };
     Ok(Report {
         info,
         words: words.len(),
+        cores,
         verified,
         started,
         retransmissions: client.retransmissions,

@@ -34,14 +34,14 @@ pub struct FakeConfig {
     pub frame_time: Duration,
 }
 
-/// The INFO the fake board reports: 1 core, boot_start $C00 (as the firmware).
+/// The INFO the fake board reports: 1 core, boot_start $B00 (as the firmware).
 pub fn sim_info() -> BoardInfo {
     BoardInfo {
         protocol: PROTOCOL_VERSION,
         isa: j1k_isa::ISA_VERSION,
         cores: 1,
         ram_words: 4096,
-        boot_start: 0xc00,
+        boot_start: 0xb00,
         max_write_words: MAX_WORDS as u8,
         block_words: 128,
         node_slots: 32,

@@ -337,7 +337,7 @@ mod tests {
             isa: 1,
             cores: 2,
             ram_words: 4096,
-            boot_start: 0xc00,
+            boot_start: 0xb00,
             max_write_words: 127,
             block_words: 128,
             node_slots: 32,

@@ -32,7 +32,7 @@ fn run(
     let (host, board) = mem_pair();
     let fake = FakeBoard::spawn(board, cfg);
     let mut c = Client::new(host, opts());
-    let r = upload(&mut c, words, Some(0), &mut NoProgress);
+    let r = upload(&mut c, words, None, true, &mut NoProgress);
     (r, fake.stop())
 }
 
@@ -54,7 +54,7 @@ fn the_programs_first_output_is_kept_for_the_monitor() {
     let (host, board) = mem_pair();
     let _fake = FakeBoard::spawn(board, FakeConfig::default());
     let mut c = Client::new(host, opts());
-    upload(&mut c, &image(10), Some(0), &mut NoProgress).unwrap();
+    upload(&mut c, &image(10), None, true, &mut NoProgress).unwrap();
     let (mut link, mut rest) = c.into_parts();
     use j1k_loader::Link;
     let mut buf = [0u8; 64];
@@ -184,7 +184,7 @@ fn too_large_and_empty_images_are_refused_before_any_write() {
     let (r, st) = run(FakeConfig::default(), &image(0xc01));
     match r {
         Err(e @ LoaderError::ImageTooLarge { .. }) => {
-            assert!(e.to_string().contains("$0c00"), "{e}")
+            assert!(e.to_string().contains("$0b00"), "{e}")
         }
         other => panic!("{other:?}"),
     }
@@ -194,7 +194,7 @@ fn too_large_and_empty_images_are_refused_before_any_write() {
     assert!(matches!(r, Err(LoaderError::EmptyImage)));
     assert_eq!(st.writes, 0);
     // Exactly up to boot_start fits.
-    let (r, _) = run(FakeConfig::default(), &image(0xc00));
+    let (r, _) = run(FakeConfig::default(), &image(0xb00));
     r.unwrap();
 }
 
@@ -248,7 +248,7 @@ fn no_verify_skips_check() {
             ..opts()
         },
     );
-    let r = upload(&mut c, &image(50), Some(0), &mut NoProgress).unwrap();
+    let r = upload(&mut c, &image(50), None, true, &mut NoProgress).unwrap();
     assert!(!r.verified);
     let st = fake.stop();
     assert!(!st.commands.contains(&j1k_loader::frame::CHECK));
@@ -259,7 +259,7 @@ fn a_core_the_board_lacks_is_refused() {
     let (host, board) = mem_pair();
     let fake = FakeBoard::spawn(board, FakeConfig::default());
     let mut c = Client::new(host, opts());
-    let r = upload(&mut c, &image(50), Some(3), &mut NoProgress);
+    let r = upload(&mut c, &image(50), Some(3), true, &mut NoProgress);
     assert!(
         matches!(r, Err(LoaderError::NoSuchCore { core: 3, cores: 1 })),
         "{r:?}"
@@ -274,8 +274,8 @@ fn read_and_reset() {
     let mut c = Client::new(host, opts());
     c.connect().unwrap();
     let words = image(200);
-    c.write_image(&words, &mut NoProgress).unwrap();
-    assert_eq!(c.read(130, 5).unwrap(), &words[130..135]);
+    c.write_image(0, &words, &mut NoProgress).unwrap();
+    assert_eq!(c.read(0, 130, 5).unwrap(), &words[130..135]);
     assert!(c.reset().unwrap());
     assert_eq!(fake.stop().resets, 1);
 }
@@ -322,7 +322,7 @@ fn faulty_uploads(seeds: std::ops::RangeInclusive<u64>, retries: u32, min_ok: us
             },
         );
         let words = image(400);
-        let r = upload(&mut c, &words, Some(0), &mut NoProgress);
+        let r = upload(&mut c, &words, None, true, &mut NoProgress);
         let st = fake.state();
         if let Some(ram) = &st.started_ram {
             assert_eq!(
@@ -349,7 +349,7 @@ fn faulty_uploads(seeds: std::ops::RangeInclusive<u64>, retries: u32, min_ok: us
                 // The board takes the next upload over a clean line.
                 let (link, _) = c.into_parts();
                 let mut c = Client::new(link.into_inner(), opts());
-                upload(&mut c, &words, Some(0), &mut NoProgress).unwrap();
+                upload(&mut c, &words, None, true, &mut NoProgress).unwrap();
                 assert_eq!(&fake.state().started_ram.unwrap()[..400], &words[..]);
             }
         }

@@ -57,14 +57,14 @@ impl Drop for SimBoard {
     }
 }
 
-/// A full-size image (3072 words, 25 WRITE frames): examples/hello.fs padded with data words.
+/// A full-size image (2816 words, 23 WRITE frames): examples/hello.fs padded with data words.
 pub fn full_size_image() -> Vec<u16> {
     let mut words =
         j1k_asm::assemble_file(std::path::Path::new(&format!("{ROOT}/examples/hello.fs")))
             .unwrap()
             .words;
     let mut x: u16 = 0xace1;
-    while words.len() < 3072 {
+    while words.len() < 0xb00 {
         x ^= x << 7;
         x ^= x >> 9;
         x ^= x << 8;
