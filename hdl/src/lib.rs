@@ -6,6 +6,7 @@
 pub mod core;
 pub mod io;
 pub mod key;
+pub mod mem;
 pub mod pcsel;
 pub mod ram;
 pub mod sim_top;

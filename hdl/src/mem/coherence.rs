@@ -1,0 +1,861 @@
+//! The coherence unit's control (docs/architecture.md §3, §9): every tile's lines
+//! ([`TileLines`]), the round-robin arbiter, the transaction registers and the block
+//! allocator — `Coherence` of `sim/src/mem/unit.rs` in gates, cycle for cycle. The data
+//! mover reads the transaction registers; the lockstep test compares every register with
+//! the simulator's every cycle.
+
+use super::lines::{TileLines, NEED_ALLOC, NEED_LOCK, NEED_READ, NEED_WRITE};
+use crate::key::alloc::Allocator;
+use crate::util::k;
+use rust_hdl::prelude::*;
+
+/// A transaction's kind (3 bits).
+pub const K_NOP: u64 = 0;
+pub const K_FILL_READ: u64 = 1;
+pub const K_FILL_WRITE: u64 = 2;
+pub const K_UPGRADE: u64 = 3;
+pub const K_ALLOC: u64 = 4;
+pub const K_LOCK: u64 = 5;
+
+/// A tile's wires to the unit: its key unit's check in an instruction's first cycle, the
+/// release in its last, `balloc`'s take of the allocation.
+#[derive(LogicInterface, Default)]
+pub struct TilePort {
+    pub ask: Signal<In, Bit>,
+    pub need: Signal<In, Bits<2>>,
+    pub blk: Signal<In, Bits<16>>,
+    pub release: Signal<In, Bit>,
+    pub take: Signal<In, Bit>,
+    pub met: Signal<Out, Bit>,
+    pub line: Signal<Out, Bits<3>>,
+    pub alloc_ok: Signal<Out, Bit>,
+    pub alloc_idx: Signal<Out, Bits<16>>,
+}
+
+#[derive(LogicBlock)]
+pub struct Coherence<const N: usize, const L: usize> {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    pub port: [TilePort; N],
+    /// Each tile's lines (their outputs are the lockstep view).
+    pub tiles: [TileLines<L>; N],
+    // The transaction registers (meaningful while `active`).
+    pub active: Signal<Out, Bit>,
+    pub x_kind: Signal<Out, Bits<3>>,
+    pub x_tile: Signal<Out, Bits<3>>,
+    pub x_block: Signal<Out, Bits<16>>,
+    pub x_line: Signal<Out, Bits<3>>,
+    pub x_writeback: Signal<Out, Bit>,
+    pub x_source_v: Signal<Out, Bit>,
+    pub x_source: Signal<Out, Bits<3>>,
+    /// Cycles since the grant, up to 3 (the source's port is busy from 3 on).
+    pub x_age: Signal<Out, Bits<2>>,
+    pub x_left: Signal<Out, Bits<16>>,
+    /// The victim's tag (for the mover's write-back).
+    pub x_victim_tag: Signal<Out, Bits<16>>,
+    /// The tile granted last.
+    pub last: Signal<Out, Bits<3>>,
+    alloc: Allocator,
+    act: DFF<Bit>,
+    xk: DFF<Bits<3>>,
+    xt: DFF<Bits<3>>,
+    xb: DFF<Bits<16>>,
+    xl: DFF<Bits<3>>,
+    xwb: DFF<Bit>,
+    xsv: DFF<Bit>,
+    xs: DFF<Bits<3>>,
+    xage: DFF<Bits<2>>,
+    xleft: DFF<Bits<16>>,
+    xok: DFF<Bit>,
+    xvt: DFF<Bits<16>>,
+    lst: DFF<Bits<3>>,
+    // The grant: round robin from the tile after `last`.
+    hi: [Signal<Local, Bit>; N],
+    lo: [Signal<Local, Bit>; N],
+    seenhi: [Signal<Local, Bit>; N],
+    seenlo: [Signal<Local, Bit>; N],
+    pick: [Signal<Local, Bit>; N],
+    anyhi: Signal<Local, Bit>,
+    any: Signal<Local, Bit>,
+    sel: Signal<Local, Bits<3>>,
+    cneed: Signal<Local, Bits<2>>,
+    cblk: Signal<Local, Bits<16>>,
+    own: Signal<Local, Bit>,
+    own_w: Signal<Local, Bit>,
+    own_line: Signal<Local, Bits<3>>,
+    vict: Signal<Local, Bits<3>>,
+    vict_m: Signal<Local, Bit>,
+    vict_tag: Signal<Local, Bits<16>>,
+    gk: Signal<Local, Bits<3>>,
+    gline: Signal<Local, Bits<3>>,
+    gwb: Signal<Local, Bit>,
+    gleft: Signal<Local, Bits<16>>,
+    gsv: Signal<Local, Bit>,
+    gs: Signal<Local, Bits<3>>,
+    gok: Signal<Local, Bit>,
+    // The transaction in progress.
+    done: Signal<Local, Bit>,
+    xlock: Signal<Local, Bit>,
+    shared: Signal<Local, Bit>,
+    kk: Signal<Local, Bits<3>>,
+    tileno: [Constant<Bits<3>>; N],
+    last_tile: Constant<Bits<3>>,
+    c_nop: Constant<Bits<3>>,
+    c_fill_r: Constant<Bits<3>>,
+    c_fill_w: Constant<Bits<3>>,
+    c_upgrade: Constant<Bits<3>>,
+    c_alloc: Constant<Bits<3>>,
+    c_lock: Constant<Bits<3>>,
+    n_read: Constant<Bits<2>>,
+    n_write: Constant<Bits<2>>,
+    n_lock: Constant<Bits<2>>,
+    n_alloc: Constant<Bits<2>>,
+    age_max: Constant<Bits<2>>,
+    age_one: Constant<Bits<2>>,
+    one: Constant<Bits<16>>,
+    two: Constant<Bits<16>>,
+    zero16: Constant<Bits<16>>,
+    zero3: Constant<Bits<3>>,
+    /// 2 + W, 2 + 2W, W + 1: the fill, the fill with a write-back, the allocation with one.
+    fill: Constant<Bits<16>>,
+    fill_wb: Constant<Bits<16>>,
+    alloc_wb: Constant<Bits<16>>,
+}
+
+impl<const N: usize, const L: usize> Coherence<N, L> {
+    /// `words`: W, the block size; `blocks`: the store's blocks (the allocator hands out
+    /// 1..blocks). `skip_invalidation`: a tile that ignores invalidations (a deliberate
+    /// fault, for the test that shows the lockstep catches one).
+    pub fn new(words: u16, blocks: u16, skip_invalidation: Option<usize>) -> Self {
+        assert!((2..=8).contains(&N), "2 to 8 tiles");
+        let w = words as u64;
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            port: std::array::from_fn(|_| Default::default()),
+            tiles: std::array::from_fn(|t| TileLines::new(blocks, skip_invalidation == Some(t))),
+            active: Default::default(),
+            x_kind: Default::default(),
+            x_tile: Default::default(),
+            x_block: Default::default(),
+            x_line: Default::default(),
+            x_writeback: Default::default(),
+            x_source_v: Default::default(),
+            x_source: Default::default(),
+            x_age: Default::default(),
+            x_left: Default::default(),
+            x_victim_tag: Default::default(),
+            last: Default::default(),
+            alloc: Allocator::new(1, blocks),
+            act: Default::default(),
+            xk: Default::default(),
+            xt: Default::default(),
+            xb: Default::default(),
+            xl: Default::default(),
+            xwb: Default::default(),
+            xsv: Default::default(),
+            xs: Default::default(),
+            xage: Default::default(),
+            xleft: Default::default(),
+            xok: Default::default(),
+            xvt: Default::default(),
+            lst: Default::default(),
+            hi: std::array::from_fn(|_| Default::default()),
+            lo: std::array::from_fn(|_| Default::default()),
+            seenhi: std::array::from_fn(|_| Default::default()),
+            seenlo: std::array::from_fn(|_| Default::default()),
+            pick: std::array::from_fn(|_| Default::default()),
+            anyhi: Default::default(),
+            any: Default::default(),
+            sel: Default::default(),
+            cneed: Default::default(),
+            cblk: Default::default(),
+            own: Default::default(),
+            own_w: Default::default(),
+            own_line: Default::default(),
+            vict: Default::default(),
+            vict_m: Default::default(),
+            vict_tag: Default::default(),
+            gk: Default::default(),
+            gline: Default::default(),
+            gwb: Default::default(),
+            gleft: Default::default(),
+            gsv: Default::default(),
+            gs: Default::default(),
+            gok: Default::default(),
+            done: Default::default(),
+            xlock: Default::default(),
+            shared: Default::default(),
+            kk: Default::default(),
+            tileno: std::array::from_fn(|t| k(t as u64)),
+            last_tile: k(N as u64 - 1),
+            c_nop: k(K_NOP),
+            c_fill_r: k(K_FILL_READ),
+            c_fill_w: k(K_FILL_WRITE),
+            c_upgrade: k(K_UPGRADE),
+            c_alloc: k(K_ALLOC),
+            c_lock: k(K_LOCK),
+            n_read: k(NEED_READ),
+            n_write: k(NEED_WRITE),
+            n_lock: k(NEED_LOCK),
+            n_alloc: k(NEED_ALLOC),
+            age_max: k(3),
+            age_one: k(1),
+            one: k(1),
+            two: k(2),
+            zero16: k(0),
+            zero3: k(0),
+            fill: k(2 + w),
+            fill_wb: k(2 + 2 * w),
+            alloc_wb: k(w + 1),
+        }
+    }
+}
+
+impl<const N: usize, const L: usize> Logic for Coherence<N, L> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, act, xk, xt, xb, xl, xwb, xsv, xs, xage, xleft, xok, xvt, lst);
+        self.alloc.clock.next = self.clock.val();
+        self.alloc.reset.next = self.reset.val();
+        self.alloc.take.next = false;
+        self.active.next = self.act.q.val();
+        self.x_kind.next = self.xk.q.val();
+        self.x_tile.next = self.xt.q.val();
+        self.x_block.next = self.xb.q.val();
+        self.x_line.next = self.xl.q.val();
+        self.x_writeback.next = self.xwb.q.val();
+        self.x_source_v.next = self.xsv.q.val();
+        self.x_source.next = self.xs.q.val();
+        self.x_age.next = self.xage.q.val();
+        self.x_left.next = self.xleft.q.val();
+        self.x_victim_tag.next = self.xvt.q.val();
+        self.last.next = self.lst.q.val();
+        for t in 0..N {
+            self.tiles[t].clock.next = self.clock.val();
+            self.tiles[t].reset.next = self.reset.val();
+            self.tiles[t].ask.next = self.port[t].ask.val();
+            self.tiles[t].need.next = self.port[t].need.val();
+            self.tiles[t].blk.next = self.port[t].blk.val();
+            self.tiles[t].release.next = self.port[t].release.val();
+            self.tiles[t].take.next = self.port[t].take.val();
+            self.port[t].met.next = self.tiles[t].met.val();
+            self.port[t].line.next = self.tiles[t].line.val();
+            self.port[t].alloc_ok.next = self.tiles[t].alloc_ok.val();
+            self.port[t].alloc_idx.next = self.tiles[t].alloc_idx.val();
+            self.tiles[t].busy.next = self.act.q.val()
+                && self.xsv.q.val()
+                && (self.xs.q.val() == self.tileno[t].val())
+                && (self.xage.q.val() == self.age_max.val());
+        }
+
+        // The candidate: the first requesting tile after `last`, round robin. (Requests
+        // are registers: one raised in this cycle's phase 1 is seen from the next cycle.)
+        self.anyhi.next = false;
+        self.any.next = false;
+        for t in 0..N {
+            self.hi[t].next =
+                self.tiles[t].req_v.val() && (self.lst.q.val() < self.tileno[t].val());
+            self.lo[t].next =
+                self.tiles[t].req_v.val() && (self.lst.q.val() >= self.tileno[t].val());
+            if self.hi[t].val() {
+                self.anyhi.next = true;
+            }
+            if self.tiles[t].req_v.val() {
+                self.any.next = true;
+            }
+        }
+        self.seenhi[0].next = false;
+        self.seenlo[0].next = false;
+        for t in 1..N {
+            self.seenhi[t].next = self.seenhi[t - 1].val() || self.hi[t - 1].val();
+            self.seenlo[t].next = self.seenlo[t - 1].val() || self.lo[t - 1].val();
+        }
+        self.sel.next = self.zero3.val();
+        self.cneed.next = self.n_read.val();
+        self.cblk.next = self.zero16.val();
+        self.own.next = false;
+        self.own_w.next = false;
+        self.own_line.next = self.zero3.val();
+        self.vict.next = self.zero3.val();
+        self.vict_m.next = false;
+        self.vict_tag.next = self.zero16.val();
+        for t in 0..N {
+            self.pick[t].next = (self.anyhi.val() && self.hi[t].val() && !self.seenhi[t].val())
+                || (!self.anyhi.val() && self.lo[t].val() && !self.seenlo[t].val());
+            if self.pick[t].val() {
+                self.sel.next = self.tileno[t].val();
+                self.cneed.next = self.tiles[t].req_need.val();
+                self.cblk.next = self.tiles[t].req_blk.val();
+                self.own.next = self.tiles[t].probe_hit.val();
+                self.own_w.next = self.tiles[t].probe_w.val();
+                self.own_line.next = self.tiles[t].probe_line.val();
+                self.vict.next = self.tiles[t].victim.val();
+                self.vict_m.next = self.tiles[t].victim_m.val();
+                self.vict_tag.next = self.tiles[t].victim_tag.val();
+            }
+        }
+        // What the grant would be (Coherence::grant), from the states phase 1 leaves.
+        self.gk.next = self.c_nop.val();
+        self.gline.next = self.zero3.val();
+        self.gwb.next = false;
+        self.gleft.next = self.one.val();
+        self.gok.next = false;
+        if self.cneed.val() == self.n_lock.val() {
+            self.gk.next = self.c_lock.val();
+        } else if self.cneed.val() == self.n_alloc.val() {
+            self.gk.next = self.c_alloc.val();
+            self.gok.next = self.alloc.avail.val();
+            if self.alloc.avail.val() {
+                self.gline.next = self.vict.val();
+                self.gwb.next = self.vict_m.val();
+                if self.vict_m.val() {
+                    self.gleft.next = self.alloc_wb.val();
+                }
+            }
+        } else if self.own.val() && ((self.cneed.val() != self.n_write.val()) || self.own_w.val()) {
+            self.gline.next = self.own_line.val();
+        } else if self.own.val() {
+            self.gk.next = self.c_upgrade.val();
+            self.gline.next = self.own_line.val();
+            self.gleft.next = self.two.val();
+        } else {
+            if self.cneed.val() == self.n_write.val() {
+                self.gk.next = self.c_fill_w.val();
+            } else {
+                self.gk.next = self.c_fill_r.val();
+            }
+            self.gline.next = self.vict.val();
+            self.gwb.next = self.vict_m.val();
+            if self.vict_m.val() {
+                self.gleft.next = self.fill_wb.val();
+            } else {
+                self.gleft.next = self.fill.val();
+            }
+        }
+        // The source: another tile's modified copy (for a fill or an upgrade).
+        self.gsv.next = false;
+        self.gs.next = self.zero3.val();
+        for t in 0..N {
+            if self.tiles[t].probe_hit.val()
+                && self.tiles[t].probe_m.val()
+                && !self.pick[t].val()
+                && ((self.gk.val() == self.c_fill_r.val())
+                    || (self.gk.val() == self.c_fill_w.val())
+                    || (self.gk.val() == self.c_upgrade.val()))
+            {
+                self.gsv.next = true;
+                self.gs.next = self.tileno[t].val();
+            }
+        }
+
+        // The transaction in progress: its last cycle?
+        self.xlock.next = false;
+        self.shared.next = false;
+        for t in 0..N {
+            if self.xt.q.val() == self.tileno[t].val() {
+                self.xlock.next = self.tiles[t].lock.val();
+            } else if self.tiles[t].keeps.val() {
+                self.shared.next = true;
+            }
+        }
+        if self.xk.q.val() == self.c_lock.val() {
+            self.done.next = self.act.q.val() && !self.xlock.val();
+        } else {
+            self.done.next = self.act.q.val() && (self.xleft.q.val() == self.one.val());
+        }
+
+        // The orders to every tile: a completion's (from the registers) or a grant's.
+        if self.act.q.val() {
+            self.kk.next = self.xk.q.val();
+        } else {
+            self.kk.next = self.gk.val();
+        }
+        for t in 0..N {
+            if self.act.q.val() && (self.xk.q.val() == self.c_alloc.val()) {
+                self.tiles[t].order.blk.next = self.alloc.idx.val();
+            } else if self.act.q.val() {
+                self.tiles[t].order.blk.next = self.xb.q.val();
+            } else {
+                self.tiles[t].order.blk.next = self.cblk.val();
+            }
+            if self.act.q.val() {
+                self.tiles[t].order.mine.next = self.xt.q.val() == self.tileno[t].val();
+                self.tiles[t].order.ok.next = self.xok.q.val();
+                self.tiles[t].order.line.next = self.xl.q.val();
+            } else {
+                self.tiles[t].order.mine.next = self.pick[t].val();
+                self.tiles[t].order.ok.next = self.gok.val();
+                self.tiles[t].order.line.next = self.gline.val();
+            }
+            self.tiles[t].order.grant.next = !self.act.q.val() && self.any.val();
+            self.tiles[t].order.complete.next = self.done.val();
+            self.tiles[t].order.fill.next =
+                (self.kk.val() == self.c_fill_r.val()) || (self.kk.val() == self.c_fill_w.val());
+            self.tiles[t].order.upgrade.next = self.kk.val() == self.c_upgrade.val();
+            self.tiles[t].order.alloc.next = self.kk.val() == self.c_alloc.val();
+            self.tiles[t].order.lock.next = self.kk.val() == self.c_lock.val();
+            self.tiles[t].order.write.next =
+                (self.kk.val() == self.c_fill_w.val()) || (self.kk.val() == self.c_upgrade.val());
+            self.tiles[t].order.shared.next = self.shared.val();
+        }
+
+        // The registers (Coherence::tick).
+        if self.act.q.val() {
+            if self.xage.q.val() != self.age_max.val() {
+                self.xage.d.next = self.xage.q.val() + self.age_one.val();
+            }
+            if self.done.val() {
+                self.act.d.next = false;
+                self.alloc.take.next = (self.xk.q.val() == self.c_alloc.val()) && self.xok.q.val();
+            } else if self.xk.q.val() != self.c_lock.val() {
+                self.xleft.d.next = self.xleft.q.val() - self.one.val();
+            }
+        } else if self.any.val() {
+            self.act.d.next = true;
+            self.xk.d.next = self.gk.val();
+            self.xt.d.next = self.sel.val();
+            if (self.cneed.val() == self.n_read.val()) || (self.cneed.val() == self.n_write.val()) {
+                self.xb.d.next = self.cblk.val();
+            } else {
+                self.xb.d.next = self.zero16.val();
+            }
+            self.xl.d.next = self.gline.val();
+            self.xwb.d.next = self.gwb.val();
+            self.xsv.d.next = self.gsv.val();
+            self.xs.d.next = self.gs.val();
+            self.xage.d.next = self.age_one.val();
+            self.xleft.d.next = self.gleft.val();
+            self.xok.d.next = self.gok.val();
+            self.xvt.d.next = self.vict_tag.val();
+            self.lst.d.next = self.sel.val();
+        }
+        if self.reset.val() {
+            self.act.d.next = false;
+            self.lst.d.next = self.last_tile.val();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mem::lines::{ST_E, ST_I, ST_M, ST_S};
+    use crate::util::validate;
+    use j1k_sim::mem::cache::LineState;
+    use j1k_sim::mem::unit::{Coherence as Model, Kind, Need};
+    use j1k_sim::{KeyConfig, Store};
+
+    /// What a random tile runs: block reads (2 cycles), writes and atomics (3), node
+    /// accesses (2..=4 cycles under the lock) and `balloc` (2 + W), on blocks 13..=15.
+    #[derive(Clone, Copy, Debug)]
+    enum Op {
+        Read(u16),
+        Write(u16, u8),
+        Node(u8),
+        Alloc,
+    }
+
+    #[derive(Clone, Copy, Debug)]
+    enum Tile {
+        Idle,
+        Ask(Op),
+        Run { op: Op, n: u8, total: u8 },
+    }
+
+    const W: u16 = 4;
+    const BLOCKS: u16 = 16;
+
+    fn need(op: Op) -> (Need, u64, u16) {
+        match op {
+            Op::Read(b) => (Need::Read(b), NEED_READ, b),
+            Op::Write(b, _) => (Need::Write(b), NEED_WRITE, b),
+            Op::Node(_) => (Need::NodeLock, NEED_LOCK, 0),
+            Op::Alloc => (Need::Alloc, NEED_ALLOC, 0),
+        }
+    }
+
+    fn op_cycles(op: Op) -> u8 {
+        match op {
+            Op::Read(_) => 2,
+            Op::Write(_, c) | Op::Node(c) => c,
+            Op::Alloc => 2 + W as u8,
+        }
+    }
+
+    fn state_code(s: LineState) -> u64 {
+        match s {
+            LineState::I => ST_I,
+            LineState::S => ST_S,
+            LineState::E => ST_E,
+            LineState::M => ST_M,
+        }
+    }
+
+    fn kind_code(k: Kind) -> u64 {
+        match k {
+            Kind::Nop => K_NOP,
+            Kind::Fill { write: false } => K_FILL_READ,
+            Kind::Fill { write: true } => K_FILL_WRITE,
+            Kind::Upgrade => K_UPGRADE,
+            Kind::Alloc => K_ALLOC,
+            Kind::NodeLock => K_LOCK,
+        }
+    }
+
+    /// What a run granted: each kind, and the fills and allocations with a modified
+    /// victim or a modified source, and the allocations refused (the store full).
+    #[derive(Debug, Default)]
+    struct Seen {
+        kinds: [u64; 6],
+        writebacks: u64,
+        sources: u64,
+        full: u64,
+    }
+
+    /// Runs the block and the simulator's unit side by side with the same random tiles
+    /// for `cycles` cycles, comparing the tiles' answers in every cycle's phase 1 and every
+    /// register after every clock edge. Err: the first difference.
+    fn lockstep<const N: usize, const L: usize>(
+        cycles: u64,
+        seed: u64,
+        fault: Option<usize>,
+    ) -> Result<Seen, String> {
+        let mut uut = Coherence::<N, L>::new(W, BLOCKS, fault);
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<Coherence<N, L>>| {
+            x.clock.next = !x.clock.val()
+        });
+        let (send, recv) = std::sync::mpsc::channel();
+        sim.add_testbench(move |mut sim: Sim<Coherence<N, L>>| {
+            let cfg = KeyConfig {
+                block_words: W,
+                blocks: BLOCKS,
+                ..KeyConfig::default()
+            };
+            let mut store = Store::new(cfg);
+            let mut model = Model::new(N, L, W as usize, cfg.node_slots as usize);
+            let mut tiles = [Tile::Idle; N];
+            let mut rng = seed | 1;
+            let mut rand = move |n: u64| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                rng % n
+            };
+            let mut seen = Seen::default();
+            let mut x = sim.init()?;
+            wait_clock_false!(sim, clock, x);
+            x.reset.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.reset.next = false;
+            for now in 1..=cycles {
+                // Phase 1: each tile's cycle, on the model first.
+                let mut asked = [None; N];
+                for t in 0..N {
+                    let p = &mut x.port[t];
+                    p.ask.next = false;
+                    p.release.next = false;
+                    p.take.next = false;
+                    if let Tile::Idle = tiles[t] {
+                        if rand(10) < 3 {
+                            let b = 13 + rand(3) as u16;
+                            tiles[t] = Tile::Ask(match rand(8) {
+                                0..=2 => Op::Read(b),
+                                3..=5 => Op::Write(b, 3),
+                                6 => Op::Node(2 + rand(3) as u8),
+                                _ => Op::Alloc,
+                            });
+                        }
+                    }
+                    match tiles[t] {
+                        Tile::Idle => {}
+                        Tile::Ask(op) => {
+                            let (n, code, b) = need(op);
+                            p.ask.next = true;
+                            p.need.next = bits::<2>(code);
+                            p.blk.next = bits::<16>(b as u64);
+                            let met = model.ready(t, n, now);
+                            asked[t] = Some((met, n));
+                            if met {
+                                tiles[t] = Tile::Run {
+                                    op,
+                                    n: 1,
+                                    total: op_cycles(op),
+                                };
+                            }
+                        }
+                        Tile::Run { op, n, total } => {
+                            let n = n + 1;
+                            if matches!(op, Op::Alloc) && n == 2 {
+                                p.take.next = true;
+                                if model.tiles[t].alloc.take() == Some(None) {
+                                    seen.full += 1;
+                                }
+                            }
+                            tiles[t] = Tile::Run { op, n, total };
+                        }
+                    }
+                    if let Tile::Run { n, total, .. } = tiles[t] {
+                        if n == total {
+                            p.release.next = true;
+                            model.release(t);
+                            tiles[t] = Tile::Idle;
+                        }
+                    }
+                }
+                x = sim.wait(1, x)?;
+                for (t, a) in asked.iter().enumerate() {
+                    let Some((met, n)) = *a else { continue };
+                    let hw = x.port[t].met.val();
+                    if hw != met {
+                        send.send(Err(format!(
+                            "cycle {now}: tile {t} asked {n:?}: rtl met {hw}, sim {met}"
+                        )))
+                        .unwrap();
+                        return sim.done(x);
+                    }
+                    if let (true, Need::Read(b) | Need::Write(b)) = (met, n) {
+                        let line = model.tiles[t].cache.find(b).unwrap() as u64;
+                        if x.port[t].line.val().index() as u64 != line {
+                            send.send(Err(format!("cycle {now}: tile {t}'s line for block {b}")))
+                                .unwrap();
+                            return sim.done(x);
+                        }
+                    }
+                }
+                // Phase 2 on the model; the clock edge on the block.
+                if let j1k_sim::mem::unit::Tick::Granted(g) = model.tick(now, &mut store) {
+                    seen.kinds[kind_code(g.kind) as usize] += 1;
+                    seen.writebacks += g.writeback as u64;
+                    seen.sources += g.source.is_some() as u64;
+                }
+                wait_clock_cycle!(sim, clock, x);
+                if let Err(e) = compare(&x, &model, now) {
+                    send.send(Err(e)).unwrap();
+                    return sim.done(x);
+                }
+            }
+            send.send(Ok(seen)).unwrap();
+            sim.done(x)
+        });
+        sim.run(Box::new(uut), cycles * 10 + 100).unwrap();
+        recv.recv().unwrap()
+    }
+
+    /// Every kind of transaction happened, with and without write-backs and sources.
+    fn assert_covered(s: &Seen) {
+        eprintln!("{s:?}");
+        assert!(s.kinds.iter().all(|&k| k > 0), "{s:?}");
+        assert!(s.writebacks > 0 && s.sources > 0 && s.full > 0, "{s:?}");
+    }
+
+    /// Every register of the block against the model after the edge that ends cycle `now`.
+    fn compare<const N: usize, const L: usize>(
+        x: &Coherence<N, L>,
+        m: &Model,
+        now: u64,
+    ) -> Result<(), String> {
+        let mut diffs = Vec::new();
+        let mut eq = |what: String, rtl: u64, sim: u64| {
+            if rtl != sim {
+                diffs.push(format!("{what}: rtl {rtl}, sim {sim}"));
+            }
+        };
+        for t in 0..N {
+            let (hw, sw) = (&x.tiles[t], &m.tiles[t]);
+            for i in 0..L {
+                let l = sw.cache.lines[i];
+                eq(
+                    format!("tile {t} line {i} tag"),
+                    hw.tags[i].val().index() as u64,
+                    l.tag as u64,
+                );
+                eq(
+                    format!("tile {t} line {i} state"),
+                    hw.states[i].val().index() as u64,
+                    state_code(l.state),
+                );
+                eq(
+                    format!("tile {t} line {i} snoop"),
+                    hw.snoops[i].val() as u64,
+                    l.snoop as u64,
+                );
+            }
+            eq(
+                format!("tile {t} victim pointer"),
+                hw.vptr.val().index() as u64,
+                sw.cache.victim as u64,
+            );
+            eq(
+                format!("tile {t} request"),
+                hw.req_v.val() as u64,
+                sw.request.is_some() as u64,
+            );
+            if let Some(r) = sw.request {
+                let (_, code, b) = match r.need {
+                    Need::Read(b) => ((), NEED_READ, b),
+                    Need::Write(b) => ((), NEED_WRITE, b),
+                    Need::NodeLock => ((), NEED_LOCK, 0),
+                    Need::Alloc => ((), NEED_ALLOC, 0),
+                };
+                eq(
+                    format!("tile {t} request need"),
+                    hw.req_need.val().index() as u64,
+                    code,
+                );
+                eq(
+                    format!("tile {t} request block"),
+                    hw.req_blk.val().index() as u64,
+                    b as u64,
+                );
+            }
+            eq(
+                format!("tile {t} node lock"),
+                hw.locked.val() as u64,
+                sw.lock as u64,
+            );
+            eq(
+                format!("tile {t} allocation"),
+                hw.alloc_v.val() as u64,
+                sw.alloc.is_some() as u64,
+            );
+            if let Some(a) = sw.alloc {
+                eq(
+                    format!("tile {t} allocation ok"),
+                    hw.alloc_ok.val() as u64,
+                    a.is_some() as u64,
+                );
+                if let Some(i) = a {
+                    eq(
+                        format!("tile {t} allocation index"),
+                        hw.alloc_idx.val().index() as u64,
+                        i as u64,
+                    );
+                }
+            }
+        }
+        eq(
+            "unit active".into(),
+            x.active.val() as u64,
+            m.active.is_some() as u64,
+        );
+        eq(
+            "unit last".into(),
+            x.last.val().index() as u64,
+            m.last as u64,
+        );
+        if let Some(a) = m.active {
+            eq(
+                "txn kind".into(),
+                x.x_kind.val().index() as u64,
+                kind_code(a.kind),
+            );
+            eq(
+                "txn tile".into(),
+                x.x_tile.val().index() as u64,
+                a.tile as u64,
+            );
+            eq(
+                "txn block".into(),
+                x.x_block.val().index() as u64,
+                a.block as u64,
+            );
+            eq(
+                "txn line".into(),
+                x.x_line.val().index() as u64,
+                a.line as u64,
+            );
+            eq(
+                "txn writeback".into(),
+                x.x_writeback.val() as u64,
+                a.writeback as u64,
+            );
+            eq(
+                "txn source".into(),
+                x.x_source_v.val() as u64,
+                a.source.is_some() as u64,
+            );
+            if let Some(s) = a.source {
+                eq(
+                    "txn source tile".into(),
+                    x.x_source.val().index() as u64,
+                    s as u64,
+                );
+            }
+            eq(
+                "txn left".into(),
+                x.x_left.val().index() as u64,
+                a.left as u64,
+            );
+            eq(
+                "txn age".into(),
+                x.x_age.val().index() as u64,
+                (now + 1 - a.granted_at).min(3),
+            );
+        }
+        if diffs.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("after cycle {now}: {}", diffs.join("; ")))
+        }
+    }
+
+    #[test]
+    fn coherence_agrees_with_the_simulator_2_tiles_2_lines() {
+        assert_covered(&lockstep::<2, 2>(4000, 0x1234_5678, None).unwrap());
+    }
+
+    #[test]
+    fn coherence_agrees_with_the_simulator_3_tiles_1_line() {
+        assert_covered(&lockstep::<3, 1>(3000, 0x9e37_79b9, None).unwrap());
+    }
+
+    #[test]
+    fn coherence_agrees_with_the_simulator_4_tiles_4_lines() {
+        assert_covered(&lockstep::<4, 4>(3000, 0xdead_beef, None).unwrap());
+    }
+
+    /// The lockstep catches a unit that drops invalidations in one tile.
+    #[test]
+    fn a_dropped_invalidation_is_caught() {
+        let e = lockstep::<2, 2>(4000, 0x1234_5678, Some(1)).unwrap_err();
+        eprintln!("{e}");
+        assert!(e.contains("tile 1 line"), "{e}");
+    }
+
+    #[test]
+    fn coherence_yosys_validate() {
+        let mut uut = Coherence::<4, 4>::new(128, 256, None);
+        uut.connect_all();
+        let v = crate::util::verilog(&uut);
+        validate("j1k_coherence", &v);
+        // The iCE40 mapping too, and its size (docs/architecture.md §7 budgets the unit).
+        // (The HX8K's planned builds: 2 tiles of 2 lines and 12 blocks; 4 of 4 and 28.)
+        let hx8k_2 = {
+            let mut u = Coherence::<2, 2>::new(128, 12, None);
+            u.connect_all();
+            crate::util::verilog(&u)
+        };
+        let hx8k_4 = {
+            let mut u = Coherence::<4, 4>::new(64, 28, None);
+            u.connect_all();
+            crate::util::verilog(&u)
+        };
+        for (what, v) in [
+            ("4 tiles, 4 lines, 256 blocks", &v),
+            ("2 tiles, 2 lines, 12 blocks", &hx8k_2),
+            ("4 tiles, 4 lines, 28 blocks", &hx8k_4),
+        ] {
+            let cells = crate::util::validate_ice40("j1k_coherence", "top", v);
+            let luts = cells.get("SB_LUT4").copied().unwrap_or(0);
+            let ffs: u64 = cells
+                .iter()
+                .filter(|(c, _)| c.starts_with("SB_DFF"))
+                .map(|(_, n)| n)
+                .sum();
+            eprintln!("coherence unit, {what}: {luts} LUTs, {ffs} flip-flops");
+        }
+    }
+}

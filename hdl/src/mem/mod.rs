@@ -1,0 +1,5 @@
+//! The memory system of a build with several cores (docs/architecture.md §9): the coherence
+//! unit's control ([`coherence`]) and each tile's lines inside it ([`lines`]).
+
+pub mod coherence;
+pub mod lines;
