@@ -62,6 +62,11 @@ impl BlockStore {
         }
     }
 
+    /// The words as the simulation model holds them (for tests).
+    pub fn cells(&self) -> &[u16] {
+        &self._cells
+    }
+
     /// The two byte lanes `lo` and `hi` of `size` words, zero from the start.
     fn lanes(&self) -> String {
         let n = self._size;

@@ -48,6 +48,10 @@ pub struct Coherence<const N: usize, const L: usize> {
     pub x_writeback: Signal<Out, Bit>,
     pub x_source_v: Signal<Out, Bit>,
     pub x_source: Signal<Out, Bits<3>>,
+    /// The source's line holding the block.
+    pub x_source_line: Signal<Out, Bits<3>>,
+    /// A grant at this cycle's edge (the data mover starts counting).
+    pub granting: Signal<Out, Bit>,
     /// Cycles since the grant, up to 3 (the source's port is busy from 3 on).
     pub x_age: Signal<Out, Bits<2>>,
     pub x_left: Signal<Out, Bits<16>>,
@@ -64,6 +68,7 @@ pub struct Coherence<const N: usize, const L: usize> {
     xwb: DFF<Bit>,
     xsv: DFF<Bit>,
     xs: DFF<Bits<3>>,
+    xsl: DFF<Bits<3>>,
     xage: DFF<Bits<2>>,
     xleft: DFF<Bits<16>>,
     xok: DFF<Bit>,
@@ -92,6 +97,7 @@ pub struct Coherence<const N: usize, const L: usize> {
     gleft: Signal<Local, Bits<16>>,
     gsv: Signal<Local, Bit>,
     gs: Signal<Local, Bits<3>>,
+    gsl: Signal<Local, Bits<3>>,
     gok: Signal<Local, Bit>,
     // The transaction in progress.
     done: Signal<Local, Bit>,
@@ -142,6 +148,8 @@ impl<const N: usize, const L: usize> Coherence<N, L> {
             x_writeback: Default::default(),
             x_source_v: Default::default(),
             x_source: Default::default(),
+            x_source_line: Default::default(),
+            granting: Default::default(),
             x_age: Default::default(),
             x_left: Default::default(),
             x_victim_tag: Default::default(),
@@ -155,6 +163,7 @@ impl<const N: usize, const L: usize> Coherence<N, L> {
             xwb: Default::default(),
             xsv: Default::default(),
             xs: Default::default(),
+            xsl: Default::default(),
             xage: Default::default(),
             xleft: Default::default(),
             xok: Default::default(),
@@ -182,6 +191,7 @@ impl<const N: usize, const L: usize> Coherence<N, L> {
             gleft: Default::default(),
             gsv: Default::default(),
             gs: Default::default(),
+            gsl: Default::default(),
             gok: Default::default(),
             done: Default::default(),
             xlock: Default::default(),
@@ -215,7 +225,7 @@ impl<const N: usize, const L: usize> Coherence<N, L> {
 impl<const N: usize, const L: usize> Logic for Coherence<N, L> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, act, xk, xt, xb, xl, xwb, xsv, xs, xage, xleft, xok, xvt, lst);
+        dff_setup!(self, clock, act, xk, xt, xb, xl, xwb, xsv, xs, xsl, xage, xleft, xok, xvt, lst);
         self.alloc.clock.next = self.clock.val();
         self.alloc.reset.next = self.reset.val();
         self.alloc.take.next = false;
@@ -227,6 +237,7 @@ impl<const N: usize, const L: usize> Logic for Coherence<N, L> {
         self.x_writeback.next = self.xwb.q.val();
         self.x_source_v.next = self.xsv.q.val();
         self.x_source.next = self.xs.q.val();
+        self.x_source_line.next = self.xsl.q.val();
         self.x_age.next = self.xage.q.val();
         self.x_left.next = self.xleft.q.val();
         self.x_victim_tag.next = self.xvt.q.val();
@@ -265,6 +276,7 @@ impl<const N: usize, const L: usize> Logic for Coherence<N, L> {
                 self.any.next = true;
             }
         }
+        self.granting.next = !self.act.q.val() && self.any.val();
         self.seenhi[0].next = false;
         self.seenlo[0].next = false;
         for t in 1..N {
@@ -336,6 +348,7 @@ impl<const N: usize, const L: usize> Logic for Coherence<N, L> {
         // The source: another tile's modified copy (for a fill or an upgrade).
         self.gsv.next = false;
         self.gs.next = self.zero3.val();
+        self.gsl.next = self.zero3.val();
         for t in 0..N {
             if self.tiles[t].probe_hit.val()
                 && self.tiles[t].probe_m.val()
@@ -346,6 +359,7 @@ impl<const N: usize, const L: usize> Logic for Coherence<N, L> {
             {
                 self.gsv.next = true;
                 self.gs.next = self.tileno[t].val();
+                self.gsl.next = self.tiles[t].probe_line.val();
             }
         }
 
@@ -424,6 +438,7 @@ impl<const N: usize, const L: usize> Logic for Coherence<N, L> {
             self.xwb.d.next = self.gwb.val();
             self.xsv.d.next = self.gsv.val();
             self.xs.d.next = self.gs.val();
+            self.xsl.d.next = self.gsl.val();
             self.xage.d.next = self.age_one.val();
             self.xleft.d.next = self.gleft.val();
             self.xok.d.next = self.gok.val();
@@ -440,82 +455,12 @@ impl<const N: usize, const L: usize> Logic for Coherence<N, L> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mem::lines::{ST_E, ST_I, ST_M, ST_S};
+    use crate::mem::testkit::{compare, Driver, Seen, BLOCKS, W};
     use crate::util::validate;
-    use j1k_sim::mem::cache::LineState;
-    use j1k_sim::mem::unit::{Coherence as Model, Kind, Need};
-    use j1k_sim::{KeyConfig, Store};
-
-    /// What a random tile runs: block reads (2 cycles), writes and atomics (3), node
-    /// accesses (2..=4 cycles under the lock) and `balloc` (2 + W), on blocks 13..=15.
-    #[derive(Clone, Copy, Debug)]
-    enum Op {
-        Read(u16),
-        Write(u16, u8),
-        Node(u8),
-        Alloc,
-    }
-
-    #[derive(Clone, Copy, Debug)]
-    enum Tile {
-        Idle,
-        Ask(Op),
-        Run { op: Op, n: u8, total: u8 },
-    }
-
-    const W: u16 = 4;
-    const BLOCKS: u16 = 16;
-
-    fn need(op: Op) -> (Need, u64, u16) {
-        match op {
-            Op::Read(b) => (Need::Read(b), NEED_READ, b),
-            Op::Write(b, _) => (Need::Write(b), NEED_WRITE, b),
-            Op::Node(_) => (Need::NodeLock, NEED_LOCK, 0),
-            Op::Alloc => (Need::Alloc, NEED_ALLOC, 0),
-        }
-    }
-
-    fn op_cycles(op: Op) -> u8 {
-        match op {
-            Op::Read(_) => 2,
-            Op::Write(_, c) | Op::Node(c) => c,
-            Op::Alloc => 2 + W as u8,
-        }
-    }
-
-    fn state_code(s: LineState) -> u64 {
-        match s {
-            LineState::I => ST_I,
-            LineState::S => ST_S,
-            LineState::E => ST_E,
-            LineState::M => ST_M,
-        }
-    }
-
-    fn kind_code(k: Kind) -> u64 {
-        match k {
-            Kind::Nop => K_NOP,
-            Kind::Fill { write: false } => K_FILL_READ,
-            Kind::Fill { write: true } => K_FILL_WRITE,
-            Kind::Upgrade => K_UPGRADE,
-            Kind::Alloc => K_ALLOC,
-            Kind::NodeLock => K_LOCK,
-        }
-    }
-
-    /// What a run granted: each kind, and the fills and allocations with a modified
-    /// victim or a modified source, and the allocations refused (the store full).
-    #[derive(Debug, Default)]
-    struct Seen {
-        kinds: [u64; 6],
-        writebacks: u64,
-        sources: u64,
-        full: u64,
-    }
 
     /// Runs the block and the simulator's unit side by side with the same random tiles
-    /// for `cycles` cycles, comparing the tiles' answers in every cycle's phase 1 and every
-    /// register after every clock edge. Err: the first difference.
+    /// (mem/testkit.rs) for `cycles` cycles, comparing the tiles' answers in every cycle's
+    /// phase 1 and every register after every clock edge. Err: the first difference.
     fn lockstep<const N: usize, const L: usize>(
         cycles: u64,
         seed: u64,
@@ -529,292 +474,73 @@ mod tests {
         });
         let (send, recv) = std::sync::mpsc::channel();
         sim.add_testbench(move |mut sim: Sim<Coherence<N, L>>| {
-            let cfg = KeyConfig {
-                block_words: W,
-                blocks: BLOCKS,
-                ..KeyConfig::default()
-            };
-            let mut store = Store::new(cfg);
-            let mut model = Model::new(N, L, W as usize, cfg.node_slots as usize);
-            let mut tiles = [Tile::Idle; N];
-            let mut rng = seed | 1;
-            let mut rand = move |n: u64| {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                rng % n
-            };
-            let mut seen = Seen::default();
+            let mut d = Driver::<N>::new(L, seed);
             let mut x = sim.init()?;
             wait_clock_false!(sim, clock, x);
             x.reset.next = true;
             wait_clock_cycle!(sim, clock, x);
             x.reset.next = false;
             for now in 1..=cycles {
-                // Phase 1: each tile's cycle, on the model first.
-                let mut asked = [None; N];
-                for t in 0..N {
+                let acts = d.phase1(now);
+                for (t, a) in acts.iter().enumerate() {
                     let p = &mut x.port[t];
-                    p.ask.next = false;
-                    p.release.next = false;
-                    p.take.next = false;
-                    if let Tile::Idle = tiles[t] {
-                        if rand(10) < 3 {
-                            let b = 13 + rand(3) as u16;
-                            tiles[t] = Tile::Ask(match rand(8) {
-                                0..=2 => Op::Read(b),
-                                3..=5 => Op::Write(b, 3),
-                                6 => Op::Node(2 + rand(3) as u8),
-                                _ => Op::Alloc,
-                            });
-                        }
-                    }
-                    match tiles[t] {
-                        Tile::Idle => {}
-                        Tile::Ask(op) => {
-                            let (n, code, b) = need(op);
-                            p.ask.next = true;
-                            p.need.next = bits::<2>(code);
-                            p.blk.next = bits::<16>(b as u64);
-                            let met = model.ready(t, n, now);
-                            asked[t] = Some((met, n));
-                            if met {
-                                tiles[t] = Tile::Run {
-                                    op,
-                                    n: 1,
-                                    total: op_cycles(op),
-                                };
-                            }
-                        }
-                        Tile::Run { op, n, total } => {
-                            let n = n + 1;
-                            if matches!(op, Op::Alloc) && n == 2 {
-                                p.take.next = true;
-                                if model.tiles[t].alloc.take() == Some(None) {
-                                    seen.full += 1;
-                                }
-                            }
-                            tiles[t] = Tile::Run { op, n, total };
-                        }
-                    }
-                    if let Tile::Run { n, total, .. } = tiles[t] {
-                        if n == total {
-                            p.release.next = true;
-                            model.release(t);
-                            tiles[t] = Tile::Idle;
-                        }
-                    }
+                    p.ask.next = a.ask;
+                    p.need.next = bits::<2>(a.need);
+                    p.blk.next = bits::<16>(a.blk as u64);
+                    p.release.next = a.release;
+                    p.take.next = a.take;
                 }
                 x = sim.wait(1, x)?;
-                for (t, a) in asked.iter().enumerate() {
-                    let Some((met, n)) = *a else { continue };
-                    let hw = x.port[t].met.val();
-                    if hw != met {
-                        send.send(Err(format!(
-                            "cycle {now}: tile {t} asked {n:?}: rtl met {hw}, sim {met}"
-                        )))
-                        .unwrap();
-                        return sim.done(x);
+                for (t, a) in acts.iter().enumerate() {
+                    if let Some(met) = a.met {
+                        let hw = x.port[t].met.val();
+                        if hw != met {
+                            let e = format!("cycle {now}: tile {t} asked: rtl met {hw}, sim {met}");
+                            send.send(Err(e)).unwrap();
+                            return sim.done(x);
+                        }
                     }
-                    if let (true, Need::Read(b) | Need::Write(b)) = (met, n) {
-                        let line = model.tiles[t].cache.find(b).unwrap() as u64;
-                        if x.port[t].line.val().index() as u64 != line {
-                            send.send(Err(format!("cycle {now}: tile {t}'s line for block {b}")))
-                                .unwrap();
+                    if let Some(l) = a.line.filter(|_| a.need < 2) {
+                        if x.port[t].line.val().index() != l {
+                            let e = format!("cycle {now}: tile {t}'s line for block {}", a.blk);
+                            send.send(Err(e)).unwrap();
                             return sim.done(x);
                         }
                     }
                 }
-                // Phase 2 on the model; the clock edge on the block.
-                if let j1k_sim::mem::unit::Tick::Granted(g) = model.tick(now, &mut store) {
-                    seen.kinds[kind_code(g.kind) as usize] += 1;
-                    seen.writebacks += g.writeback as u64;
-                    seen.sources += g.source.is_some() as u64;
-                }
+                d.phase2(now);
                 wait_clock_cycle!(sim, clock, x);
-                if let Err(e) = compare(&x, &model, now) {
+                if let Err(e) = compare(&x, &d.model, now) {
                     send.send(Err(e)).unwrap();
                     return sim.done(x);
                 }
             }
-            send.send(Ok(seen)).unwrap();
+            send.send(Ok(std::mem::take(&mut d.seen))).unwrap();
             sim.done(x)
         });
         sim.run(Box::new(uut), cycles * 10 + 100).unwrap();
         recv.recv().unwrap()
     }
 
-    /// Every kind of transaction happened, with and without write-backs and sources.
-    fn assert_covered(s: &Seen) {
-        eprintln!("{s:?}");
-        assert!(s.kinds.iter().all(|&k| k > 0), "{s:?}");
-        assert!(s.writebacks > 0 && s.sources > 0 && s.full > 0, "{s:?}");
-    }
-
-    /// Every register of the block against the model after the edge that ends cycle `now`.
-    fn compare<const N: usize, const L: usize>(
-        x: &Coherence<N, L>,
-        m: &Model,
-        now: u64,
-    ) -> Result<(), String> {
-        let mut diffs = Vec::new();
-        let mut eq = |what: String, rtl: u64, sim: u64| {
-            if rtl != sim {
-                diffs.push(format!("{what}: rtl {rtl}, sim {sim}"));
-            }
-        };
-        for t in 0..N {
-            let (hw, sw) = (&x.tiles[t], &m.tiles[t]);
-            for i in 0..L {
-                let l = sw.cache.lines[i];
-                eq(
-                    format!("tile {t} line {i} tag"),
-                    hw.tags[i].val().index() as u64,
-                    l.tag as u64,
-                );
-                eq(
-                    format!("tile {t} line {i} state"),
-                    hw.states[i].val().index() as u64,
-                    state_code(l.state),
-                );
-                eq(
-                    format!("tile {t} line {i} snoop"),
-                    hw.snoops[i].val() as u64,
-                    l.snoop as u64,
-                );
-            }
-            eq(
-                format!("tile {t} victim pointer"),
-                hw.vptr.val().index() as u64,
-                sw.cache.victim as u64,
-            );
-            eq(
-                format!("tile {t} request"),
-                hw.req_v.val() as u64,
-                sw.request.is_some() as u64,
-            );
-            if let Some(r) = sw.request {
-                let (_, code, b) = match r.need {
-                    Need::Read(b) => ((), NEED_READ, b),
-                    Need::Write(b) => ((), NEED_WRITE, b),
-                    Need::NodeLock => ((), NEED_LOCK, 0),
-                    Need::Alloc => ((), NEED_ALLOC, 0),
-                };
-                eq(
-                    format!("tile {t} request need"),
-                    hw.req_need.val().index() as u64,
-                    code,
-                );
-                eq(
-                    format!("tile {t} request block"),
-                    hw.req_blk.val().index() as u64,
-                    b as u64,
-                );
-            }
-            eq(
-                format!("tile {t} node lock"),
-                hw.locked.val() as u64,
-                sw.lock as u64,
-            );
-            eq(
-                format!("tile {t} allocation"),
-                hw.alloc_v.val() as u64,
-                sw.alloc.is_some() as u64,
-            );
-            if let Some(a) = sw.alloc {
-                eq(
-                    format!("tile {t} allocation ok"),
-                    hw.alloc_ok.val() as u64,
-                    a.is_some() as u64,
-                );
-                if let Some(i) = a {
-                    eq(
-                        format!("tile {t} allocation index"),
-                        hw.alloc_idx.val().index() as u64,
-                        i as u64,
-                    );
-                }
-            }
-        }
-        eq(
-            "unit active".into(),
-            x.active.val() as u64,
-            m.active.is_some() as u64,
-        );
-        eq(
-            "unit last".into(),
-            x.last.val().index() as u64,
-            m.last as u64,
-        );
-        if let Some(a) = m.active {
-            eq(
-                "txn kind".into(),
-                x.x_kind.val().index() as u64,
-                kind_code(a.kind),
-            );
-            eq(
-                "txn tile".into(),
-                x.x_tile.val().index() as u64,
-                a.tile as u64,
-            );
-            eq(
-                "txn block".into(),
-                x.x_block.val().index() as u64,
-                a.block as u64,
-            );
-            eq(
-                "txn line".into(),
-                x.x_line.val().index() as u64,
-                a.line as u64,
-            );
-            eq(
-                "txn writeback".into(),
-                x.x_writeback.val() as u64,
-                a.writeback as u64,
-            );
-            eq(
-                "txn source".into(),
-                x.x_source_v.val() as u64,
-                a.source.is_some() as u64,
-            );
-            if let Some(s) = a.source {
-                eq(
-                    "txn source tile".into(),
-                    x.x_source.val().index() as u64,
-                    s as u64,
-                );
-            }
-            eq(
-                "txn left".into(),
-                x.x_left.val().index() as u64,
-                a.left as u64,
-            );
-            eq(
-                "txn age".into(),
-                x.x_age.val().index() as u64,
-                (now + 1 - a.granted_at).min(3),
-            );
-        }
-        if diffs.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("after cycle {now}: {}", diffs.join("; ")))
-        }
-    }
-
     #[test]
     fn coherence_agrees_with_the_simulator_2_tiles_2_lines() {
-        assert_covered(&lockstep::<2, 2>(4000, 0x1234_5678, None).unwrap());
+        lockstep::<2, 2>(4000, 0x1234_5678, None)
+            .unwrap()
+            .assert_covered();
     }
 
     #[test]
     fn coherence_agrees_with_the_simulator_3_tiles_1_line() {
-        assert_covered(&lockstep::<3, 1>(3000, 0x9e37_79b9, None).unwrap());
+        lockstep::<3, 1>(3000, 0x9e37_79b9, None)
+            .unwrap()
+            .assert_covered();
     }
 
     #[test]
     fn coherence_agrees_with_the_simulator_4_tiles_4_lines() {
-        assert_covered(&lockstep::<4, 4>(3000, 0xdead_beef, None).unwrap());
+        lockstep::<4, 4>(6000, 0x1111, None)
+            .unwrap()
+            .assert_covered();
     }
 
     /// The lockstep catches a unit that drops invalidations in one tile.
