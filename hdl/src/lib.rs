@@ -13,6 +13,7 @@ pub mod sim_top;
 pub mod soc;
 pub mod stack;
 pub mod stackctl;
+pub mod tile;
 pub mod uart;
 pub mod util;
 

@@ -1,11 +1,9 @@
-//! The simulation top: one core, its io ports, and (when built) the key unit,
+//! The simulation top: one tile (core, io ports and, when built, the key unit),
 //! with the UART taken from ports, and every piece of state the lockstep
 //! comparison needs brought out. Its ports are the contract with the
 //! Verilator harness (hdl/README.md lists them).
 
-use crate::core::Core;
-use crate::io::IoPorts;
-use crate::key::KeyUnit;
+use crate::tile::Tile;
 use crate::HwConfig;
 use rust_hdl::prelude::*;
 
@@ -64,10 +62,7 @@ pub struct SimTop {
     pub slot_waddr: Signal<Out, Bits<16>>,
     pub slot_wdata: Signal<Out, Bits<16>>,
 
-    core: Core,
-    io: IoPorts,
-    key: KeyUnit,
-    zero16: Constant<Bits<16>>,
+    tile: Tile,
 }
 
 impl SimTop {
@@ -120,10 +115,7 @@ impl SimTop {
             slot_we: Default::default(),
             slot_waddr: Default::default(),
             slot_wdata: Default::default(),
-            core: Core::new(image, cfg.key.is_some()),
-            io: IoPorts::new(0),
-            key: KeyUnit::new(cfg.key.as_ref(), cfg.block_memory),
-            zero16: crate::util::k(0),
+            tile: Tile::new(cfg, image, 0),
         }
     }
 }
@@ -131,85 +123,55 @@ impl SimTop {
 impl Logic for SimTop {
     #[hdl_gen]
     fn update(&mut self) {
-        self.core.clock.next = self.clock.val();
-        self.io.clock.next = self.clock.val();
-        self.key.clock.next = self.clock.val();
-        self.core.reset.next = self.reset.val();
-        self.core.load_we.next = self.load_we.val() && self.reset.val();
-        self.core.load_addr.next = self.load_addr.val();
-        self.core.load_data.next = self.load_data.val();
-        self.io.reset.next = self.reset.val();
-        self.key.reset.next = self.reset.val();
-
-        // core <-> io
-        self.io.io_rd.next = self.core.io_rd.val();
-        self.io.io_wr.next = self.core.io_wr.val();
-        self.io.t.next = self.core.t.val();
-        self.io.n.next = self.core.n.val();
-        self.io.alu_io_read.next = self.core.alu_io_read.val();
-        self.io.rx_valid.next = self.uart_rx_valid.val();
-        self.io.rx_data.next = self.uart_rx_data.val();
-        self.io.tx_ready.next = true;
-        self.core.io_din.next = self.io.din.val();
-        self.core.unlocked.next = self.io.unlocked.val();
-
-        // core <-> key unit
-        self.key.pc.next = self.core.pc_full.val();
-        self.key.insn.next = self.core.insn.val();
-        self.key.t.next = self.core.t.val();
-        self.key.n.next = self.core.n.val();
-        self.core.k_hold.next = self.key.hold.val();
-        self.core.k_push.next = self.key.push.val();
-        self.core.k_pop.next = self.key.pop.val();
-        self.core.k_move.next = self.key.moves.val();
-        self.core.k_tload.next = self.key.tload.val();
-        self.core.k_tval.next = self.key.tval.val();
-
-        self.pc.next = self.core.pc.val();
-        // the lockstep's insn is 0 in the reboot cycle (the core's is the RAM's read data)
-        self.insn.next = self.core.insn.val();
-        if self.core.reboot.val() {
-            self.insn.next = self.zero16.val();
-        }
-        self.t.next = self.core.t.val();
-        self.n.next = self.core.n.val();
-        self.r.next = self.core.r.val();
-        self.dsp.next = self.core.dsp.val();
-        self.rdepth.next = self.core.rdepth.val();
-        self.reboot.next = self.core.reboot.val();
-        self.ram_we.next = self.core.ram_we.val();
-        self.ram_waddr.next = self.core.ram_waddr.val();
-        self.ram_wdata.next = self.core.ram_wdata.val();
-        self.uart_tx_strobe.next = self.io.tx_strobe.val();
-        self.uart_tx_data.next = self.io.tx_data.val();
-        self.uart_rx_strobe.next = self.io.rx_strobe.val();
-        self.uart_rx_look.next = self.io.rx_look.val();
-        self.leds.next = self.io.leds.val();
-        self.halt.next = self.core.halt.val();
-
-        self.cur_b.next = self.key.cur_b.val();
-        self.cur_n.next = self.key.cur_n.val();
-        self.breg0.next = self.key.breg0.val();
-        self.breg1.next = self.key.breg1.val();
-        self.breg2.next = self.key.breg2.val();
-        self.breg3.next = self.key.breg3.val();
-        self.breg4.next = self.key.breg4.val();
-        self.breg5.next = self.key.breg5.val();
-        self.breg6.next = self.key.breg6.val();
-        self.breg7.next = self.key.breg7.val();
-        self.nreg0.next = self.key.nreg0.val();
-        self.nreg1.next = self.key.nreg1.val();
-        self.nreg2.next = self.key.nreg2.val();
-        self.nreg3.next = self.key.nreg3.val();
-        self.faults.next = self.key.faults.val();
-        self.key_busy.next = self.key.busy.val();
-        self.blk_we.next = self.key.blk_we.val();
-        self.blk_wmask.next = self.key.blk_wmask.val();
-        self.blk_waddr.next = self.key.blk_waddr.val();
-        self.blk_wdata.next = self.key.blk_wdata.val();
-        self.slot_we.next = self.key.slot_we.val();
-        self.slot_waddr.next = self.key.slot_waddr.val();
-        self.slot_wdata.next = self.key.slot_wdata.val();
+        self.tile.clock.next = self.clock.val();
+        self.tile.reset.next = self.reset.val();
+        self.tile.load_we.next = self.load_we.val();
+        self.tile.load_addr.next = self.load_addr.val();
+        self.tile.load_data.next = self.load_data.val();
+        self.tile.rx_valid.next = self.uart_rx_valid.val();
+        self.tile.rx_data.next = self.uart_rx_data.val();
+        // The simulated UART is always ready to send (docs/isa.md §5).
+        self.tile.tx_ready.next = true;
+        self.pc.next = self.tile.pc.val();
+        self.insn.next = self.tile.insn.val();
+        self.t.next = self.tile.t.val();
+        self.n.next = self.tile.n.val();
+        self.r.next = self.tile.r.val();
+        self.dsp.next = self.tile.dsp.val();
+        self.rdepth.next = self.tile.rdepth.val();
+        self.reboot.next = self.tile.reboot.val();
+        self.ram_we.next = self.tile.ram_we.val();
+        self.ram_waddr.next = self.tile.ram_waddr.val();
+        self.ram_wdata.next = self.tile.ram_wdata.val();
+        self.uart_tx_strobe.next = self.tile.uart_tx_strobe.val();
+        self.uart_tx_data.next = self.tile.uart_tx_data.val();
+        self.uart_rx_strobe.next = self.tile.uart_rx_strobe.val();
+        self.uart_rx_look.next = self.tile.uart_rx_look.val();
+        self.leds.next = self.tile.leds.val();
+        self.halt.next = self.tile.halt.val();
+        self.cur_b.next = self.tile.cur_b.val();
+        self.cur_n.next = self.tile.cur_n.val();
+        self.breg0.next = self.tile.breg0.val();
+        self.breg1.next = self.tile.breg1.val();
+        self.breg2.next = self.tile.breg2.val();
+        self.breg3.next = self.tile.breg3.val();
+        self.breg4.next = self.tile.breg4.val();
+        self.breg5.next = self.tile.breg5.val();
+        self.breg6.next = self.tile.breg6.val();
+        self.breg7.next = self.tile.breg7.val();
+        self.nreg0.next = self.tile.nreg0.val();
+        self.nreg1.next = self.tile.nreg1.val();
+        self.nreg2.next = self.tile.nreg2.val();
+        self.nreg3.next = self.tile.nreg3.val();
+        self.faults.next = self.tile.faults.val();
+        self.key_busy.next = self.tile.key_busy.val();
+        self.blk_we.next = self.tile.blk_we.val();
+        self.blk_wmask.next = self.tile.blk_wmask.val();
+        self.blk_waddr.next = self.tile.blk_waddr.val();
+        self.blk_wdata.next = self.tile.blk_wdata.val();
+        self.slot_we.next = self.tile.slot_we.val();
+        self.slot_waddr.next = self.tile.slot_waddr.val();
+        self.slot_wdata.next = self.tile.slot_wdata.val();
     }
 }
 

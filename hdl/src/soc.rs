@@ -1,12 +1,10 @@
 //! The synthesizable SoC a board shell instantiates (exported as module
-//! `j1k_soc`): one core, its io ports, the key unit when built, a real UART,
+//! `j1k_soc`): one tile (core, io ports, the key unit when built), a real UART,
 //! and a power-on reset so that the FPGA starts as after `reset`. Ports:
 //! `clock`, `reset` (synchronous, active high), `uart_tx`, `uart_rx` (pins),
 //! `leds[5]`. No iCE40 primitives: the PLL and pins are the shell's.
 
-use crate::core::Core;
-use crate::io::IoPorts;
-use crate::key::KeyUnit;
+use crate::tile::Tile;
 use crate::uart::{divisor, UartRx, UartTx};
 use crate::util::k;
 use crate::HwConfig;
@@ -19,9 +17,7 @@ pub struct Soc {
     pub uart_rx: Signal<In, Bit>,
     pub uart_tx: Signal<Out, Bit>,
     pub leds: Signal<Out, Bits<5>>,
-    core: Core,
-    io: IoPorts,
-    key: KeyUnit,
+    tile: Tile,
     utx: UartTx,
     urx: UartRx,
     /// Power-on reset: counts to 15 from the configured 0, reset held until then.
@@ -42,9 +38,7 @@ impl Soc {
             uart_rx: Default::default(),
             uart_tx: Default::default(),
             leds: Default::default(),
-            core: Core::new(image, cfg.key.is_some()),
-            io: IoPorts::new(0),
-            key: KeyUnit::new(cfg.key.as_ref(), cfg.block_memory),
+            tile: Tile::new(cfg, image, 0),
             utx: UartTx::new(div),
             urx: UartRx::new(div),
             por: Default::default(),
@@ -63,51 +57,28 @@ impl Logic for Soc {
         dff_setup!(self, clock, por);
         self.rst.next = self.reset.val() || (self.por.q.val() != self.por_done.val());
         // The image is in the bitstream: no load port on a board.
-        self.core.load_we.next = false;
-        self.core.load_addr.next = self.zero12.val();
-        self.core.load_data.next = self.zero16.val();
+        self.tile.load_we.next = false;
+        self.tile.load_addr.next = self.zero12.val();
+        self.tile.load_data.next = self.zero16.val();
         if self.por.q.val() != self.por_done.val() {
             self.por.d.next = self.por.q.val() + self.one4.val();
         }
-        self.core.clock.next = self.clock.val();
-        self.io.clock.next = self.clock.val();
-        self.key.clock.next = self.clock.val();
+        self.tile.clock.next = self.clock.val();
         self.utx.clock.next = self.clock.val();
         self.urx.clock.next = self.clock.val();
-        self.core.reset.next = self.rst.val();
-        self.io.reset.next = self.rst.val();
-        self.key.reset.next = self.rst.val();
+        self.tile.reset.next = self.rst.val();
         self.utx.reset.next = self.rst.val();
         self.urx.reset.next = self.rst.val();
 
-        self.io.io_rd.next = self.core.io_rd.val();
-        self.io.io_wr.next = self.core.io_wr.val();
-        self.io.t.next = self.core.t.val();
-        self.io.n.next = self.core.n.val();
-        self.io.alu_io_read.next = self.core.alu_io_read.val();
-        self.io.rx_valid.next = self.urx.valid.val();
-        self.io.rx_data.next = self.urx.data.val();
-        self.io.tx_ready.next = self.utx.ready.val();
-        self.core.io_din.next = self.io.din.val();
-        self.core.unlocked.next = self.io.unlocked.val();
-
-        self.utx.send.next = self.io.tx_strobe.val();
-        self.utx.data.next = self.io.tx_data.val();
+        self.tile.rx_valid.next = self.urx.valid.val();
+        self.tile.rx_data.next = self.urx.data.val();
+        self.tile.tx_ready.next = self.utx.ready.val();
+        self.utx.send.next = self.tile.uart_tx_strobe.val();
+        self.utx.data.next = self.tile.uart_tx_data.val();
         self.urx.rx.next = self.uart_rx.val();
-        self.urx.take.next = self.io.rx_strobe.val();
+        self.urx.take.next = self.tile.uart_rx_strobe.val();
         self.uart_tx.next = self.utx.tx.val();
-        self.leds.next = self.io.leds.val();
-
-        self.key.pc.next = self.core.pc_full.val();
-        self.key.insn.next = self.core.insn.val();
-        self.key.t.next = self.core.t.val();
-        self.key.n.next = self.core.n.val();
-        self.core.k_hold.next = self.key.hold.val();
-        self.core.k_push.next = self.key.push.val();
-        self.core.k_pop.next = self.key.pop.val();
-        self.core.k_move.next = self.key.moves.val();
-        self.core.k_tload.next = self.key.tload.val();
-        self.core.k_tval.next = self.key.tval.val();
+        self.leds.next = self.tile.leds.val();
     }
 }
 

@@ -64,10 +64,15 @@ use crate::BlockMemory;
 use alloc::Allocator;
 use block_store::BlockStore;
 use decode::KeyDecode;
-use j1k_isa::{KeyConfig, ROOT_NODE};
+use j1k_isa::{KeyConfig, KeyOp, ROOT_NODE};
 use node_store::NodeStore;
 use regs::KeyRegs;
 use rust_hdl::prelude::*;
+
+/// An opcode field (bits 11:7) as the decode compares it.
+fn op(o: KeyOp) -> Constant<Bits<5>> {
+    k(o as u64)
+}
 
 #[derive(LogicBlock)]
 pub struct KeyUnit {
@@ -230,7 +235,7 @@ pub struct KeyUnit {
     m1: Constant<Bits<2>>,
     m2: Constant<Bits<2>>,
     m3: Constant<Bits<2>>,
-    // opcodes
+    // opcodes, from the ISA crate's one table (`KeyOp`: the discriminant is the field)
     o_bsel: Constant<Bits<5>>,
     o_nsel: Constant<Bits<5>>,
     o_bcopy: Constant<Bits<5>>,
@@ -477,33 +482,33 @@ impl KeyUnit {
             m1: k(1),
             m2: k(2),
             m3: k(3),
-            o_bsel: k(0),
-            o_nsel: k(1),
-            o_bcopy: k(2),
-            o_ncopy: k(3),
-            o_bkeyeq: k(4),
-            o_nkeyeq: k(5),
-            o_bweaken: k(6),
-            o_nweaken: k(7),
-            o_bq: k(8),
-            o_nq: k(9),
-            o_faults: k(10),
-            o_bfetch: k(11),
-            o_bstore: k(12),
-            o_bcfetch: k(13),
-            o_bcstore: k(14),
-            o_bxchg: k(15),
-            o_bxadd: k(16),
-            o_nbload: k(17),
-            o_nbstore: k(18),
-            o_nnload: k(19),
-            o_nnstore: k(20),
-            o_nbloadi: k(21),
-            o_nbstorei: k(22),
-            o_nnloadi: k(23),
-            o_nnstorei: k(24),
-            o_balloc: k(25),
-            o_nalloc: k(26),
+            o_bsel: op(KeyOp::Bsel),
+            o_nsel: op(KeyOp::Nsel),
+            o_bcopy: op(KeyOp::Bcopy),
+            o_ncopy: op(KeyOp::Ncopy),
+            o_bkeyeq: op(KeyOp::Bkeyeq),
+            o_nkeyeq: op(KeyOp::Nkeyeq),
+            o_bweaken: op(KeyOp::Bweaken),
+            o_nweaken: op(KeyOp::Nweaken),
+            o_bq: op(KeyOp::Bquery),
+            o_nq: op(KeyOp::Nquery),
+            o_faults: op(KeyOp::Faults),
+            o_bfetch: op(KeyOp::Bfetch),
+            o_bstore: op(KeyOp::Bstore),
+            o_bcfetch: op(KeyOp::Bcfetch),
+            o_bcstore: op(KeyOp::Bcstore),
+            o_bxchg: op(KeyOp::Bxchg),
+            o_bxadd: op(KeyOp::Bxadd),
+            o_nbload: op(KeyOp::NbLoad),
+            o_nbstore: op(KeyOp::NbStore),
+            o_nnload: op(KeyOp::NnLoad),
+            o_nnstore: op(KeyOp::NnStore),
+            o_nbloadi: op(KeyOp::NbLoadI),
+            o_nbstorei: op(KeyOp::NbStoreI),
+            o_nnloadi: op(KeyOp::NnLoadI),
+            o_nnstorei: op(KeyOp::NnStoreI),
+            o_balloc: op(KeyOp::Balloc),
+            o_nalloc: op(KeyOp::Nalloc),
             opd: Default::default(),
             busy_l: Default::default(),
             d1: Default::default(),
@@ -1101,6 +1106,75 @@ mod tests {
             sim.done(x)
         });
         sim.run(Box::new(uut), 100_000).unwrap();
+    }
+
+    /// The decode's single-bit tests of the opcode (see `the_bit_tests_...` below) under a
+    /// numbering of the opcodes; panics on the first that does not hold.
+    fn check_bit_tests(number: impl Fn(KeyOp) -> u8) {
+        use KeyOp::*;
+        let bit = |o: u8, b: u8| (o >> b) & 1 == 1;
+        let ops: Vec<KeyOp> = (0..27).filter_map(KeyOp::from_opcode).collect();
+        for o in 0..32u8 {
+            let op = ops.iter().copied().find(|&x| number(x) == o);
+            // c_resv: the reserved opcodes
+            let resv = bit(o, 4) && bit(o, 3) && (bit(o, 2) || (bit(o, 1) && bit(o, 0)));
+            assert_eq!(resv, op.is_none(), "opcode {o}: reserved");
+            let Some(op) = op else { continue };
+            // r_bc: among the block word instructions, the byte ones
+            if matches!(op, Bfetch | Bstore | Bcfetch | Bcstore | Bxchg | Bxadd) {
+                let bc = bit(o, 1) ^ bit(o, 0);
+                assert_eq!(bc, matches!(op, Bcfetch | Bcstore), "{op:?}");
+            }
+            // r_ind: among the slot instructions, the indirect ones
+            if matches!(
+                op,
+                NbLoad | NbStore | NnLoad | NnStore | NbLoadI | NbStoreI | NnLoadI | NnStoreI
+            ) {
+                let ind = bit(o, 3) || (bit(o, 2) && (bit(o, 1) || bit(o, 0)));
+                let want = matches!(op, NbLoadI | NbStoreI | NnLoadI | NnStoreI);
+                assert_eq!(ind, want, "{op:?}");
+            }
+            // rnode and r_cur: among bsel..n?, the node ones, and those that read the
+            // current register
+            if matches!(
+                op,
+                Bsel | Nsel | Bcopy | Ncopy | Bkeyeq | Nkeyeq | Bweaken | Nweaken | Bquery | Nquery
+            ) {
+                let rnode = bit(o, 0) || bit(o, 4);
+                let want = matches!(op, Nsel | Ncopy | Nkeyeq | Nweaken | Nquery);
+                assert_eq!(rnode, want, "{op:?}");
+                let cur = bit(o, 3) || (bit(o, 2) && bit(o, 1));
+                let want = matches!(op, Bweaken | Nweaken | Bquery | Nquery);
+                assert_eq!(cur, want, "{op:?}");
+            }
+            // the slot stores name a register: nb! nb!i the current block one (bit 1)
+            if matches!(op, NbStore | NnStore | NbStoreI | NnStoreI) {
+                assert!(bit(o, 4), "{op:?}");
+                assert_eq!(bit(o, 1), matches!(op, NbStore | NbStoreI), "{op:?}");
+                assert!(!(bit(o, 3) && (bit(o, 1) || bit(o, 0))), "{op:?}");
+            }
+            // balloc nalloc read the null word
+            if matches!(op, Balloc | Nalloc) {
+                assert!(bit(o, 4) && bit(o, 3) && (bit(o, 1) || bit(o, 0)), "{op:?}");
+            }
+        }
+    }
+
+    /// The decode tests some instruction groups on single opcode bits rather than on
+    /// whole opcodes (fewer LUTs); those tests hold only for the ISA's numbering. They are
+    /// checked against the ISA crate's table, so that renumbering an instruction fails
+    /// here rather than in the hardware — and a renumbering (b@ and bc@ swapped) does fail.
+    #[test]
+    fn the_bit_tests_of_the_decode_match_the_isa_table() {
+        check_bit_tests(|op| op as u8);
+        let swapped = std::panic::catch_unwind(|| {
+            check_bit_tests(|op| match op {
+                KeyOp::Bfetch => KeyOp::Bcfetch as u8,
+                KeyOp::Bcfetch => KeyOp::Bfetch as u8,
+                o => o as u8,
+            })
+        });
+        assert!(swapped.is_err(), "a renumbering went unnoticed");
     }
 
     #[test]
