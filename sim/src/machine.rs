@@ -303,7 +303,9 @@ impl Machine {
         s
     }
 
-    fn step_into(&mut self, uart: &mut dyn Uart, s: &mut Step) {
+    /// [`step`](Self::step) into `s`, reusing its storage (for a caller that steps
+    /// every cycle, as lockstep does).
+    pub fn step_into(&mut self, uart: &mut dyn Uart, s: &mut Step) {
         let now = self.cycles;
         s.cycle = now;
         s.uart_tx = None;

@@ -1,5 +1,8 @@
 //! The j1k RTL, run: the simulation top that j1k-hdl exports, compiled by
-//! Verilator (see build.rs), driven one clock cycle at a time from Rust.
+//! Verilator (see build.rs). The cycle loop runs on the C++ side
+//! ([`Rtl::run_until_event`]) until a cycle that needs the host: a UART byte
+//! sent or consumed, a look at RX that has to ask the console, or a halt. Rust
+//! runs those one at a time ([`Rtl::step`]).
 //!
 //! [`Rtl`] has the same console and end-of-run rules as the Rust model
 //! ([`j1k_sim::Machine`]): the same lazy UART input, halt on a jump to self,
@@ -10,7 +13,7 @@ mod ffi;
 mod lockstep;
 
 pub use ffi::Obs;
-pub use lockstep::{lockstep, Divergence};
+pub use lockstep::{lockstep, lockstep_batched, Divergence, LOCKSTEP_BATCH};
 
 use j1k_sim::{Config, Limits, Outcome, RxPort, Uart};
 use std::ffi::c_void;
@@ -37,6 +40,16 @@ pub struct RtlStats {
     pub uart_tx_bytes: u64,
     pub uart_rx_bytes: u64,
     pub end: &'static str,
+}
+
+/// What [`Rtl::run_until_event`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ran {
+    /// Cycles run.
+    pub cycles: u64,
+    /// It stopped before a cycle that needs the host ([`Rtl::step`]); false: it
+    /// ran all the cycles it was given.
+    pub event: bool,
 }
 
 /// A Verilated simulation top.
@@ -136,6 +149,47 @@ impl Rtl {
         overrun
     }
 
+    /// Runs at most `max_cycles` cycles that need nothing from the host, in one
+    /// call into the model: it stops before a cycle that sends a UART byte,
+    /// consumes the received byte, looks at RX while no byte is valid (unless the
+    /// input has ended), or halts — run that one with [`step`](Self::step). In the
+    /// cycles it runs, `step` would only have run the clock, so the two give the
+    /// same run, counts and end. With `trace`, what each cycle showed (what `step`
+    /// returns) is appended to it, one [`Obs`] per cycle.
+    pub fn run_until_event(&mut self, max_cycles: u64, trace: Option<&mut Vec<Obs>>) -> Ran {
+        let model = self.model.as_ptr();
+        let rx_ended = self.rx.exhausted as i32;
+        let mut event = 0;
+        let n = match trace {
+            Some(t) => {
+                let room = usize::try_from(max_cycles).expect("a trace of that many cycles");
+                t.reserve(room);
+                // SAFETY: the shim writes at most `max_cycles` whole `Obs` (plain
+                // integers) into the room reserved after the trace's end.
+                unsafe {
+                    let end = t.as_mut_ptr().add(t.len());
+                    let n = ffi::j1k_rtl_run(model, max_cycles, rx_ended, end, &mut event);
+                    t.set_len(t.len() + n as usize);
+                    n
+                }
+            }
+            None => unsafe {
+                ffi::j1k_rtl_run(
+                    model,
+                    max_cycles,
+                    rx_ended,
+                    std::ptr::null_mut(),
+                    &mut event,
+                )
+            },
+        };
+        self.cycles += n;
+        Ran {
+            cycles: n,
+            event: event != 0,
+        }
+    }
+
     /// Runs one clock cycle; returns the outputs as they were during it.
     pub fn step(&mut self, uart: &mut dyn Uart) -> Obs {
         let mut o = self.observe();
@@ -174,11 +228,26 @@ impl Rtl {
         limits.ended(self.cycles, self.quiet_since, self.rx.exhausted)
     }
 
+    /// Cycles until a limit ends the run if no UART byte moves meanwhile (0 if
+    /// one has): the most [`run_until_event`](Self::run_until_event) may run.
+    pub(crate) fn cycles_left(&self, limits: &Limits) -> u64 {
+        let idle = if self.rx.exhausted {
+            self.quiet_since.saturating_add(limits.idle_cycles)
+        } else {
+            u64::MAX
+        };
+        let end = limits.max_cycles.unwrap_or(u64::MAX).min(idle);
+        end.saturating_sub(self.cycles)
+    }
+
     /// Runs until a halt, an idle end or the cycle limit — the Rust model's rules.
     pub fn run(&mut self, uart: &mut dyn Uart, limits: &Limits) -> Outcome {
         let o = loop {
             if let Some(o) = self.ended(limits) {
                 break o;
+            }
+            if !self.run_until_event(self.cycles_left(limits), None).event {
+                continue;
             }
             if self.step(uart).halt != 0 {
                 break Outcome::Halted;
@@ -186,5 +255,115 @@ impl Rtl {
         };
         self.stats.end = o.name();
         o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use j1k_sim::BufUart;
+    use std::path::PathBuf;
+
+    fn programs() -> Vec<(Vec<u16>, &'static [u8])> {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        [
+            ("hello.fs", &b""[..]),
+            ("tree.fs", b""),
+            ("upper_echo.fs", b"Batches, then bytes.\n"),
+            ("bench/index_blocks.fs", b""),
+        ]
+        .into_iter()
+        .map(|(name, input)| {
+            (
+                j1k_asm::assemble_file(&dir.join(name)).unwrap().words,
+                input,
+            )
+        })
+        .collect()
+    }
+
+    fn limits() -> Limits {
+        Limits {
+            max_cycles: Some(400_000),
+            idle_cycles: 5_000,
+        }
+    }
+
+    /// `run`'s loop with [`Rtl::run_until_event`] replaced by single steps.
+    fn run_stepwise(r: &mut Rtl, uart: &mut dyn Uart, limits: &Limits) -> Outcome {
+        loop {
+            if let Some(o) = r.ended(limits) {
+                break o;
+            }
+            if r.step(uart).halt != 0 {
+                break Outcome::Halted;
+            }
+        }
+    }
+
+    /// Every cycle's observation, through `run_until_event` and `step`.
+    fn traced(r: &mut Rtl, uart: &mut dyn Uart, limits: &Limits) -> Vec<Obs> {
+        let mut trace = Vec::new();
+        while r.ended(limits).is_none() {
+            let ran = r.run_until_event(r.cycles_left(limits).min(4096), Some(&mut trace));
+            if ran.event {
+                let o = r.step(uart);
+                trace.push(o);
+                if o.halt != 0 {
+                    break;
+                }
+            }
+        }
+        trace
+    }
+
+    /// The C++ loop runs the same cycles as single steps: the same output,
+    /// counts, end and final state, including an idle end after the input.
+    #[test]
+    fn the_cycle_loop_equals_single_steps() {
+        for (words, input) in programs() {
+            for limits in [
+                limits(),
+                Limits {
+                    max_cycles: Some(3_000),
+                    ..limits()
+                },
+            ] {
+                // (fresh models: a model keeps the end of input across loads)
+                let mut a = Rtl::new(&Config::default()).unwrap();
+                let mut b = Rtl::new(&Config::default()).unwrap();
+                a.load_image(&words).unwrap();
+                b.load_image(&words).unwrap();
+                let (mut ua, mut ub) = (BufUart::new(input), BufUart::new(input));
+                let oa = a.run(&mut ua, &limits);
+                let ob = run_stepwise(&mut b, &mut ub, &limits);
+                b.stats.end = ob.name();
+                assert_eq!(oa, ob);
+                assert_eq!(ua.output, ub.output);
+                assert_eq!(a.stats(), b.stats());
+                assert_eq!(a.observe(), b.observe());
+            }
+        }
+    }
+
+    /// Skipping Verilator's input region between clock edges (csrc/shim.cpp)
+    /// changes nothing: every cycle shows the same as with a full eval().
+    #[test]
+    fn edge_evaluation_equals_full_evaluation() {
+        for (words, input) in programs() {
+            let mut fast = Rtl::new(&Config::default()).unwrap();
+            let mut full = Rtl::new(&Config::default()).unwrap();
+            unsafe { ffi::j1k_rtl_set_full_eval(full.model.as_ptr(), 1) };
+            fast.load_image(&words).unwrap();
+            full.load_image(&words).unwrap();
+            let ta = traced(&mut fast, &mut BufUart::new(input), &limits());
+            let tb = traced(&mut full, &mut BufUart::new(input), &limits());
+            assert!(ta.len() > 100, "{} cycles", ta.len());
+            assert_eq!(ta.len(), tb.len());
+            if let Some(i) = (0..ta.len()).find(|&i| ta[i] != tb[i]) {
+                panic!("cycle {i}: {:x?}\nfull eval: {:x?}", ta[i], tb[i]);
+            }
+            assert_eq!(fast.observe(), full.observe());
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! included) for over a million cycles.
 
 use j1k_isa::{encode, Insn, KeyInsn, KeyOp};
-use j1k_rtl::{lockstep, Rtl};
+use j1k_rtl::{lockstep, lockstep_batched, Rtl, LOCKSTEP_BATCH};
 use j1k_sim::{BufUart, Config, Limits, Machine, Outcome};
 use std::path::PathBuf;
 
@@ -273,4 +273,81 @@ fn lockstep_catches_a_difference() {
         "{d}"
     );
     assert!(d.to_string().contains("differ at cycle 1"), "{d}");
+}
+
+/// The first cycle after which two Rust models, one per image, differ in a
+/// register lockstep compares (found without the comparator under test).
+fn first_difference(a: &[u16], b: &[u16]) -> u64 {
+    let mut ma = Machine::new(Config::default()).unwrap();
+    let mut mb = Machine::new(Config::default()).unwrap();
+    ma.load_image(0, a).unwrap();
+    mb.load_image(0, b).unwrap();
+    let regs = |m: &Machine| {
+        let c = m.core(0);
+        (c.pc(), c.insn(), c.t(), c.n(), c.r(), c.dsp(), c.rdepth())
+    };
+    loop {
+        let cycle = ma.cycles();
+        let (sa, sb) = (
+            ma.step(&mut BufUart::new(b"")),
+            mb.step(&mut BufUart::new(b"")),
+        );
+        assert!(!sa.halted && !sb.halted && cycle < 100_000, "no difference");
+        if regs(&ma) != regs(&mb) {
+            return cycle;
+        }
+    }
+}
+
+/// The RTL runs ahead of the comparison in batches of cycles; a difference in
+/// the middle of one is still reported at its own cycle, with the same fields
+/// and states as when every cycle is stepped (`lockstep_batched` with 0). The
+/// RTL gets an image that differs from the Rust model's after a count-down
+/// loop: in a literal, or in a data word that `@` reads (through the RAM's one
+/// read port, so the instruction register differs first in both).
+#[test]
+fn a_difference_inside_a_batch_is_reported_at_its_own_cycle() {
+    let code =
+        |n: u32, v: u16| format!(": main\n  {n} begin dup while 1 - repeat drop\n  {v} halt ;\n");
+    let data = |n: u32, v: u16| {
+        format!("create x {v} ,\n: main\n  {n} begin dup while 1 - repeat drop\n  x @ halt ;\n")
+    };
+    for (kind, src) in [
+        ("code", &code as &dyn Fn(u32, u16) -> String),
+        ("data", &data),
+    ] {
+        let asm = |v| move |n| j1k_asm::assemble_str("mid.fs", &src(n, v)).unwrap().words;
+        // A loop long enough for a few batches, ending well inside one.
+        let (n, rust_img, rtl_img, cycle) = (300..2000)
+            .map(|n| {
+                let (a, b) = (asm(5)(n), asm(6)(n));
+                let c = first_difference(&a, &b);
+                (n, a, b, c)
+            })
+            .find(|(_, _, _, c)| {
+                let off = c % LOCKSTEP_BATCH;
+                *c > 2 * LOCKSTEP_BATCH && off > 100 && off < LOCKSTEP_BATCH - 100
+            })
+            .expect("a loop count that ends inside a batch");
+        let run = |batch| {
+            let mut m = Machine::new(Config::default()).unwrap();
+            m.load_image(0, &rust_img).unwrap();
+            let mut rtl = Rtl::new(&Config::default()).unwrap();
+            rtl.load_image(&rtl_img).unwrap();
+            lockstep_batched(&mut m, &mut rtl, &mut BufUart::new(b""), &limits(), batch)
+                .unwrap_err()
+        };
+        let batched = run(LOCKSTEP_BATCH);
+        assert_eq!(batched.cycle, cycle, "{kind} (loop of {n}): {batched}");
+        assert!(
+            batched.fields.iter().any(|(f, _, _)| *f == "insn"),
+            "{kind}: {batched}"
+        );
+        assert_eq!(batched, run(0), "{kind}: batched and stepped differ");
+        assert_eq!(
+            batched,
+            run(7),
+            "{kind}: batches of 7 cycles and of {LOCKSTEP_BATCH} differ"
+        );
+    }
 }
