@@ -69,11 +69,13 @@ pub struct SimArgs {
     /// Slots per node, for block keys and node keys each (power of two, at most 32)
     #[arg(long, value_name = "N", default_value_t = KeyConfig::default().node_slots)]
     node_slots: u16,
-    /// Blocks in the store, counting the null block
-    #[arg(long, value_name = "N", default_value_t = KeyConfig::default().blocks)]
+    /// Blocks in the store, counting the null block (2 to 32768)
+    #[arg(long, value_name = "N", default_value_t = KeyConfig::default().blocks,
+          value_parser = clap::value_parser!(u16).range(2..=32768))]
     blocks: u16,
-    /// Nodes in the store, counting the null node and the root node
-    #[arg(long, value_name = "N", default_value_t = KeyConfig::default().nodes)]
+    /// Nodes in the store, counting the null node and the root node (2 to 32768)
+    #[arg(long, value_name = "N", default_value_t = KeyConfig::default().nodes,
+          value_parser = clap::value_parser!(u16).range(2..=32768))]
     nodes: u16,
     /// Block-key registers per core (1, 2, 4 or 8; register numbers are taken modulo this)
     #[arg(long, value_name = "N", default_value_t = KeyConfig::default().block_regs)]

@@ -385,3 +385,24 @@ fn sim_runs_several_cores() {
         assert!(stderr(&out).contains(what), "{args:?}: {}", stderr(&out));
     }
 }
+
+/// Issue 16: the store sizes' limits are the machine's (2 to 32768), named at parse time
+/// for any number, not the type's 0..=65535.
+#[test]
+fn store_sizes_name_their_limits() {
+    let hello = example("hello.fs");
+    let hello = hello.to_str().unwrap();
+    for (flag, n) in [
+        ("--blocks", "70000"),
+        ("--blocks", "40000"),
+        ("--nodes", "1"),
+    ] {
+        let out = j1k().args(["sim", hello, flag, n]).output().unwrap();
+        assert!(!out.status.success(), "{flag} {n}");
+        assert!(
+            stderr(&out).contains("2..=32768"),
+            "{flag} {n}: {}",
+            stderr(&out)
+        );
+    }
+}
