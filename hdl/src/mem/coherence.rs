@@ -483,29 +483,13 @@ mod tests {
             for now in 1..=cycles {
                 let acts = d.phase1(now);
                 for (t, a) in acts.iter().enumerate() {
-                    let p = &mut x.port[t];
-                    p.ask.next = a.ask;
-                    p.need.next = bits::<2>(a.need);
-                    p.blk.next = bits::<16>(a.blk as u64);
-                    p.release.next = a.release;
-                    p.take.next = a.take;
+                    a.drive(&mut x.port[t]);
                 }
                 x = sim.wait(1, x)?;
                 for (t, a) in acts.iter().enumerate() {
-                    if let Some(met) = a.met {
-                        let hw = x.port[t].met.val();
-                        if hw != met {
-                            let e = format!("cycle {now}: tile {t} asked: rtl met {hw}, sim {met}");
-                            send.send(Err(e)).unwrap();
-                            return sim.done(x);
-                        }
-                    }
-                    if let Some(l) = a.line.filter(|_| a.need < 2) {
-                        if x.port[t].line.val().index() != l {
-                            let e = format!("cycle {now}: tile {t}'s line for block {}", a.blk);
-                            send.send(Err(e)).unwrap();
-                            return sim.done(x);
-                        }
+                    if let Err(e) = a.check(&x.port[t], t, now) {
+                        send.send(Err(e)).unwrap();
+                        return sim.done(x);
                     }
                 }
                 d.phase2(now);

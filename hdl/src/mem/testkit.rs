@@ -8,7 +8,9 @@
 //! simulator's unit alongside and says, each cycle, what each tile puts on its ports and
 //! what it must get back.
 
-use super::coherence::{Coherence, K_ALLOC, K_FILL_READ, K_FILL_WRITE, K_LOCK, K_NOP, K_UPGRADE};
+use super::coherence::{
+    Coherence, TilePort, K_ALLOC, K_FILL_READ, K_FILL_WRITE, K_LOCK, K_NOP, K_UPGRADE,
+};
 use super::lines::{NEED_ALLOC, NEED_LOCK, NEED_READ, NEED_WRITE, ST_E, ST_I, ST_M, ST_S};
 use j1k_sim::mem::cache::LineState;
 use j1k_sim::mem::unit::{Coherence as Model, Kind, Need, Tick};
@@ -58,6 +60,42 @@ pub struct Act {
     pub expect: Option<u16>,
     /// A cache word to write, whole.
     pub write: Option<(u16, u16)>,
+}
+
+impl Act {
+    /// Puts this tile's check (ask, need, block, release, take) on its port.
+    pub fn drive(&self, p: &mut TilePort) {
+        p.ask.next = self.ask;
+        p.need.next = rust_hdl::prelude::bits::<2>(self.need);
+        p.blk.next = rust_hdl::prelude::bits::<16>(self.blk as u64);
+        p.release.next = self.release;
+        p.take.next = self.take;
+    }
+
+    /// The port's answer in phase 1 against the simulator's: `met`, and for a block access
+    /// met, the line.
+    pub fn check(&self, p: &TilePort, t: usize, now: u64) -> Result<(), String> {
+        if let Some(met) = self.met {
+            let hw = p.met.val();
+            if hw != met {
+                return Err(format!(
+                    "cycle {now}: tile {t} asked: rtl met {hw}, sim {met}"
+                ));
+            }
+        }
+        if let Some(l) = self
+            .line
+            .filter(|_| self.need == NEED_READ || self.need == NEED_WRITE)
+        {
+            if p.line.val().index() != l {
+                return Err(format!(
+                    "cycle {now}: tile {t}'s line for block {}",
+                    self.blk
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What a run granted: each kind, fills and allocations with a modified victim or a
