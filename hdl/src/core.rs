@@ -9,7 +9,7 @@ use crate::pcsel::PcSel;
 use crate::ram::CodeRam;
 use crate::stack::Stack2;
 use crate::stackctl::StackCtl;
-use crate::util::k;
+use crate::util::{k, Zext};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -37,6 +37,17 @@ pub struct Core {
     pub load_we: Signal<In, Bit>,
     pub load_addr: Signal<In, Bits<12>>,
     pub load_data: Signal<In, Bits<16>>,
+    // ---- several cores (docs/architecture.md §6; built `control`, else unused) ----
+    /// The core runs this cycle; stopped, nothing changes and the RAM serves `rr_addr`.
+    pub run: Signal<In, Bit>,
+    /// A start at this edge: pc := `start_pc` (and its word read), T, `dsp`, rdepth := 0.
+    pub start: Signal<In, Bit>,
+    pub start_pc: Signal<In, Bits<12>>,
+    /// While stopped: the RAM's read address (core 0's remote pointer) and write port.
+    pub rr_addr: Signal<In, Bits<12>>,
+    pub rw_we: Signal<In, Bit>,
+    pub rw_addr: Signal<In, Bits<12>>,
+    pub rw_data: Signal<In, Bits<16>>,
     // ---- state, as after the previous edge ----
     pub pc: Signal<Out, Bits<13>>,
     /// The code RAM's read data: the instruction, but not 0 in the reboot cycle
@@ -79,6 +90,10 @@ pub struct Core {
     rdepth_r: DFF<Bits<5>>,
 
     key_on: Constant<Bit>,
+    /// Built for several cores: `run`, `start` and the remote RAM ports act.
+    ctl_on: Constant<Bit>,
+    stopped: Signal<Local, Bit>,
+    spc16: Zext<12, 16>,
     c16_0: Constant<Bits<16>>,
     c16_1: Constant<Bits<16>>,
     c16_ones: Constant<Bits<16>>,
@@ -149,8 +164,9 @@ pub struct Core {
 }
 
 impl Core {
-    /// A core whose RAM holds `image`; `key_on` builds the key-instruction path.
-    pub fn new(image: &[u16], key_on: bool) -> Self {
+    /// A core whose RAM holds `image`; `key_on` builds the key-instruction path;
+    /// `control`: one of several cores (run, start, remote RAM access).
+    pub fn new(image: &[u16], key_on: bool, control: bool) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -165,6 +181,13 @@ impl Core {
             load_we: Default::default(),
             load_addr: Default::default(),
             load_data: Default::default(),
+            run: Default::default(),
+            start: Default::default(),
+            start_pc: Default::default(),
+            rr_addr: Default::default(),
+            rw_we: Default::default(),
+            rw_addr: Default::default(),
+            rw_data: Default::default(),
             pc: Default::default(),
             insn: Default::default(),
             t: Default::default(),
@@ -194,6 +217,9 @@ impl Core {
             dsp_now: Default::default(),
             rdepth_r: Default::default(),
             key_on: Constant::new(key_on),
+            ctl_on: Constant::new(control),
+            stopped: Default::default(),
+            spc16: Default::default(),
             c16_0: k(0),
             c16_1: k(1),
             c16_ones: k(0xffff),
@@ -272,8 +298,10 @@ impl Logic for Core {
         Signal::<Out, Bits<16>>::link(&mut self.pc_full, &mut self.pc_r.q);
         self.ram.reset.next = self.reset.val();
         self.ram.clock.next = self.clock.val();
+        self.stopped.next = self.ctl_on.val() && !self.run.val();
+        self.spc16.a.next = self.start_pc.val();
         // a key instruction is fetched once (ram.rs)
-        self.ram.hold.next = self.k_hold.val();
+        self.ram.hold.next = self.k_hold.val() && !self.stopped.val();
         self.dstack.clock.next = self.clock.val();
         self.rstack.clock.next = self.clock.val();
         self.dstack.reset.next = self.reset.val();
@@ -516,6 +544,25 @@ impl Logic for Core {
             }
         }
 
+        // A stopped core changes nothing (its key unit starts nothing either).
+        if self.stopped.val() {
+            self.sd_we.next = false;
+            self.sd_mv.next = false;
+            self.sd_hce.next = self.reset.val();
+            self.sd_tce.next = self.reset.val();
+            self.sr_we.next = false;
+            self.sr_mv.next = false;
+            self.sr_hce.next = self.reset.val();
+            self.sr_tce.next = self.reset.val();
+            self.d_add.next = self.c16_0.val();
+            self.r_add.next = self.c5_0.val();
+            self.mem_wr.next = false;
+            self.io_wr_l.next = false;
+            self.io_rd_l.next = false;
+            self.alu_io_read.next = false;
+            self.halt.next = false;
+        }
+
         // ---- T' ----
         // The ALU's result is the deepest input, so it meets the others at the last
         // mux; the other classes and the key unit's answers are settled before it.
@@ -572,9 +619,28 @@ impl Logic for Core {
         self.rstack.dir.next = self.sr_dir.val();
         self.rstack.wd.next = self.r_wd.val();
         self.ram.raddr.next = self.pc_n.val().get_bits::<12>(0);
+        if self.stopped.val() {
+            self.pc_r.d.next = self.pc_r.q.val();
+            self.t_r.d.next = self.t_r.q.val();
+            self.ram.raddr.next = self.rr_addr.val();
+        }
+        // a start: at the instruction boundary the control unit found (or while stopped)
+        if self.ctl_on.val() && self.start.val() {
+            self.pc_r.d.next = self.spc16.y.val();
+            self.t_r.d.next = self.c16_0.val();
+            self.dsp_base.d.next = self.c16_0.val();
+            self.dsp_step.d.next = self.c16_0.val();
+            self.rdepth_r.d.next = self.c5_0.val();
+            self.ram.raddr.next = self.start_pc.val();
+        }
         self.ram.waddr.next = self.st0.val().get_bits::<12>(1);
         self.ram.wdata.next = self.st1.val();
         self.ram.we.next = self.mem_wr.val() && self.unlocked.val() && !self.reset.val();
+        if self.stopped.val() {
+            self.ram.we.next = self.rw_we.val() && !self.reset.val();
+            self.ram.waddr.next = self.rw_addr.val();
+            self.ram.wdata.next = self.rw_data.val();
+        }
         if self.load_we.val() {
             self.ram.waddr.next = self.load_addr.val();
             self.ram.wdata.next = self.load_data.val();
@@ -612,7 +678,7 @@ mod tests {
     fn core_simulates() {
         // 8001 8002 6203 (+) 0003 (jmp 3: halt)
         let image = [0x8001u16, 0x8002, 0x6203, 0x0003];
-        let mut uut = Core::new(&image, false);
+        let mut uut = Core::new(&image, false, false);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<Core>| x.clock.next = !x.clock.val());
@@ -637,7 +703,7 @@ mod tests {
 
     #[test]
     fn core_yosys_validate() {
-        let mut uut = Core::new(&[0x8001, 0x0001], true);
+        let mut uut = Core::new(&[0x8001, 0x0001], true, true);
         uut.connect_all();
         validate("j1k_core", &crate::util::verilog(&uut));
     }

@@ -4,6 +4,14 @@
 //! one address bit per port, ORed: `$1000` UART data, `$2000` UART status
 //! (bit 0 TX ready, bit 1 RX valid), `$4000` core id. The UART itself is
 //! outside: the simulation top takes it from ports, the SoC from `uart.rs`.
+//!
+//! Built for several cores (docs/architecture.md §6) it also has `$0100` (read: the
+//! running mask; write: start), `$0200` (read: N; write: stop), which it hands to the
+//! control unit as this cycle's write (`w_*`), and on core 0 the remote pointer
+//! `$0400`/`$0800`: the pointer, its next value (the address a stopped core's RAM
+//! reads at this edge) and this cycle's remote write (`rw_*`). A stopped core's io
+//! top does nothing (`run`); a start clears its registers but the LEDs and opens the
+//! RAM write gate.
 
 use crate::util::{k, Zext};
 use rust_hdl::prelude::*;
@@ -34,6 +42,39 @@ pub struct IoPorts {
     pub rx_look: Signal<Out, Bit>,
     pub leds: Signal<Out, Bits<5>>,
     pub unlocked: Signal<Out, Bit>,
+    // ---- several cores ----
+    pub run: Signal<In, Bit>,
+    pub start: Signal<In, Bit>,
+    /// Bit k: core k runs.
+    pub running: Signal<In, Bits<8>>,
+    /// Core 0: the word at the remote pointer (0 unless its core has been stopped).
+    pub remote_word: Signal<In, Bits<16>>,
+    /// This cycle's start / stop write: target core and start word.
+    pub w_start: Signal<Out, Bit>,
+    pub w_stop: Signal<Out, Bit>,
+    pub w_target: Signal<Out, Bits<3>>,
+    pub w_addr: Signal<Out, Bits<12>>,
+    /// Core 0: the remote pointer now and after this edge; this cycle's remote write.
+    pub rp: Signal<Out, Bits<16>>,
+    pub rp_next: Signal<Out, Bits<16>>,
+    pub rw_we: Signal<Out, Bit>,
+    pub rw_target: Signal<Out, Bits<3>>,
+    pub rw_addr: Signal<Out, Bits<12>>,
+    pub rw_data: Signal<Out, Bits<16>>,
+    rp_r: DFF<Bits<16>>,
+    p1: Signal<Local, Bits<16>>,
+    p2: Signal<Local, Bits<16>>,
+    p3: Signal<Local, Bits<16>>,
+    p1s: Signal<Local, Bits<16>>,
+    p2s: Signal<Local, Bits<16>>,
+    wr_a: Signal<Local, Bit>,
+    rd_a: Signal<Local, Bit>,
+    run16: Zext<8, 16>,
+    ctl_on: Constant<Bit>,
+    remote_on: Constant<Bit>,
+    ncores: Constant<Bits<16>>,
+    hi3: Constant<Bits<16>>,
+    lo12: Constant<Bits<16>>,
     rd_: DFF<Bit>,
     wr_: DFF<Bit>,
     dout_: DFF<Bits<16>>,
@@ -50,8 +91,9 @@ pub struct IoPorts {
 }
 
 impl IoPorts {
-    /// `core_id` is what port `$4000` reads.
-    pub fn new(core_id: u16) -> Self {
+    /// `core_id` is what port `$4000` reads; `cores`: N (the core-control ports exist
+    /// when N ≥ 2, the remote pointer on core 0 only).
+    pub fn new(core_id: u16, cores: u16) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -70,6 +112,34 @@ impl IoPorts {
             rx_look: Default::default(),
             leds: Default::default(),
             unlocked: Default::default(),
+            run: Default::default(),
+            start: Default::default(),
+            running: Default::default(),
+            remote_word: Default::default(),
+            w_start: Default::default(),
+            w_stop: Default::default(),
+            w_target: Default::default(),
+            w_addr: Default::default(),
+            rp: Default::default(),
+            rp_next: Default::default(),
+            rw_we: Default::default(),
+            rw_target: Default::default(),
+            rw_addr: Default::default(),
+            rw_data: Default::default(),
+            rp_r: Default::default(),
+            p1: Default::default(),
+            p2: Default::default(),
+            p3: Default::default(),
+            p1s: Default::default(),
+            p2s: Default::default(),
+            wr_a: Default::default(),
+            rd_a: Default::default(),
+            run16: Default::default(),
+            ctl_on: Constant::new(cores > 1),
+            remote_on: Constant::new(cores > 1 && core_id == 0),
+            ncores: k(cores as u64),
+            hi3: k(0xe000),
+            lo12: k(0x0fff),
             rd_: Default::default(),
             wr_: Default::default(),
             dout_: Default::default(),
@@ -90,15 +160,18 @@ impl IoPorts {
 impl Logic for IoPorts {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, rd_, wr_, dout_, addr_, unlocked_, leds_);
+        dff_setup!(self, clock, rd_, wr_, dout_, addr_, unlocked_, leds_, rp_r);
+        // (a stopped core's io top does not act on its strobes)
+        self.wr_a.next = self.wr_.q.val() && (self.run.val() || !self.ctl_on.val());
+        self.rd_a.next = self.rd_.q.val() && (self.run.val() || !self.ctl_on.val());
         self.rd_.d.next = self.io_rd.val();
         self.wr_.d.next = self.io_wr.val();
         self.dout_.d.next = self.n.val();
         if self.io_rd.val() || self.io_wr.val() {
             self.addr_.d.next = self.t.val();
         }
-        self.unlocked_.d.next = self.unlocked_.q.val() || self.wr_.q.val();
-        if self.wr_.q.val() && self.addr_.q.val().get_bit(2) {
+        self.unlocked_.d.next = self.unlocked_.q.val() || self.wr_a.val();
+        if self.wr_a.val() && self.addr_.q.val().get_bit(2) {
             self.leds_.d.next = self.dout_.q.val().get_bits::<5>(0);
         }
         if self.reset.val() {
@@ -109,15 +182,56 @@ impl Logic for IoPorts {
             self.unlocked_.d.next = false;
             self.leds_.d.next = self.zero5.val();
         }
+        // ---- several cores ----
+        self.w_start.next = self.wr_a.val() && self.addr_.q.val().get_bit(8) && self.ctl_on.val();
+        self.w_stop.next = self.wr_a.val() && self.addr_.q.val().get_bit(9) && self.ctl_on.val();
+        self.w_target.next = self.dout_.q.val().get_bits::<3>(13);
+        self.w_addr.next = self.dout_.q.val().get_bits::<12>(1);
+        // The remote pointer (core 0): $0400 sets it, then a $0800 write writes at it and
+        // steps it, then a $0800 read strobe steps it (in this order, as the simulator).
+        self.p1.next = self.rp_r.q.val();
+        if self.wr_a.val() && self.addr_.q.val().get_bit(10) {
+            self.p1.next = self.dout_.q.val();
+        }
+        self.p1s.next = (self.p1.val() & self.hi3.val())
+            | ((self.p1.val() + self.one16.val()) & self.lo12.val());
+        self.rw_we.next = self.wr_a.val() && self.addr_.q.val().get_bit(11) && self.remote_on.val();
+        self.rw_target.next = self.p1.val().get_bits::<3>(13);
+        self.rw_addr.next = self.p1.val().get_bits::<12>(0);
+        self.rw_data.next = self.dout_.q.val();
+        self.p2.next = self.p1.val();
+        if self.rw_we.val() {
+            self.p2.next = self.p1s.val();
+        }
+        self.p2s.next = (self.p2.val() & self.hi3.val())
+            | ((self.p2.val() + self.one16.val()) & self.lo12.val());
+        self.p3.next = self.p2.val();
+        if self.rd_a.val() && self.addr_.q.val().get_bit(11) {
+            self.p3.next = self.p2s.val();
+        }
+        self.rp_r.d.next = self.p3.val();
+        if self.reset.val() || self.start.val() || !self.remote_on.val() {
+            self.rp_r.d.next = self.zero16.val();
+        }
+        self.rp.next = self.rp_r.q.val();
+        self.rp_next.next = self.rp_r.d.val();
+        // a start: the io registers as at reset but the LEDs, the write gate open
+        if self.start.val() && self.ctl_on.val() && !self.reset.val() {
+            self.rd_.d.next = false;
+            self.wr_.d.next = false;
+            self.dout_.d.next = self.zero16.val();
+            self.addr_.d.next = self.zero16.val();
+            self.unlocked_.d.next = true;
+        }
         self.unlocked.next = self.unlocked_.q.val();
         self.leds.next = self.leds_.q.val();
-        self.tx_strobe.next = self.wr_.q.val() && self.addr_.q.val().get_bit(12);
+        self.tx_strobe.next = self.wr_a.val() && self.addr_.q.val().get_bit(12);
         self.tx_data.next = self.dout_.q.val().get_bits::<8>(0);
         self.rx_strobe.next =
-            self.rd_.q.val() && self.addr_.q.val().get_bit(12) && self.rx_valid.val();
+            self.rd_a.val() && self.addr_.q.val().get_bit(12) && self.rx_valid.val();
         self.rx_look.next = (self.alu_io_read.val()
             && (self.addr_.q.val().get_bit(12) || self.addr_.q.val().get_bit(13)))
-            || (self.rd_.q.val() && self.addr_.q.val().get_bit(12));
+            || (self.rd_a.val() && self.addr_.q.val().get_bit(12));
         // The read bus.
         self.rx16.a.next = self.rx_data.val();
         self.bus.next = self.zero16.val();
@@ -134,6 +248,18 @@ impl Logic for IoPorts {
         }
         if self.addr_.q.val().get_bit(14) {
             self.bus.next = self.bus.val() | self.id.val();
+        }
+        self.run16.a.next = self.running.val();
+        if self.ctl_on.val() {
+            if self.addr_.q.val().get_bit(8) {
+                self.bus.next = self.bus.val() | self.run16.y.val();
+            }
+            if self.addr_.q.val().get_bit(9) {
+                self.bus.next = self.bus.val() | self.ncores.val();
+            }
+        }
+        if self.remote_on.val() && self.addr_.q.val().get_bit(11) {
+            self.bus.next = self.bus.val() | self.remote_word.val();
         }
         self.din.next = self.bus.val();
     }
@@ -153,7 +279,7 @@ mod tests {
 
     #[test]
     fn io_simulates() {
-        let mut uut = IoPorts::new(0);
+        let mut uut = IoPorts::new(0, 1);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<IoPorts>| x.clock.next = !x.clock.val());
@@ -205,7 +331,7 @@ mod tests {
 
     #[test]
     fn io_yosys_validate() {
-        let mut uut = IoPorts::new(3);
+        let mut uut = IoPorts::new(0, 4);
         uut.connect_all();
         validate("j1k_io", &crate::util::verilog(&uut));
     }

@@ -4,9 +4,11 @@
 //! instantiates. See hdl/README.md for the block diagram and the export.
 
 pub mod core;
+pub mod cores;
 pub mod io;
 pub mod key;
 pub mod mem;
+pub mod multi_top;
 pub mod pcsel;
 pub mod ram;
 pub mod sim_top;

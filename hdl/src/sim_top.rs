@@ -63,6 +63,10 @@ pub struct SimTop {
     pub slot_wdata: Signal<Out, Bits<16>>,
 
     tile: Tile,
+    z3: Constant<Bits<3>>,
+    z8: Constant<Bits<8>>,
+    z12: Constant<Bits<12>>,
+    z16: Constant<Bits<16>>,
 }
 
 impl SimTop {
@@ -115,7 +119,11 @@ impl SimTop {
             slot_we: Default::default(),
             slot_waddr: Default::default(),
             slot_wdata: Default::default(),
-            tile: Tile::new(cfg, image, 0),
+            tile: Tile::new(cfg, image, 0, 1),
+            z3: crate::util::k(0),
+            z8: crate::util::k(0),
+            z12: crate::util::k(0),
+            z16: crate::util::k(0),
         }
     }
 }
@@ -125,6 +133,25 @@ impl Logic for SimTop {
     fn update(&mut self) {
         self.tile.clock.next = self.clock.val();
         self.tile.reset.next = self.reset.val();
+        // one core: no memory system, no core control (tile.rs)
+        self.tile.links.met.next = false;
+        self.tile.links.line.next = self.z3.val();
+        self.tile.links.alloc_ok.next = false;
+        self.tile.links.alloc_idx.next = self.z16.val();
+        self.tile.links.m_rdata.next = self.z16.val();
+        self.tile.links.n_rdata_b.next = self.z16.val();
+        self.tile.links.n_rdata_n.next = self.z16.val();
+        self.tile.links.n_avail.next = false;
+        self.tile.links.n_idx.next = self.z16.val();
+        self.tile.links.run.next = true;
+        self.tile.links.start.next = false;
+        self.tile.links.start_pc.next = self.z12.val();
+        self.tile.links.running.next = self.z8.val();
+        self.tile.links.remote_word.next = self.z16.val();
+        self.tile.links.rr_addr.next = self.z12.val();
+        self.tile.links.rin_we.next = false;
+        self.tile.links.rin_addr.next = self.z12.val();
+        self.tile.links.rin_data.next = self.z16.val();
         self.tile.load_we.next = self.load_we.val();
         self.tile.load_addr.next = self.load_addr.val();
         self.tile.load_data.next = self.load_data.val();

@@ -18,6 +18,10 @@ pub struct Soc {
     pub uart_tx: Signal<Out, Bit>,
     pub leds: Signal<Out, Bits<5>>,
     tile: Tile,
+    z3: Constant<Bits<3>>,
+    z8: Constant<Bits<8>>,
+    z12: Constant<Bits<12>>,
+    z16: Constant<Bits<16>>,
     utx: UartTx,
     urx: UartRx,
     /// Power-on reset: counts to 15 from the configured 0, reset held until then.
@@ -38,7 +42,11 @@ impl Soc {
             uart_rx: Default::default(),
             uart_tx: Default::default(),
             leds: Default::default(),
-            tile: Tile::new(cfg, image, 0),
+            tile: Tile::new(cfg, image, 0, 1),
+            z3: crate::util::k(0),
+            z8: crate::util::k(0),
+            z12: crate::util::k(0),
+            z16: crate::util::k(0),
             utx: UartTx::new(div),
             urx: UartRx::new(div),
             por: Default::default(),
@@ -67,6 +75,25 @@ impl Logic for Soc {
         self.utx.clock.next = self.clock.val();
         self.urx.clock.next = self.clock.val();
         self.tile.reset.next = self.rst.val();
+        // one core: no memory system, no core control (tile.rs)
+        self.tile.links.met.next = false;
+        self.tile.links.line.next = self.z3.val();
+        self.tile.links.alloc_ok.next = false;
+        self.tile.links.alloc_idx.next = self.z16.val();
+        self.tile.links.m_rdata.next = self.z16.val();
+        self.tile.links.n_rdata_b.next = self.z16.val();
+        self.tile.links.n_rdata_n.next = self.z16.val();
+        self.tile.links.n_avail.next = false;
+        self.tile.links.n_idx.next = self.z16.val();
+        self.tile.links.run.next = true;
+        self.tile.links.start.next = false;
+        self.tile.links.start_pc.next = self.z12.val();
+        self.tile.links.running.next = self.z8.val();
+        self.tile.links.remote_word.next = self.z16.val();
+        self.tile.links.rr_addr.next = self.z12.val();
+        self.tile.links.rin_we.next = false;
+        self.tile.links.rin_addr.next = self.z12.val();
+        self.tile.links.rin_data.next = self.z16.val();
         self.utx.reset.next = self.rst.val();
         self.urx.reset.next = self.rst.val();
 

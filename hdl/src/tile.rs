@@ -10,6 +10,66 @@ use crate::key::KeyUnit;
 use crate::HwConfig;
 use rust_hdl::prelude::*;
 
+/// A tile's wires to the rest of a build of several cores (docs/architecture.md §9): its
+/// check with the coherence unit, its cache RAM, the shared node store and node allocator,
+/// the core control, and the remote RAM port. A one-core top ties the inputs to 0.
+#[derive(LogicInterface, Default)]
+pub struct TileLinks {
+    // the coherence unit (mem::coherence::TilePort)
+    pub ask: Signal<Out, Bit>,
+    pub need: Signal<Out, Bits<2>>,
+    pub blk: Signal<Out, Bits<16>>,
+    pub release: Signal<Out, Bit>,
+    pub take: Signal<Out, Bit>,
+    pub met: Signal<In, Bit>,
+    pub line: Signal<In, Bits<3>>,
+    pub alloc_ok: Signal<In, Bit>,
+    pub alloc_idx: Signal<In, Bits<16>>,
+    // the cache RAM (mem::system::CachePort)
+    pub m_raddr: Signal<Out, Bits<16>>,
+    pub m_rdata: Signal<In, Bits<16>>,
+    pub m_we: Signal<Out, Bit>,
+    pub m_wmask: Signal<Out, Bits<2>>,
+    pub m_waddr: Signal<Out, Bits<16>>,
+    pub m_wdata: Signal<Out, Bits<16>>,
+    // the node store and node allocator (the node lock's holder drives them)
+    pub n_raddr: Signal<Out, Bits<16>>,
+    pub n_rdata_b: Signal<In, Bits<16>>,
+    pub n_rdata_n: Signal<In, Bits<16>>,
+    pub n_we_b: Signal<Out, Bit>,
+    pub n_we_n: Signal<Out, Bit>,
+    pub n_waddr: Signal<Out, Bits<16>>,
+    pub n_wdata: Signal<Out, Bits<16>>,
+    pub n_take: Signal<Out, Bit>,
+    pub n_avail: Signal<In, Bit>,
+    pub n_idx: Signal<In, Bits<16>>,
+    // core control (mem::cores::CoreCtl)
+    pub run: Signal<In, Bit>,
+    pub start: Signal<In, Bit>,
+    pub start_pc: Signal<In, Bits<12>>,
+    pub running: Signal<In, Bits<8>>,
+    /// In a key instruction's middle (not at an instruction boundary).
+    pub mid: Signal<Out, Bit>,
+    pub w_start: Signal<Out, Bit>,
+    pub w_stop: Signal<Out, Bit>,
+    pub w_target: Signal<Out, Bits<3>>,
+    pub w_addr: Signal<Out, Bits<12>>,
+    // the remote pointer (core 0's) and this tile's RAM while stopped
+    pub rp: Signal<Out, Bits<16>>,
+    pub rp_next: Signal<Out, Bits<16>>,
+    pub rw_we: Signal<Out, Bit>,
+    pub rw_target: Signal<Out, Bits<3>>,
+    pub rw_addr: Signal<Out, Bits<12>>,
+    pub rw_data: Signal<Out, Bits<16>>,
+    pub remote_word: Signal<In, Bits<16>>,
+    pub rr_addr: Signal<In, Bits<12>>,
+    pub rin_we: Signal<In, Bit>,
+    pub rin_addr: Signal<In, Bits<12>>,
+    pub rin_data: Signal<In, Bits<16>>,
+    /// The RAM's read data (a stopped core's: the word at `rr_addr` of the last edge).
+    pub ram_rdata: Signal<Out, Bits<16>>,
+}
+
 #[derive(LogicBlock)]
 pub struct Tile {
     pub clock: Signal<In, Clock>,
@@ -66,6 +126,7 @@ pub struct Tile {
     pub slot_we: Signal<Out, Bits<2>>,
     pub slot_waddr: Signal<Out, Bits<16>>,
     pub slot_wdata: Signal<Out, Bits<16>>,
+    pub links: TileLinks,
 
     core: Core,
     io: IoPorts,
@@ -74,8 +135,9 @@ pub struct Tile {
 }
 
 impl Tile {
-    /// Core `core_id` (its io port `$4000` reads it) with `image` in its RAM.
-    pub fn new(cfg: &HwConfig, image: &[u16], core_id: u16) -> Self {
+    /// Core `core_id` (its io port `$4000` reads it) of `cores` with `image` in its RAM.
+    pub fn new(cfg: &HwConfig, image: &[u16], core_id: u16, cores: u16) -> Self {
+        let several = cores > 1;
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -125,9 +187,10 @@ impl Tile {
             slot_we: Default::default(),
             slot_waddr: Default::default(),
             slot_wdata: Default::default(),
-            core: Core::new(image, cfg.key.is_some()),
-            io: IoPorts::new(core_id),
-            key: KeyUnit::new(cfg.key.as_ref(), cfg.block_memory),
+            links: Default::default(),
+            core: Core::new(image, cfg.key.is_some(), several),
+            io: IoPorts::new(core_id, cores),
+            key: KeyUnit::new(cfg.key.as_ref(), cfg.block_memory, several),
             zero16: crate::util::k(0),
         }
     }
@@ -215,6 +278,58 @@ impl Logic for Tile {
         self.slot_we.next = self.key.slot_we.val();
         self.slot_waddr.next = self.key.slot_waddr.val();
         self.slot_wdata.next = self.key.slot_wdata.val();
+
+        // ---- several cores ----
+        self.links.ask.next = self.key.c_ask.val();
+        self.links.need.next = self.key.c_need.val();
+        self.links.blk.next = self.key.c_blk.val();
+        self.links.release.next = self.key.c_release.val();
+        self.links.take.next = self.key.c_take.val();
+        self.key.c_met.next = self.links.met.val();
+        self.key.c_line.next = self.links.line.val();
+        self.key.c_alloc_ok.next = self.links.alloc_ok.val();
+        self.key.c_alloc_idx.next = self.links.alloc_idx.val();
+        self.links.m_raddr.next = self.key.m_raddr.val();
+        self.key.m_rdata.next = self.links.m_rdata.val();
+        self.links.m_we.next = self.key.m_we.val();
+        self.links.m_wmask.next = self.key.m_wmask.val();
+        self.links.m_waddr.next = self.key.m_waddr.val();
+        self.links.m_wdata.next = self.key.m_wdata.val();
+        self.links.n_raddr.next = self.key.n_raddr.val();
+        self.key.n_rdata_b.next = self.links.n_rdata_b.val();
+        self.key.n_rdata_n.next = self.links.n_rdata_n.val();
+        self.links.n_we_b.next = self.key.n_we_b.val();
+        self.links.n_we_n.next = self.key.n_we_n.val();
+        self.links.n_waddr.next = self.key.n_waddr.val();
+        self.links.n_wdata.next = self.key.n_wdata.val();
+        self.links.n_take.next = self.key.n_take.val();
+        self.key.n_avail.next = self.links.n_avail.val();
+        self.key.n_idx.next = self.links.n_idx.val();
+        self.core.run.next = self.links.run.val();
+        self.io.run.next = self.links.run.val();
+        self.key.run.next = self.links.run.val();
+        self.core.start.next = self.links.start.val();
+        self.io.start.next = self.links.start.val();
+        self.key.start.next = self.links.start.val();
+        self.core.start_pc.next = self.links.start_pc.val();
+        self.io.running.next = self.links.running.val();
+        self.links.mid.next = self.key.hold.val();
+        self.links.w_start.next = self.io.w_start.val();
+        self.links.w_stop.next = self.io.w_stop.val();
+        self.links.w_target.next = self.io.w_target.val();
+        self.links.w_addr.next = self.io.w_addr.val();
+        self.links.rp.next = self.io.rp.val();
+        self.links.rp_next.next = self.io.rp_next.val();
+        self.links.rw_we.next = self.io.rw_we.val();
+        self.links.rw_target.next = self.io.rw_target.val();
+        self.links.rw_addr.next = self.io.rw_addr.val();
+        self.links.rw_data.next = self.io.rw_data.val();
+        self.io.remote_word.next = self.links.remote_word.val();
+        self.core.rr_addr.next = self.links.rr_addr.val();
+        self.core.rw_we.next = self.links.rin_we.val();
+        self.core.rw_addr.next = self.links.rin_addr.val();
+        self.core.rw_data.next = self.links.rin_data.val();
+        self.links.ram_rdata.next = self.core.insn.val();
     }
 }
 
@@ -237,7 +352,7 @@ mod tests {
             }),
             ..HwConfig::default()
         };
-        let mut uut = Tile::new(&cfg, &[0x0000], 0);
+        let mut uut = Tile::new(&cfg, &[0x0000], 0, 1);
         uut.connect_all();
         validate("j1k_tile", &crate::util::verilog(&uut));
     }

@@ -26,7 +26,8 @@ pub(crate) struct IoRegs {
     pub unlocked: bool,
     /// LED port (5 bits).
     pub leds: u8,
-    /// The remote RAM pointer (core in bits 15:13, word address in 11:0), several cores only.
+    /// The remote RAM pointer (core in bits 15:13, word address in 11:0): core 0's, with
+    /// several cores (on the other cores it stays 0).
     pub remote: u16,
 }
 

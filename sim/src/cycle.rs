@@ -20,9 +20,10 @@ pub(crate) struct Ctx<'a, 'u> {
     pub control: Option<(u16, u16)>,
     /// Start and stop writes made in this cycle: (target, what).
     pub ctl: &'a mut Vec<(usize, Ctl)>,
-    /// The word at this core's remote pointer (its target core stopped; else 0).
+    /// What `$0800` reads: the word at core 0's remote pointer if its target core can be
+    /// read (docs/architecture.md §6); else, and on every other core, 0.
     pub remote_word: u16,
-    /// Remote RAM writes made in this cycle: (target core, word address, value).
+    /// Remote RAM writes made in this cycle (by core 0): (target core, word address, value).
     pub remote_writes: &'a mut Vec<(usize, u16, u16)>,
     pub counters: &'a mut Counters,
     pub rx: &'a mut RxPort,
@@ -85,7 +86,7 @@ impl Core {
             if a & 0x0200 != 0 {
                 v |= cores;
             }
-            if a & 0x0800 != 0 {
+            if a & 0x0800 != 0 && self.id == 0 {
                 v |= x.remote_word;
             }
         }
@@ -224,10 +225,11 @@ impl Core {
                 if self.io.addr & 0x0200 != 0 {
                     x.ctl.push((target, Ctl::Stop));
                 }
-                if self.io.addr & 0x0400 != 0 {
+                // The remote pointer is core 0's only: other cores' writes are dropped.
+                if self.io.addr & 0x0400 != 0 && self.id == 0 {
                     self.io.remote = self.io.dout;
                 }
-                if self.io.addr & 0x0800 != 0 {
+                if self.io.addr & 0x0800 != 0 && self.id == 0 {
                     let r = self.io.remote;
                     x.remote_writes
                         .push(((r >> 13) as usize, r & 0xfff, self.io.dout));
@@ -235,7 +237,7 @@ impl Core {
                 }
             }
         }
-        if self.io.rd && self.io.addr & 0x0800 != 0 && x.control.is_some() {
+        if self.io.rd && self.io.addr & 0x0800 != 0 && x.control.is_some() && self.id == 0 {
             // The read strobe moves the remote pointer on, after this cycle's read.
             self.io.remote = step_remote(self.io.remote);
         }

@@ -13,6 +13,7 @@ mod core;
 mod cycle;
 mod decoded;
 mod fast;
+pub mod fuzz;
 mod key_unit;
 mod machine;
 pub mod mem;

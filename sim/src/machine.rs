@@ -38,6 +38,12 @@ pub struct Machine {
     end: &'static str,
     scratch: Step,
     pending: Vec<Pending>,
+    /// Per core, the cycle at the end of which a start or stop last changed whether it
+    /// runs; `None` since reset (the cores other than 0 count as stopped since before
+    /// cycle 0). Core 0's remote pointer reads a core stopped in this cycle and the one
+    /// before (docs/architecture.md §6). Kept here, not in the core, so that taking a
+    /// core that ran ahead back to an earlier cycle cannot lose it.
+    changed: Vec<Option<u64>>,
     ctl: Vec<(usize, Ctl)>,
     remote_writes: Vec<(usize, u16, u16)>,
     /// `--check-coherence`: the last write to every block word, and the first violation.
@@ -75,8 +81,10 @@ const KEY_LOCAL_CYCLES: u64 = 3;
 
 impl Lanes {
     /// Core `k` (ahead, or parked) brought to time `t`: the cycles before `t` as it
-    /// ran them, nothing after.
-    fn rewind(&mut self, k: usize, core: &mut Core, t: u64) {
+    /// ran them, nothing after — possibly in the middle of a key instruction, which the
+    /// machine's cycles then go on with. `mem` is what its local key instructions read
+    /// (the configuration and the null block).
+    fn rewind(&mut self, k: usize, core: &mut Core, t: u64, mem: &mut Memory) {
         if self.parked[k] {
             // Every cycle since it parked was its jump to itself.
             core.counts.instructions += t.saturating_sub(self.local[k]);
@@ -86,9 +94,38 @@ impl Lanes {
                 .take()
                 .expect("a core ahead has its start saved");
             core.restore(&saved, &self.undo[k]);
+            // The replay: what the lane ran, plain cycles and local key instructions.
+            let (mut ctl, mut rw, mut counters) = (Vec::new(), Vec::new(), Counters::default());
+            let (mut rx, mut tx, mut step) =
+                (RxPort::default(), TxPort::default(), CoreStep::default());
+            let (mut utx, mut urx) = (None, None);
             let mut c = from;
-            fast::run::<false>(core, &mut c, t, &mut Vec::new());
-            debug_assert_eq!(c, t, "the replay runs exactly as the first run");
+            while c < t {
+                if core.keys.busy.is_none() && core.next_plain() {
+                    if let Exit::Slow = fast::run::<false>(core, &mut c, t, &mut Vec::new()) {
+                        debug_assert!(core.next_key_is_local(), "the lane ran only local cycles");
+                    } else {
+                        continue;
+                    }
+                }
+                let mut x = Ctx {
+                    mem,
+                    tile: k,
+                    control: None,
+                    ctl: &mut ctl,
+                    remote_word: 0,
+                    remote_writes: &mut rw,
+                    counters: &mut counters,
+                    rx: &mut rx,
+                    tx: &mut tx,
+                    now: c,
+                    uart: None,
+                    uart_tx: &mut utx,
+                    uart_rx: &mut urx,
+                };
+                core.cycle(&mut x, &mut step);
+                c += 1;
+            }
         }
         self.local[k] = t;
     }
@@ -118,6 +155,7 @@ impl Machine {
                 coh,
             },
             pending: vec![None; cfg.cores],
+            changed: vec![None; cfg.cores],
             ctl: Vec::new(),
             remote_writes: Vec::new(),
             shadow: None,
@@ -183,6 +221,7 @@ impl Machine {
         self.counters = Counters::default();
         self.end = "running";
         self.pending.fill(None);
+        self.changed.fill(None);
         self.violation = None;
         self.checked = 0;
         if self.shadow.is_some() {
@@ -321,14 +360,17 @@ impl Machine {
                 .fold(0u16, |m, (i, c)| m | (c.running as u16) << i);
             (running, self.cores.len() as u16)
         });
-        // What each core's remote pointer reads: a word of a stopped core's RAM.
-        let n = self.cores.len();
-        let mut remote = [0u16; MAX_CORES];
+        // What core 0's remote pointer reads (the only one: docs/architecture.md §6): the
+        // word of a core stopped in this cycle and in the one before, as it is now; else 0.
+        // (The target's block RAM serves the pointer from the first cycle of a stop and
+        // answers a cycle later.) A stopped core never runs ahead, so its RAM is as of now.
+        let mut remote = 0;
         if control.is_some() {
-            for (i, c) in self.cores.iter().enumerate() {
-                let t = (c.io.remote >> 13) as usize;
-                if t < n && !self.cores[t].running {
-                    remote[i] = self.cores[t].ram[(c.io.remote & 0xfff) as usize];
+            let p = self.cores[0].io.remote;
+            let t = (p >> 13) as usize;
+            if let Some(c) = self.cores.get(t) {
+                if !c.running && self.changed[t].is_none_or(|x| x + 2 <= now) {
+                    remote = c.ram[(p & 0xfff) as usize];
                 }
             }
         }
@@ -361,7 +403,7 @@ impl Machine {
                 tile: i,
                 control,
                 ctl: &mut self.ctl,
-                remote_word: remote[i],
+                remote_word: if i == 0 { remote } else { 0 },
                 remote_writes: &mut self.remote_writes,
                 counters: &mut self.counters,
                 rx: &mut self.rx,
@@ -392,8 +434,7 @@ impl Machine {
                 Tick::Idle | Tick::Busy => {}
             }
         }
-        // Remote RAM writes land in stopped cores only, in writer order (the higher-numbered
-        // writer's word stays).
+        // Core 0's remote RAM write lands in a stopped core only.
         for (t, a, v) in self.remote_writes.drain(..) {
             if let Some(c) = self.cores.get_mut(t).filter(|c| !c.running) {
                 c.write_ram(a as usize, v);
@@ -403,16 +444,28 @@ impl Machine {
             let Some((_, _, c)) = self.pending[k] else {
                 continue;
             };
-            let mid = matches!(s.cores[k].kind, CycleKind::Stall | CycleKind::Wait);
+            let mut mid = matches!(s.cores[k].kind, CycleKind::Stall | CycleKind::Wait);
+            if let Some(l) = &mut self.lanes {
+                // A core that ran ahead is taken back to the end of this cycle; in its
+                // lane this cycle may have been one of a local key instruction's.
+                if l.local[k] > now + 1 && !l.parked[k] {
+                    l.rewind(k, core, now + 1, &mut self.mem);
+                    mid = core.keys.busy.is_some();
+                }
+            }
             if core.running && mid {
                 continue;
             }
             if let Some(l) = &mut self.lanes {
-                l.rewind(k, core, now + 1);
+                l.rewind(k, core, now + 1, &mut self.mem);
             }
+            let was = core.running;
             match c {
                 Ctl::Start(a) => core.start(a),
                 Ctl::Stop => core.running = false,
+            }
+            if core.running != was {
+                self.changed[k] = Some(now);
             }
             self.pending[k] = None;
         }
@@ -620,7 +673,7 @@ impl Machine {
         let mut l = self.lanes.take().expect("lanes");
         for (k, c) in self.cores.iter_mut().enumerate() {
             debug_assert!(l.local[k] <= self.cycles || !c.running);
-            l.rewind(k, c, self.cycles);
+            l.rewind(k, c, self.cycles, &mut self.mem);
             c.halted |= l.parked[k];
         }
         self.scratch = s;

@@ -3,6 +3,7 @@
 //! random multi-core fuzzer under the coherence checker, and a broken protocol
 //! caught by it.
 
+use j1k_sim::fuzz::random_program;
 use j1k_sim::{BufUart, Config, Fault, Limits, Machine, Observer, Outcome, Stats, Step};
 use std::path::PathBuf;
 
@@ -212,51 +213,6 @@ fn a_one_core_program_is_unchanged_on_core_0_of_four() {
     );
 }
 
-/// A random program for `cores` cores hammering three shared blocks: each core loops
-/// over random block reads, writes, byte accesses, atomics, key loads and stores,
-/// register switches and weakened keys.
-fn random_program(seed: u64, cores: usize) -> String {
-    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    let mut next = move |n: u64| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x % n
-    };
-    let mut src = String::new();
-    for k in 0..cores {
-        src += &format!(": w{k}  nb@ {}  begin\n", next(3));
-        for _ in 0..(8 + next(24)) {
-            let i = next(4);
-            let v = next(0x7fff);
-            src += &match next(20) {
-                0..=3 => format!("  {v} {i} b!\n"),
-                4..=7 => format!("  {i} b@ drop\n"),
-                8 => format!("  {v} {} bc!\n", next(8)),
-                9 => format!("  {} bc@ drop\n", next(8)),
-                10 | 11 => format!("  {v} {i} bxchg drop\n"),
-                12 | 13 => format!("  1 {i} bxadd drop\n"),
-                14 | 15 => format!("  nb@ {}\n", next(3)),
-                16 => format!("  nb! {}\n", next(3)),
-                17 => format!("  bsel b{}\n", next(2)),
-                18 if next(4) == 0 => "  bweaken\n".into(),
-                _ => format!("  {} nb@i\n", next(3)),
-            };
-        }
-        src += "  again ;\n";
-    }
-    src += ": main  0 0 io!\n";
-    for s in 0..3 {
-        src += &format!("  bsel b{s} balloc drop nb! {s}\n");
-    }
-    src += "  bsel b0\n";
-    for k in 1..cores {
-        src += &format!("  ['] w{k} ${:x} or $0100 io!\n", k << 13);
-    }
-    src += "  w0 ;\n";
-    src
-}
-
 #[test]
 fn random_programs_keep_coherence_for_a_million_cycles() {
     let mut total = 0;
@@ -405,4 +361,89 @@ fn a_core_writes_and_reads_a_stopped_cores_ram() {
     );
     assert_eq!(o, Outcome::Halted, "{out}");
     assert_eq!(out, "1234 4321 1234 4321 0 ");
+}
+
+/// The remote pointer is core 0's only (docs/architecture.md §6): core 1's writes to
+/// `$0400`/`$0800` change nothing in stopped core 2's RAM, and its read of `$0800` gives
+/// 0, while core 0's pointer reaches core 2 as before.
+#[test]
+fn only_core_0_has_the_remote_pointer() {
+    let mut m = source(
+        3,
+        r"
+        include lib/io.fs
+        variable got
+        : wait ( k -- )  begin 1- dup 0= until drop ;
+        : poke  $4800 $0400 io!  99 $0800 io!  $4800 $0400 io!  $0800 io@ got !  halt ;
+        : main  init  $4800 $0400 io!  55 $0800 io!           \ core 2, word $800
+                ['] poke $2000 or $0100 io!  300 wait
+                $2000 $0200 io!  5 wait                      \ core 1 stopped: read its got
+                got 2/ $2000 or $0400 io!  $0800 io@ .
+                $4800 $0400 io!  $0800 io@ .  halt ;",
+    );
+    let (out, o) = run(&mut m, 1_000_000);
+    assert_eq!(o, Outcome::Halted, "{out}");
+    assert_eq!(out, "0 55 ", "core 1 read 0 and wrote nothing");
+    assert_eq!(m.core(2).ram()[0x800], 55);
+    assert!(!m.core(1).running() && !m.core(2).running());
+}
+
+/// A stop followed at once by reads of the stopped core through the remote pointer
+/// (under `run`, core 1 runs ahead of the machine until the stop). The stop's io write acts in
+/// cycle `w` and the core is stopped from `w + 1`; `$0800` reads 0 in `w + 1` (the
+/// target's RAM port answers the pointer a cycle after the stop) and the word in `w + 2`
+/// (docs/architecture.md §6). The stop's write is followed by a read strobe in the very
+/// next cycle by keeping the port address on the return stack.
+const READ_AFTER_STOP: &str = r"
+    include lib/io.fs
+    variable n
+    : wait ( k -- )  begin 1- dup 0= until drop ;
+    : spin  begin n @ 1+ n ! again ;
+    : main  init  $2800 $0400 io!  1111 $0800 io!  2222 $0800 io!  3333 $0800 io!
+            ['] spin $2000 or $0100 io!  50 wait
+            $2800 $0400 io!
+            $0800 >r  $2000 $0200
+            alu(rT,N->io[T],d-1)  alu(T,_IORD_,r-1)    \ stop core 1; read strobe at $0800
+            alu(io[T],_IORD_)  alu(io[T],T->N,d+1)     \ words $800 and $801
+            . .  $2800 $0400 io!  $0800 io@ .  halt ;";
+
+#[test]
+fn the_remote_pointer_reads_a_core_from_the_second_cycle_of_its_stop() {
+    let mut m = source(2, READ_AFTER_STOP);
+    let mut uart = BufUart::new(b"");
+    let mut steps = Vec::new();
+    while steps.len() < 10_000 {
+        let s = m.step(&mut uart);
+        let halted = s.halted;
+        steps.push((s, m.core(1).running()));
+        if halted {
+            break;
+        }
+    }
+    assert_eq!(String::from_utf8_lossy(&uart.output), "2222 0 1111 ");
+    let w = steps
+        .iter()
+        .position(|(s, _)| s.cores[0].io_write == Some((0x0200, 0x2000)))
+        .expect("the stop");
+    // The cycles, from the trace (they change only if the program or the timing does):
+    // 440 the stop's io! strobe, 441 its write with the read strobe, 442 and 443 the reads.
+    assert_eq!(w, 441, "the stop's io write");
+    let at = |c: usize| (steps[c].0.cycle, steps[c].0.cores[0].io_read, steps[c].1);
+    assert_eq!(at(440), (440, None, true), "core 1 runs");
+    assert_eq!(
+        at(441),
+        (441, None, false),
+        "stopped at the end of cycle 441"
+    );
+    assert_eq!(at(442), (442, Some(0), false), "stopped in 442, not 441: 0");
+    assert_eq!(
+        at(443),
+        (443, Some(2222), false),
+        "stopped in 442 and 443: word $801"
+    );
+    // The same end state when core 1 runs ahead of the machine until the stop.
+    same_both_ways(READ_AFTER_STOP, 2, 100_000);
+    let mut m = source(2, READ_AFTER_STOP);
+    let (out, o) = run(&mut m, 100_000);
+    assert_eq!((out.as_str(), o), ("2222 0 1111 ", Outcome::Halted));
 }

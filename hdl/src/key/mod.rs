@@ -59,7 +59,8 @@ pub mod node_store;
 pub mod reg_ram;
 pub mod regs;
 
-use crate::util::k;
+use crate::mem::lines::{NEED_ALLOC, NEED_LOCK, NEED_READ, NEED_WRITE};
+use crate::util::{k, Zext};
 use crate::BlockMemory;
 use alloc::Allocator;
 use block_store::BlockStore;
@@ -121,6 +122,40 @@ pub struct KeyUnit {
     pub slot_we: Signal<Out, Bits<2>>,
     pub slot_waddr: Signal<Out, Bits<16>>,
     pub slot_wdata: Signal<Out, Bits<16>>,
+
+    // ---- built `cached` (several cores: docs/architecture.md §9); else unused ----
+    /// The core runs this cycle (a stopped core starts no key instruction).
+    pub run: Signal<In, Bit>,
+    /// A start at this edge: the key registers as at reset.
+    pub start: Signal<In, Bit>,
+    /// The tile's check with the coherence unit (`mem::coherence::TilePort`).
+    pub c_ask: Signal<Out, Bit>,
+    pub c_need: Signal<Out, Bits<2>>,
+    pub c_blk: Signal<Out, Bits<16>>,
+    pub c_release: Signal<Out, Bit>,
+    pub c_take: Signal<Out, Bit>,
+    pub c_met: Signal<In, Bit>,
+    pub c_line: Signal<In, Bits<3>>,
+    pub c_alloc_ok: Signal<In, Bit>,
+    pub c_alloc_idx: Signal<In, Bits<16>>,
+    /// The tile's cache RAM (`mem::system::CachePort`): line × W + word.
+    pub m_raddr: Signal<Out, Bits<16>>,
+    pub m_rdata: Signal<In, Bits<16>>,
+    pub m_we: Signal<Out, Bit>,
+    pub m_wmask: Signal<Out, Bits<2>>,
+    pub m_waddr: Signal<Out, Bits<16>>,
+    pub m_wdata: Signal<Out, Bits<16>>,
+    /// The shared node store and node allocator (driven by the node lock's holder).
+    pub n_raddr: Signal<Out, Bits<16>>,
+    pub n_rdata_b: Signal<In, Bits<16>>,
+    pub n_rdata_n: Signal<In, Bits<16>>,
+    pub n_we_b: Signal<Out, Bit>,
+    pub n_we_n: Signal<Out, Bit>,
+    pub n_waddr: Signal<Out, Bits<16>>,
+    pub n_wdata: Signal<Out, Bits<16>>,
+    pub n_take: Signal<Out, Bit>,
+    pub n_avail: Signal<In, Bit>,
+    pub n_idx: Signal<In, Bits<16>>,
 
     regs: KeyRegs,
     dec: KeyDecode,
@@ -350,6 +385,33 @@ pub struct KeyUnit {
     cn_new: Signal<Local, Bits<16>>,
     bk_mask: Signal<Local, Bits<2>>,
     bk_data: Signal<Local, Bits<16>>,
+    // ---- several cores ----
+    cached: Constant<Bit>,
+    n_rd: Constant<Bits<2>>,
+    n_wr: Constant<Bits<2>>,
+    n_lk: Constant<Bits<2>>,
+    n_al: Constant<Bits<2>>,
+    /// The decode cycle goes ahead (not a wait for the memory system).
+    go: Signal<Local, Bit>,
+    need_n: Signal<Local, Bits<2>>,
+    ask_n: Signal<Local, Bit>,
+    /// What the block store, node store and allocators answer: the unit's own (one
+    /// core) or the memory system's (several).
+    blk_rd: Signal<Local, Bits<16>>,
+    nd_b: Signal<Local, Bits<16>>,
+    nd_n: Signal<Local, Bits<16>>,
+    ba_avail: Signal<Local, Bit>,
+    ba_idx: Signal<Local, Bits<16>>,
+    na_avail: Signal<Local, Bit>,
+    na_idx: Signal<Local, Bits<16>>,
+    /// The block accesses' base: the block's (one core) or its line's (several).
+    bbase: Signal<Local, Bits<16>>,
+    line16: Zext<3, 16>,
+    /// The block word T is loaded from: the RAM's read data, or (cached, `bxadd`'s third
+    /// cycle) the copy of the second's, as the data mover may have read the source's cache
+    /// RAM in between (its port is the mover's from the third cycle after a grant).
+    rd_word: Signal<Local, Bits<16>>,
+    old_r: DFF<Bits<16>>,
 }
 
 fn log2(v: u16) -> u64 {
@@ -357,8 +419,11 @@ fn log2(v: u16) -> u64 {
 }
 
 impl KeyUnit {
-    /// `None`: no key unit (outputs null, nothing built that yosys keeps).
-    pub fn new(cfg: Option<&KeyConfig>, memory: BlockMemory) -> Self {
+    /// `None`: no key unit (outputs null, nothing built that yosys keeps). `cached`: one
+    /// tile of several cores — block words in the tile's cache, nodes and allocators in
+    /// the memory system, reached through the `c_*`, `m_*` and `n_*` ports; a key
+    /// instruction's first cycle waits until the unit has met its need; `run` and `start`.
+    pub fn new(cfg: Option<&KeyConfig>, memory: BlockMemory, cached: bool) -> Self {
         let on = cfg.is_some();
         let c = cfg.copied().unwrap_or(KeyConfig {
             block_words: 2,
@@ -375,6 +440,8 @@ impl KeyUnit {
             "the hardware addresses at most 65536 block words and 65536 node slots"
         );
         let zmax = c.block_words.max(c.node_slots) as u64;
+        // (cached: the unit's own stores and allocators are not used, and yosys drops them)
+        let (words, slots) = if cached { (2, 2) } else { (words, slots) };
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -411,7 +478,34 @@ impl KeyUnit {
             slot_we: Default::default(),
             slot_waddr: Default::default(),
             slot_wdata: Default::default(),
-            regs: KeyRegs::new(on, c.blocks, c.nodes),
+            run: Default::default(),
+            start: Default::default(),
+            c_ask: Default::default(),
+            c_need: Default::default(),
+            c_blk: Default::default(),
+            c_release: Default::default(),
+            c_take: Default::default(),
+            c_met: Default::default(),
+            c_line: Default::default(),
+            c_alloc_ok: Default::default(),
+            c_alloc_idx: Default::default(),
+            m_raddr: Default::default(),
+            m_rdata: Default::default(),
+            m_we: Default::default(),
+            m_wmask: Default::default(),
+            m_waddr: Default::default(),
+            m_wdata: Default::default(),
+            n_raddr: Default::default(),
+            n_rdata_b: Default::default(),
+            n_rdata_n: Default::default(),
+            n_we_b: Default::default(),
+            n_we_n: Default::default(),
+            n_waddr: Default::default(),
+            n_wdata: Default::default(),
+            n_take: Default::default(),
+            n_avail: Default::default(),
+            n_idx: Default::default(),
+            regs: KeyRegs::new(on, c.blocks, c.nodes, cached),
             dec: KeyDecode::new(on),
             blocks: BlockStore::new(words, memory),
             nodes: NodeStore::new(slots),
@@ -579,6 +673,25 @@ impl KeyUnit {
             cn_new: Default::default(),
             bk_mask: Default::default(),
             bk_data: Default::default(),
+            cached: Constant::new(cached),
+            n_rd: k(NEED_READ),
+            n_wr: k(NEED_WRITE),
+            n_lk: k(NEED_LOCK),
+            n_al: k(NEED_ALLOC),
+            go: Default::default(),
+            need_n: Default::default(),
+            ask_n: Default::default(),
+            blk_rd: Default::default(),
+            nd_b: Default::default(),
+            nd_n: Default::default(),
+            ba_avail: Default::default(),
+            ba_idx: Default::default(),
+            na_avail: Default::default(),
+            na_idx: Default::default(),
+            bbase: Default::default(),
+            line16: Default::default(),
+            rd_word: Default::default(),
+            old_r: Default::default(),
         }
     }
 }
@@ -590,7 +703,7 @@ impl Logic for KeyUnit {
             self, clock, s_w, s_add, w_sum, w_lanes, w_add, s_nload, s_bz, s_nz, f_word, f_lo,
             f_hi, f_flt, f_q, f_eqb, f_eqn, n_weak, n_tob, cbr, cnr, s_e, c_bsel, c_nsel, c_bcopy,
             c_ncopy, c_bweaken, c_nweaken, c_bstore, c_nbst, c_nnst, c_balloc, c_nalloc, c_resv,
-            pushr, busy_r, booted, h2, p2, mv2, t2, lastr, zc
+            pushr, busy_r, booted, h2, p2, mv2, t2, lastr, zc, old_r
         );
         self.regs.clock.next = self.clock.val();
         self.blocks.clock.next = self.clock.val();
@@ -610,7 +723,7 @@ impl Logic for KeyUnit {
         // for all its cycles (the RAM is not read while the pc is held: docs/isa.md §6),
         // for the register numbers and the store addresses.
         self.busy_l.next = self.busy_r.q.val();
-        self.dec.on.next = self.on.val();
+        self.dec.on.next = self.on.val() && (self.run.val() || !self.cached.val());
         self.dec.op.next = self.insn.val().get_bits::<4>(12);
         self.dec.busy.next = self.busy_r.q.val();
         self.dec.pc12.next = self.pc.val().get_bit(12);
@@ -619,16 +732,96 @@ impl Logic for KeyUnit {
         self.dec.h2.next = self.h2.q.val();
         self.d1.next = self.dec.kf.val();
         self.opd.next = self.insn.val().get_bits::<5>(7);
-        self.d1r.next = self.d1.val() && !self.reset.val();
+        // the current keys (their copies in flip-flops)
+        self.cb.next = self.cbr.q.val();
+        self.cn.next = self.cnr.q.val();
+        self.cb_idx.next = self.cb.val() & self.idxm.val();
+        self.cn_idx.next = self.cn.val() & self.idxm.val();
+        self.cb_ok.next = self.cb.val().get_bit(15) && (self.cb_idx.val() != self.z16.val());
+        self.cn_ok.next = self.cn.val().get_bit(15) && (self.cn_idx.val() != self.z16.val());
+        // Several cores: the first cycle asks the unit for what the instruction needs
+        // (docs/architecture.md §2, the simulator's `need`); not met, it is a wait cycle
+        // (hold, nothing latched) and the next cycle asks again.
+        self.ask_n.next = false;
+        self.need_n.next = self.n_rd.val();
+        if (self.opd.val() == self.o_bfetch.val()) || (self.opd.val() == self.o_bcfetch.val()) {
+            self.ask_n.next = self.cb_idx.val() != self.z16.val();
+        }
+        if (self.opd.val() == self.o_bxchg.val()) || (self.opd.val() == self.o_bxadd.val()) {
+            self.ask_n.next = self.cb_idx.val() != self.z16.val();
+            if self.cb_ok.val() {
+                self.need_n.next = self.n_wr.val();
+            }
+        }
+        if (self.opd.val() == self.o_bstore.val()) || (self.opd.val() == self.o_bcstore.val()) {
+            self.ask_n.next = self.cb_ok.val();
+            self.need_n.next = self.n_wr.val();
+        }
+        if (self.opd.val() == self.o_nbload.val())
+            || (self.opd.val() == self.o_nnload.val())
+            || (self.opd.val() == self.o_nbloadi.val())
+            || (self.opd.val() == self.o_nnloadi.val())
+        {
+            self.ask_n.next = self.cn_idx.val() != self.z16.val();
+            self.need_n.next = self.n_lk.val();
+        }
+        if (self.opd.val() == self.o_nbstore.val())
+            || (self.opd.val() == self.o_nnstore.val())
+            || (self.opd.val() == self.o_nbstorei.val())
+            || (self.opd.val() == self.o_nnstorei.val())
+        {
+            self.ask_n.next = self.cn_ok.val();
+            self.need_n.next = self.n_lk.val();
+        }
+        if self.opd.val() == self.o_balloc.val() {
+            self.ask_n.next = true;
+            self.need_n.next = self.n_al.val();
+        }
+        if self.opd.val() == self.o_nalloc.val() {
+            self.ask_n.next = true;
+            self.need_n.next = self.n_lk.val();
+        }
+        self.c_ask.next = self.d1.val() && self.ask_n.val() && self.cached.val();
+        self.c_need.next = self.need_n.val();
+        self.c_blk.next = self.cb_idx.val();
+        self.go.next = self.d1.val();
+        if self.cached.val() && self.ask_n.val() && !self.c_met.val() {
+            self.go.next = false;
+        }
+        // a key instruction's last cycle (every one takes two or more)
+        self.c_release.next = self.busy_r.q.val() && !self.h2.q.val();
+        self.c_take.next = self.c_balloc.q.val();
+        self.n_take.next = self.c_nalloc.q.val();
+        // what the stores and allocators answer
+        self.blk_rd.next = self.blocks.rdata.val();
+        self.nd_b.next = self.nodes.rdata_b.val();
+        self.nd_n.next = self.nodes.rdata_n.val();
+        self.ba_avail.next = self.balloc.avail.val();
+        self.ba_idx.next = self.balloc.idx.val();
+        self.na_avail.next = self.nalloc.avail.val();
+        self.na_idx.next = self.nalloc.idx.val();
+        self.line16.a.next = self.c_line.val();
+        self.bbase.next = self.cb_idx.val() << self.lw.val();
+        if self.cached.val() {
+            self.blk_rd.next = self.m_rdata.val();
+            self.nd_b.next = self.n_rdata_b.val();
+            self.nd_n.next = self.n_rdata_n.val();
+            self.ba_avail.next = self.c_alloc_ok.val();
+            self.ba_idx.next = self.c_alloc_idx.val();
+            self.na_avail.next = self.n_avail.val();
+            self.na_idx.next = self.n_idx.val();
+            self.bbase.next = self.line16.y.val() << self.lw.val();
+        }
+        self.d1r.next = self.go.val() && !self.reset.val();
         self.s_e.d.next = self.d1r.val();
         // decode-cycle tests: the read instructions (their store read is addressed now)
-        self.c_bfetch.next = self.d1.val()
+        self.c_bfetch.next = self.go.val()
             && ((self.opd.val() == self.o_bfetch.val())
                 || (self.opd.val() == self.o_bcfetch.val()));
-        self.c_xchg.next = self.d1.val() && (self.opd.val() == self.o_bxchg.val());
+        self.c_xchg.next = self.go.val() && (self.opd.val() == self.o_bxchg.val());
         // bxadd's execute cycle: the one before its T := old, pop and write
         self.x_add.next = self.s_e.q.val() && self.w_add.q.val() && !self.reset.val();
-        self.c_nload.next = self.d1.val()
+        self.c_nload.next = self.go.val()
             && ((self.opd.val() == self.o_nbload.val())
                 || (self.opd.val() == self.o_nnload.val())
                 || (self.opd.val() == self.o_nbloadi.val())
@@ -638,15 +831,15 @@ impl Logic for KeyUnit {
         self.g_hold.next = (self.opd.val() == self.o_bstore.val())
             || (self.opd.val() == self.o_bcstore.val())
             || (self.opd.val() == self.o_bxadd.val())
-            || ((self.opd.val() == self.o_balloc.val()) && self.balloc.avail.val())
-            || ((self.opd.val() == self.o_nalloc.val()) && self.nalloc.avail.val());
+            || ((self.opd.val() == self.o_balloc.val()) && self.ba_avail.val())
+            || ((self.opd.val() == self.o_nalloc.val()) && self.na_avail.val());
         self.g_push.next = (self.opd.val() == self.o_bkeyeq.val())
             || (self.opd.val() == self.o_nkeyeq.val())
             || (self.opd.val() == self.o_bq.val())
             || (self.opd.val() == self.o_nq.val())
             || (self.opd.val() == self.o_faults.val())
-            || ((self.opd.val() == self.o_balloc.val()) && !self.balloc.avail.val())
-            || ((self.opd.val() == self.o_nalloc.val()) && !self.nalloc.avail.val());
+            || ((self.opd.val() == self.o_balloc.val()) && !self.ba_avail.val())
+            || ((self.opd.val() == self.o_nalloc.val()) && !self.na_avail.val());
         self.g_pop.next = (self.opd.val() == self.o_bstore.val())
             || (self.opd.val() == self.o_bcstore.val())
             || (self.opd.val() == self.o_bxchg.val())
@@ -708,8 +901,6 @@ impl Logic for KeyUnit {
         self.regs.sel_b.next = self.bsel.val();
         self.regs.sel_na.next = self.nsel_a.val();
         self.regs.sel_nb.next = self.nsel_b.val();
-        self.cb.next = self.cbr.q.val();
-        self.cn.next = self.cnr.q.val();
         // The register an instruction names is read in its decode cycle (regs.rs: a block
         // RAM), from the live instruction on the fewest bits that tell the readers apart:
         // among bsel..n? (0..9) the node ones are odd; bweaken nweaken (6, 7: bits 2 and 1
@@ -765,10 +956,6 @@ impl Logic for KeyUnit {
         }
         self.regs.raddr.next = self.rnum.val();
         self.rreg.next = self.regs.rdata.val();
-        self.cb_idx.next = self.cb.val() & self.idxm.val();
-        self.cn_idx.next = self.cn.val() & self.idxm.val();
-        self.cb_ok.next = self.cb.val().get_bit(15) && (self.cb_idx.val() != self.z16.val());
-        self.cn_ok.next = self.cn.val().get_bit(15) && (self.cn_idx.val() != self.z16.val());
         self.eq_b.next = (self.rreg.val() & self.idxm.val()) == self.cb_idx.val();
         self.eq_n.next = (self.rreg.val() & self.idxm.val()) == self.cn_idx.val();
         self.rights.next = self.z16.val();
@@ -782,14 +969,13 @@ impl Logic for KeyUnit {
         // ---- store addresses (one for the read and the write of an instruction) ----
         self.word.next = self.t.val() & self.wmask.val();
         self.bword.next = (self.t.val() >> self.one16.val()) & self.wmask.val();
-        self.baddr.next = (self.cb_idx.val() << self.lw.val()) | self.word.val();
+        self.baddr.next = self.bbase.val() | self.word.val();
         if self.r_bc.val() {
-            self.baddr.next = (self.cb_idx.val() << self.lw.val()) | self.bword.val();
+            self.baddr.next = self.bbase.val() | self.bword.val();
         }
         // zeroing: the word counter, in the new block (the current register's copy)
         if self.s_bz.q.val() {
-            self.baddr.next =
-                (self.cb_idx.val() << self.lw.val()) | (self.zc.q.val() & self.wmask.val());
+            self.baddr.next = self.bbase.val() | (self.zc.q.val() & self.wmask.val());
         }
         self.slot.next = (self.insn.val() & self.imm_m.val()) & self.smask.val();
         if self.r_ind.val() {
@@ -840,7 +1026,7 @@ impl Logic for KeyUnit {
             (self.opd.val() == self.o_nbload.val()) || (self.opd.val() == self.o_nbloadi.val());
 
         // ---- the states ----
-        self.s_w.d.next = self.d1.val()
+        self.s_w.d.next = self.go.val()
             && ((self.opd.val() == self.o_bstore.val())
                 || (self.opd.val() == self.o_bcstore.val())
                 || (self.opd.val() == self.o_bxchg.val()))
@@ -849,11 +1035,11 @@ impl Logic for KeyUnit {
         self.s_nload.d.next = self.c_nload.val() && !self.reset.val();
         // (`on`: without the key unit these self-holding states are constant 0, so yosys
         // removes them and the logic behind them.)
-        self.bz_n.next = ((self.c_balloc.q.val() && self.balloc.avail.val())
+        self.bz_n.next = ((self.c_balloc.q.val() && self.ba_avail.val())
             || (self.s_bz.q.val() && !self.last.val()))
             && !self.reset.val()
             && self.on.val();
-        self.nz_n.next = ((self.c_nalloc.q.val() && self.nalloc.avail.val())
+        self.nz_n.next = ((self.c_nalloc.q.val() && self.na_avail.val())
             || (self.s_nz.q.val() && !self.last.val()))
             && !self.reset.val()
             && self.on.val();
@@ -873,7 +1059,7 @@ impl Logic for KeyUnit {
                 | (self.n.val() & self.lowb.val());
         }
         if self.x_add.val() {
-            self.w_sum.d.next = self.blocks.rdata.val() + self.n.val();
+            self.w_sum.d.next = self.blk_rd.val() + self.n.val();
         }
         if self.bz_n.val() {
             self.w_sum.d.next = self.z16.val();
@@ -881,24 +1067,24 @@ impl Logic for KeyUnit {
         self.s_nz.d.next = self.nz_n.val();
         self.zc.d.next = self.zc_n.val();
         self.lastr.d.next = self.last_n.val();
-        self.h2.d.next = ((self.d1.val() && self.g_hold.val())
+        self.h2.d.next = ((self.go.val() && self.g_hold.val())
             || ((self.bz_n.val() || self.nz_n.val()) && !self.last_n.val()))
             && !self.reset.val();
         // b! / bc! pop again, bxadd pops and loads T, in the cycle after their execute cycle
-        self.p2.d.next = ((self.d1.val() && self.g_pop.val()) || self.c_bstore.q.val())
+        self.p2.d.next = ((self.go.val() && self.g_pop.val()) || self.c_bstore.q.val())
             && !self.reset.val()
             || self.x_add.val();
-        self.t2.d.next = (self.d1.val() && self.g_tload.val() && !self.reset.val())
+        self.t2.d.next = (self.go.val() && self.g_tload.val() && !self.reset.val())
             || self.last_n.val()
             || self.x_add.val();
         self.pushr.d.next =
-            (self.d1.val() && self.g_push.val() && !self.reset.val()) || self.last_n.val();
+            (self.go.val() && self.g_push.val() && !self.reset.val()) || self.last_n.val();
         self.mv2.d.next = self.pushr.d.val() || self.p2.d.val();
 
         // ---- what was read ----
-        self.slot_key.next = self.nodes.rdata_n.val();
+        self.slot_key.next = self.nd_n.val();
         if self.n_tob.q.val() {
-            self.slot_key.next = self.nodes.rdata_b.val();
+            self.slot_key.next = self.nd_b.val();
         }
         if self.n_weak.q.val() {
             self.slot_key.next = self.slot_key.val() & self.idxm.val();
@@ -911,6 +1097,10 @@ impl Logic for KeyUnit {
         self.moves.next = self.mv2.q.val();
         self.tload.next = self.t2.q.val();
         self.busy_r.d.next = self.hold.val() && !self.reset.val();
+        if self.cached.val() {
+            // (a wait cycle holds but is not busy: the next cycle asks again)
+            self.busy_r.d.next = (self.go.val() || self.h2.q.val()) && !self.reset.val();
+        }
         // T' only matters with `tload`: the compare terms are selected by the opcode
         // tests of the cycle before (in a later cycle of a multi-cycle instruction, none).
         self.t_true.next = (self.f_eqb.q.val() && self.eq_b.val())
@@ -920,17 +1110,22 @@ impl Logic for KeyUnit {
         if self.t_true.val() {
             self.tv_true.next = self.ones.val();
         }
+        self.old_r.d.next = self.blk_rd.val();
+        self.rd_word.next = self.blk_rd.val();
+        if self.cached.val() && self.s_add.q.val() {
+            self.rd_word.next = self.old_r.q.val();
+        }
         self.hiw.next = self.z16.val();
         if self.f_word.q.val() {
-            self.hiw.next = self.blocks.rdata.val() & self.highb.val();
+            self.hiw.next = self.rd_word.val() & self.highb.val();
         }
         self.lo8.next = self.z16.val();
         if self.f_lo.q.val() {
-            self.lo8.next = self.blocks.rdata.val() & self.lowb.val();
+            self.lo8.next = self.rd_word.val() & self.lowb.val();
         }
         self.hi8.next = self.z16.val();
         if self.f_hi.q.val() {
-            self.hi8.next = self.blocks.rdata.val() >> self.eight16.val();
+            self.hi8.next = self.rd_word.val() >> self.eight16.val();
         }
         self.tv_rd.next = self.hiw.val() | self.lo8.val() | self.hi8.val();
         self.tv_reg.next = self.z16.val();
@@ -960,12 +1155,12 @@ impl Logic for KeyUnit {
         if self.s_nload.q.val() {
             self.regs.wdata.next = self.slot_key.val();
         }
-        self.alloc_key.next = self.nalloc.idx.val() | self.rwbit.val();
+        self.alloc_key.next = self.na_idx.val() | self.rwbit.val();
         if self.c_balloc.q.val() {
-            self.alloc_key.next = self.balloc.idx.val() | self.rwbit.val();
+            self.alloc_key.next = self.ba_idx.val() | self.rwbit.val();
         }
-        if (self.c_balloc.q.val() && self.balloc.avail.val())
-            || (self.c_nalloc.q.val() && self.nalloc.avail.val())
+        if (self.c_balloc.q.val() && self.ba_avail.val())
+            || (self.c_nalloc.q.val() && self.na_avail.val())
         {
             self.regs.wdata.next = self.alloc_key.val();
         }
@@ -987,10 +1182,11 @@ impl Logic for KeyUnit {
         {
             self.cnr.d.next = self.cn_new.val();
         }
-        if self.reset.val() {
+        if self.reset.val() || (self.start.val() && self.cached.val()) {
             self.cbr.d.next = self.z16.val();
             self.cnr.d.next = self.root.val();
         }
+        self.regs.clear.next = self.start.val() && self.cached.val();
         // a block-write cycle: b!/bc!/bxchg's second, bxadd's third
         self.bk_wcyc.next = self.s_w.q.val() || self.s_add.q.val();
         self.regs.fault.next = (self.bk_wcyc.val() && !self.cb_ok.val())
@@ -1022,7 +1218,19 @@ impl Logic for KeyUnit {
         // ---- outputs ----
         self.blk_we.next = self.bk_we.val() && !self.s_bz.q.val();
         self.blk_wmask.next = self.w_lanes.q.val();
-        self.blk_waddr.next = self.baddr.val();
+        // (the lockstep's view: block × W + word, also when `baddr` addresses a line)
+        self.blk_waddr.next =
+            (self.cb_idx.val() << self.lw.val()) | (self.baddr.val() & self.wmask.val());
+        self.m_raddr.next = self.baddr.val();
+        self.m_we.next = self.bk_we.val();
+        self.m_wmask.next = self.w_lanes.q.val();
+        self.m_waddr.next = self.baddr.val();
+        self.m_wdata.next = self.bk_data.val();
+        self.n_raddr.next = self.naddr.val();
+        self.n_we_b.next = self.nodes.we_b.val();
+        self.n_we_n.next = self.nodes.we_n.val();
+        self.n_waddr.next = self.naddr.val();
+        self.n_wdata.next = self.rreg.val();
         self.blk_wdata.next = self.bk_data.val();
         self.slot_we.next = self.z2.val();
         if self.nodes.we_b.val() {
@@ -1072,7 +1280,7 @@ mod tests {
     /// (Every opcode is checked cycle by cycle against the simulator in tests/lockstep_key.rs.)
     #[test]
     fn key_unit_balloc_simulates() {
-        let mut uut = KeyUnit::new(Some(&small()), BlockMemory::Bram);
+        let mut uut = KeyUnit::new(Some(&small()), BlockMemory::Bram, false);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<KeyUnit>| x.clock.next = !x.clock.val());
@@ -1179,7 +1387,7 @@ mod tests {
 
     #[test]
     fn key_unit_yosys_validate() {
-        let mut uut = KeyUnit::new(Some(&small()), BlockMemory::Bram);
+        let mut uut = KeyUnit::new(Some(&small()), BlockMemory::Bram, false);
         uut.connect_all();
         validate("j1k_key_unit", &crate::util::verilog(&uut));
     }

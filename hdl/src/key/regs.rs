@@ -8,7 +8,11 @@
 //! configuration, and `reset` writes it again, a word a cycle: **reset must be
 //! held for at least 16 cycles** (the SoC's power-on reset holds it 15 cycles
 //! past the shell's, which holds it 256; the simulation top's, over 4,000). So
-//! no valid bits and no read gating are needed.
+//! no valid bits and no read gating are needed on one core. With several cores a
+//! start (docs/architecture.md §6) must reset a core's key registers at once: built
+//! `clearable`, each RAM word has a valid bit in a flip-flop, `clear` drops them all
+//! (and resets the selectors, `faults` and the copies), a write sets its word's, and a
+//! read of an invalid word gives its reset value (null, `n0` the root key).
 //!
 //! `b0`–`b7`, `n0`–`n3` are flip-flop copies of the registers, written with the
 //! RAM, for the simulation top's lockstep comparison; nothing in the key unit
@@ -38,6 +42,8 @@ pub struct KeyRegs {
     pub wdata: Signal<In, Bits<16>>,
     /// faults += 1
     pub fault: Signal<In, Bit>,
+    /// A start: every register as at reset, at this edge (only when built `clearable`).
+    pub clear: Signal<In, Bit>,
     /// The register read: 0–7 block register, 8–11 node register (bits 3:0).
     pub raddr: Signal<In, Bits<16>>,
     /// Its key, a cycle after `raddr`.
@@ -77,6 +83,13 @@ pub struct KeyRegs {
     ram: super::reg_ram::RegRam,
     /// The word `reset` clears (counts while reset is held).
     clr: DFF<Bits<16>>,
+    /// `clearable`: a valid bit per RAM word; the read's word was valid / is `n0`.
+    vld: DFF<Bits<16>>,
+    rv: DFF<Bit>,
+    rroot: DFF<Bit>,
+    vsh: Signal<Local, Bits<16>>,
+    clr_on: Constant<Bit>,
+    all16: Constant<Bits<16>>,
     we: Signal<Local, Bit>,
     wa: Signal<Local, Bits<16>>,
     wd: Signal<Local, Bits<16>>,
@@ -113,8 +126,9 @@ pub struct KeyRegs {
 
 impl KeyRegs {
     /// `on` false: the unit is not built; every output is null (and yosys drops the registers).
-    /// `blocks` / `nodes`: the store sizes, which bound the key indices.
-    pub fn new(on: bool, blocks: u16, nodes: u16) -> Self {
+    /// `blocks` / `nodes`: the store sizes, which bound the key indices. `clearable`: a
+    /// start can reset the registers (`clear`: several cores).
+    pub fn new(on: bool, blocks: u16, nodes: u16, clearable: bool) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -128,6 +142,7 @@ impl KeyRegs {
             nw_cur: Default::default(),
             wdata: Default::default(),
             fault: Default::default(),
+            clear: Default::default(),
             raddr: Default::default(),
             rdata: Default::default(),
             cur_b: Default::default(),
@@ -162,6 +177,12 @@ impl KeyRegs {
             flt: Default::default(),
             ram: Default::default(),
             clr: Default::default(),
+            vld: Default::default(),
+            rv: Default::default(),
+            rroot: Default::default(),
+            vsh: Default::default(),
+            clr_on: Constant::new(clearable),
+            all16: k(0xffff),
             we: Default::default(),
             wa: Default::default(),
             wd: Default::default(),
@@ -205,7 +226,7 @@ impl Logic for KeyRegs {
     fn update(&mut self) {
         dff_setup!(
             self, clock, rb0, rb1, rb2, rb3, rb4, rb5, rb6, rb7, rn0, rn1, rn2, rn3, curb, curn,
-            flt, clr
+            flt, clr, vld, rv, rroot
         );
         self.ram.clock.next = self.clock.val();
         // ---- writes ----
@@ -262,7 +283,8 @@ impl Logic for KeyRegs {
                 self.rn3.d.next = self.wdata.val() & self.nkm.val();
             }
         }
-        if self.reset.val() {
+        // reset, and a start when `clearable`: every register as at reset
+        if self.reset.val() || (self.clear.val() && self.clr_on.val()) {
             self.rb0.d.next = self.z16.val();
             self.rb1.d.next = self.z16.val();
             self.rb2.d.next = self.z16.val();
@@ -319,8 +341,27 @@ impl Logic for KeyRegs {
             }
         }
         self.ram.raddr.next = self.raddr.val();
+        // valid bits (`clearable`): a write validates its word, a start none, reset all
+        if self.we.val() {
+            self.vld.d.next = self.vld.q.val() | (self.one16.val() << self.wa.val());
+        }
+        if self.clear.val() {
+            self.vld.d.next = self.z16.val();
+        }
+        if self.reset.val() {
+            self.vld.d.next = self.all16.val();
+        }
+        self.vsh.next = self.vld.q.val() >> (self.raddr.val() & self.m15.val());
+        self.rv.d.next = self.vsh.val().get_bit(0);
+        self.rroot.d.next = (self.raddr.val() & self.m15.val()) == self.eight.val();
         // (masked: the RAM bits no key has are never written but synthesis cannot know)
         self.rdata.next = self.ram.rdata.val() & self.anykm.val();
+        if self.clr_on.val() && !self.rv.q.val() {
+            self.rdata.next = self.z16.val();
+            if self.rroot.q.val() {
+                self.rdata.next = self.root.val();
+            }
+        }
 
         // ---- state out ----
         self.cur_b.next = self.curb.q.val();
@@ -351,7 +392,7 @@ mod tests {
 
     #[test]
     fn key_regs_simulate() {
-        let mut uut = KeyRegs::new(true, 16, 8);
+        let mut uut = KeyRegs::new(true, 16, 8, false);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<KeyRegs>| x.clock.next = !x.clock.val());
@@ -412,9 +453,70 @@ mod tests {
         sim.run(Box::new(uut), 10_000).unwrap();
     }
 
+    /// Built `clearable`: a start (`clear`) resets every register at its edge, without the
+    /// 16 reset cycles; a register written after it reads its new key again.
+    #[test]
+    fn key_regs_clear_at_once() {
+        let mut uut = KeyRegs::new(true, 16, 8, true);
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<KeyRegs>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut sim: Sim<KeyRegs>| {
+            let mut x = sim.init()?;
+            wait_clock_false!(sim, clock, x);
+            x.reset.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.reset.next = false;
+            // b2 := rw 7, n0 := 3, a fault, cur_b := 2
+            x.sel_b.next = bits::<3>(2);
+            x.set_cur_b.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.set_cur_b.next = false;
+            x.bwe.next = true;
+            x.wdata.next = bits::<16>(0x8007);
+            x.fault.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.bwe.next = false;
+            x.fault.next = false;
+            x.nwe.next = true;
+            x.nw_cur.next = true;
+            x.wdata.next = bits::<16>(3);
+            wait_clock_cycle!(sim, clock, x);
+            x.nwe.next = false;
+            for (reg, want) in [(2u64, 0x8007u64), (8, 3)] {
+                x.raddr.next = bits::<16>(reg);
+                wait_clock_cycle!(sim, clock, x);
+                sim_assert_eq!(sim, x.rdata.val(), bits::<16>(want), x);
+            }
+            // the start: one edge
+            x.clear.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.clear.next = false;
+            sim_assert_eq!(sim, x.cur_b.val(), bits::<3>(0), x);
+            sim_assert_eq!(sim, x.faults.val(), bits::<16>(0), x);
+            sim_assert_eq!(sim, x.b2.val(), bits::<16>(0), x);
+            sim_assert_eq!(sim, x.n0.val(), bits::<16>(0x8001), x);
+            for (reg, want) in [(2u64, 0u64), (8, 0x8001), (11, 0)] {
+                x.raddr.next = bits::<16>(reg);
+                wait_clock_cycle!(sim, clock, x);
+                sim_assert_eq!(sim, x.rdata.val(), bits::<16>(want), x);
+            }
+            // b0 := rw 5 reads back
+            x.bwe.next = true;
+            x.wdata.next = bits::<16>(0x8005);
+            wait_clock_cycle!(sim, clock, x);
+            x.bwe.next = false;
+            x.raddr.next = bits::<16>(0);
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert_eq!(sim, x.rdata.val(), bits::<16>(0x8005), x);
+            sim.done(x)
+        });
+        sim.run(Box::new(uut), 10_000).unwrap();
+    }
+
     #[test]
     fn key_regs_yosys_validate() {
-        let mut uut = KeyRegs::new(true, 16, 8);
+        let mut uut = KeyRegs::new(true, 16, 8, true);
         uut.connect_all();
         validate("j1k_key_regs", &crate::util::verilog(&uut));
     }

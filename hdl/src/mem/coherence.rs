@@ -59,6 +59,8 @@ pub struct Coherence<const N: usize, const L: usize> {
     pub x_victim_tag: Signal<Out, Bits<16>>,
     /// The tile granted last.
     pub last: Signal<Out, Bits<3>>,
+    /// Tile t holds the node lock (it drives the node store and node allocator).
+    pub locked: [Signal<Out, Bit>; N],
     alloc: Allocator,
     act: DFF<Bit>,
     xk: DFF<Bits<3>>,
@@ -139,6 +141,7 @@ impl<const N: usize, const L: usize> Coherence<N, L> {
             clock: Default::default(),
             reset: Default::default(),
             port: std::array::from_fn(|_| Default::default()),
+            locked: std::array::from_fn(|_| Default::default()),
             tiles: std::array::from_fn(|t| TileLines::new(blocks, skip_invalidation == Some(t))),
             active: Default::default(),
             x_kind: Default::default(),
@@ -254,6 +257,7 @@ impl<const N: usize, const L: usize> Logic for Coherence<N, L> {
             self.port[t].line.next = self.tiles[t].line.val();
             self.port[t].alloc_ok.next = self.tiles[t].alloc_ok.val();
             self.port[t].alloc_idx.next = self.tiles[t].alloc_idx.val();
+            self.locked[t].next = self.tiles[t].locked.val();
             self.tiles[t].busy.next = self.act.q.val()
                 && self.xsv.q.val()
                 && (self.xs.q.val() == self.tileno[t].val())

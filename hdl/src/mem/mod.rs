@@ -7,4 +7,4 @@ pub mod lines;
 pub mod mover;
 pub mod system;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;

@@ -30,6 +30,8 @@ pub struct MemSystem<const N: usize, const L: usize> {
     pub reset: Signal<In, Bit>,
     pub port: [TilePort; N],
     pub cache: [CachePort; N],
+    /// Tile t holds the node lock.
+    pub locked: [Signal<Out, Bit>; N],
     pub coh: Coherence<N, L>,
     pub rams: [CacheRam; N],
     pub store: BlockStore,
@@ -49,6 +51,7 @@ impl<const N: usize, const L: usize> MemSystem<N, L> {
             reset: Default::default(),
             port: std::array::from_fn(|_| Default::default()),
             cache: std::array::from_fn(|_| Default::default()),
+            locked: std::array::from_fn(|_| Default::default()),
             coh: Coherence::new(words, blocks, skip_invalidation),
             rams: std::array::from_fn(|_| CacheRam::new(L * w)),
             store: BlockStore::new(blocks as usize * w, BlockMemory::Bram),
@@ -78,6 +81,7 @@ impl<const N: usize, const L: usize> Logic for MemSystem<N, L> {
             self.port[t].line.next = self.coh.port[t].line.val();
             self.port[t].alloc_ok.next = self.coh.port[t].alloc_ok.val();
             self.port[t].alloc_idx.next = self.coh.port[t].alloc_idx.val();
+            self.locked[t].next = self.coh.locked[t].val();
         }
         // The mover, by the unit's transaction.
         self.zl.a.next = self.coh.x_line.val();

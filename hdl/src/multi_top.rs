@@ -1,0 +1,588 @@
+//! The simulation top of a build of several cores (docs/architecture.md §1, §6, §9): N
+//! tiles, the memory system (coherence unit, data mover, cache RAMs, block store), the
+//! shared node store and node allocator (driven by the node lock's holder), the core
+//! control, and core 0's remote pointer into the stopped cores' RAMs. Core 0 has the
+//! UART, taken from ports as in the one-core top; the lockstep reads every tile's and the
+//! unit's state from the blocks themselves.
+
+use crate::cores::CoreCtl;
+use crate::key::alloc::Allocator;
+use crate::key::node_store::NodeStore;
+use crate::mem::system::MemSystem;
+use crate::tile::Tile;
+use crate::util::k;
+use crate::HwConfig;
+use j1k_isa::ROOT_NODE;
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct MultiTop<const N: usize, const L: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous, active high (hold it 16 cycles: the key registers' RAM is rewritten).
+    pub reset: Signal<In, Bit>,
+    pub uart_rx_valid: Signal<In, Bit>,
+    pub uart_rx_data: Signal<In, Bits<8>>,
+    /// Image loading (hold `reset` meanwhile): every core's RAM word `load_addr`.
+    pub load_we: Signal<In, Bit>,
+    pub load_addr: Signal<In, Bits<12>>,
+    pub load_data: Signal<In, Bits<16>>,
+    pub uart_tx_strobe: Signal<Out, Bit>,
+    pub uart_tx_data: Signal<Out, Bits<8>>,
+    pub uart_rx_strobe: Signal<Out, Bit>,
+    pub uart_rx_look: Signal<Out, Bit>,
+    pub tiles: [Tile; N],
+    pub mem: MemSystem<N, L>,
+    pub ctl: CoreCtl<N>,
+    pub nodes: NodeStore,
+    nalloc: Allocator,
+    first: [Constant<Bit>; N],
+    tno: [Constant<Bits<3>>; N],
+    z8: Constant<Bits<8>>,
+    z12: Constant<Bits<12>>,
+    z16: Constant<Bits<16>>,
+    nd_raddr: Signal<Local, Bits<16>>,
+    nd_we_b: Signal<Local, Bit>,
+    nd_we_n: Signal<Local, Bit>,
+    nd_waddr: Signal<Local, Bits<16>>,
+    nd_wdata: Signal<Local, Bits<16>>,
+    nd_take: Signal<Local, Bit>,
+    rword: Signal<Local, Bits<16>>,
+}
+
+impl<const N: usize, const L: usize> MultiTop<N, L> {
+    /// Every core's RAM holds `image`. `cfg.key` must be set (several cores share blocks).
+    pub fn new(cfg: &HwConfig, image: &[u16]) -> Self {
+        Self::with_fault(cfg, image, None)
+    }
+
+    /// As [`new`](Self::new), with tile `skip_invalidation`'s lines ignoring invalidations
+    /// (a deliberately broken unit, for the test that shows the lockstep catches it).
+    pub fn with_fault(cfg: &HwConfig, image: &[u16], skip_invalidation: Option<usize>) -> Self {
+        let kc = cfg.key.expect("several cores need the key unit");
+        let slots = kc.nodes as usize * kc.node_slots as usize;
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            uart_rx_valid: Default::default(),
+            uart_rx_data: Default::default(),
+            load_we: Default::default(),
+            load_addr: Default::default(),
+            load_data: Default::default(),
+            uart_tx_strobe: Default::default(),
+            uart_tx_data: Default::default(),
+            uart_rx_strobe: Default::default(),
+            uart_rx_look: Default::default(),
+            tiles: std::array::from_fn(|t| Tile::new(cfg, image, t as u16, N as u16)),
+            mem: MemSystem::new(kc.block_words, kc.blocks, skip_invalidation),
+            ctl: Default::default(),
+            nodes: NodeStore::new(slots),
+            nalloc: Allocator::new(ROOT_NODE + 1, kc.nodes),
+            first: std::array::from_fn(|t| Constant::new(t == 0)),
+            tno: std::array::from_fn(|t| k(t as u64)),
+            z8: k(0),
+            z12: k(0),
+            z16: k(0),
+            nd_raddr: Default::default(),
+            nd_we_b: Default::default(),
+            nd_we_n: Default::default(),
+            nd_waddr: Default::default(),
+            nd_wdata: Default::default(),
+            nd_take: Default::default(),
+            rword: Default::default(),
+        }
+    }
+}
+
+impl<const N: usize, const L: usize> Logic for MultiTop<N, L> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.mem.clock.next = self.clock.val();
+        self.mem.reset.next = self.reset.val();
+        self.ctl.clock.next = self.clock.val();
+        self.ctl.reset.next = self.reset.val();
+        self.nodes.clock.next = self.clock.val();
+        self.nalloc.clock.next = self.clock.val();
+        self.nalloc.reset.next = self.reset.val();
+        self.nd_raddr.next = self.z16.val();
+        self.nd_we_b.next = false;
+        self.nd_we_n.next = false;
+        self.nd_waddr.next = self.z16.val();
+        self.nd_wdata.next = self.z16.val();
+        self.nd_take.next = false;
+        self.rword.next = self.z16.val();
+        for t in 0..N {
+            self.tiles[t].clock.next = self.clock.val();
+            self.tiles[t].reset.next = self.reset.val();
+            self.tiles[t].load_we.next = self.load_we.val();
+            self.tiles[t].load_addr.next = self.load_addr.val();
+            self.tiles[t].load_data.next = self.load_data.val();
+            // the UART is core 0's; the others read 0 there
+            self.tiles[t].rx_valid.next = self.uart_rx_valid.val() && self.first[t].val();
+            self.tiles[t].rx_data.next = self.z8.val();
+            if self.first[t].val() {
+                self.tiles[t].rx_data.next = self.uart_rx_data.val();
+            }
+            self.tiles[t].tx_ready.next = self.first[t].val();
+            // the coherence unit and the cache RAM
+            self.mem.port[t].ask.next = self.tiles[t].links.ask.val();
+            self.mem.port[t].need.next = self.tiles[t].links.need.val();
+            self.mem.port[t].blk.next = self.tiles[t].links.blk.val();
+            self.mem.port[t].release.next = self.tiles[t].links.release.val();
+            self.mem.port[t].take.next = self.tiles[t].links.take.val();
+            self.tiles[t].links.met.next = self.mem.port[t].met.val();
+            self.tiles[t].links.line.next = self.mem.port[t].line.val();
+            self.tiles[t].links.alloc_ok.next = self.mem.port[t].alloc_ok.val();
+            self.tiles[t].links.alloc_idx.next = self.mem.port[t].alloc_idx.val();
+            self.mem.cache[t].raddr.next = self.tiles[t].links.m_raddr.val();
+            self.tiles[t].links.m_rdata.next = self.mem.cache[t].rdata.val();
+            self.mem.cache[t].we.next = self.tiles[t].links.m_we.val();
+            self.mem.cache[t].wmask.next = self.tiles[t].links.m_wmask.val();
+            self.mem.cache[t].waddr.next = self.tiles[t].links.m_waddr.val();
+            self.mem.cache[t].wdata.next = self.tiles[t].links.m_wdata.val();
+            // the node store and allocator: the node lock's holder drives them, and only
+            // it reads them (a read through the null node key must be null)
+            if self.mem.locked[t].val() {
+                self.nd_raddr.next = self.tiles[t].links.n_raddr.val();
+                self.nd_we_b.next = self.tiles[t].links.n_we_b.val();
+                self.nd_we_n.next = self.tiles[t].links.n_we_n.val();
+                self.nd_waddr.next = self.tiles[t].links.n_waddr.val();
+                self.nd_wdata.next = self.tiles[t].links.n_wdata.val();
+                self.nd_take.next = self.tiles[t].links.n_take.val();
+            }
+            self.tiles[t].links.n_rdata_b.next = self.z16.val();
+            self.tiles[t].links.n_rdata_n.next = self.z16.val();
+            if self.mem.locked[t].val() {
+                self.tiles[t].links.n_rdata_b.next = self.nodes.rdata_b.val();
+                self.tiles[t].links.n_rdata_n.next = self.nodes.rdata_n.val();
+            }
+            self.tiles[t].links.n_avail.next = self.nalloc.avail.val();
+            self.tiles[t].links.n_idx.next = self.nalloc.idx.val();
+            // core control
+            self.ctl.w_start[t].next = self.tiles[t].links.w_start.val();
+            self.ctl.w_stop[t].next = self.tiles[t].links.w_stop.val();
+            self.ctl.w_target[t].next = self.tiles[t].links.w_target.val();
+            self.ctl.w_addr[t].next = self.tiles[t].links.w_addr.val();
+            self.ctl.mid[t].next = self.tiles[t].links.mid.val();
+            self.tiles[t].links.run.next = self.ctl.run[t].val();
+            self.tiles[t].links.start.next = self.ctl.start[t].val();
+            self.tiles[t].links.start_pc.next = self.ctl.start_pc[t].val();
+            self.tiles[t].links.running.next = self.ctl.running.val();
+            // core 0's remote pointer: a stopped core's RAM reads at it and takes its writes
+            self.tiles[t].links.rr_addr.next = self.tiles[0].links.rp_next.val().get_bits::<12>(0);
+            self.tiles[t].links.rin_we.next = self.tiles[0].links.rw_we.val()
+                && (self.tiles[0].links.rw_target.val() == self.tno[t].val())
+                && !self.ctl.run[t].val();
+            self.tiles[t].links.rin_addr.next = self.tiles[0].links.rw_addr.val();
+            self.tiles[t].links.rin_data.next = self.tiles[0].links.rw_data.val();
+            if (self.tiles[0].links.rp.val().get_bits::<3>(13) == self.tno[t].val())
+                && self.ctl.settled[t].val()
+            {
+                self.rword.next = self.tiles[t].links.ram_rdata.val();
+            }
+            self.tiles[t].links.remote_word.next = self.z16.val();
+        }
+        self.tiles[0].links.remote_word.next = self.rword.val();
+        self.nodes.raddr.next = self.nd_raddr.val();
+        self.nodes.we_b.next = self.nd_we_b.val();
+        self.nodes.we_n.next = self.nd_we_n.val();
+        self.nodes.waddr.next = self.nd_waddr.val();
+        self.nodes.wdata.next = self.nd_wdata.val();
+        self.nalloc.take.next = self.nd_take.val();
+        self.uart_tx_strobe.next = self.tiles[0].uart_tx_strobe.val();
+        self.uart_tx_data.next = self.tiles[0].uart_tx_data.val();
+        self.uart_rx_strobe.next = self.tiles[0].uart_rx_strobe.val();
+        self.uart_rx_look.next = self.tiles[0].uart_rx_look.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mem::testkit::compare;
+    use crate::util::validate;
+    use j1k_isa::KeyConfig;
+    use j1k_sim::{BufUart, Config, Machine};
+    use std::collections::VecDeque;
+
+    pub fn hw(blocks: u16) -> HwConfig {
+        HwConfig {
+            key: Some(KeyConfig {
+                block_words: 16,
+                node_slots: 4,
+                blocks,
+                nodes: 8,
+                ..Default::default()
+            }),
+            ..HwConfig::default()
+        }
+    }
+
+    #[derive(Debug)]
+    pub struct Run {
+        pub cycles: u64,
+        pub out: Vec<u8>,
+        pub stats: j1k_sim::Stats,
+        /// Starts and stops that changed whether a core runs.
+        pub switches: u64,
+    }
+
+    pub fn assemble(name: &str, src: &str) -> Vec<u16> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples")
+            .join(name);
+        match j1k_asm::assemble_str(path.to_str().unwrap(), src) {
+            Ok(a) => a.words,
+            Err(e) => panic!("assembling {name}: {e:?}"),
+        }
+    }
+
+    /// Runs `image` on N cores (L cache lines each) in the simulation top and in the
+    /// simulator side by side until every running core halts or `max_cycles`, comparing
+    /// every core's state and actions and the coherence unit's registers every cycle.
+    /// Returns what was run (cycles, the UART output, the simulator's statistics and the
+    /// starts and stops that took effect), or the first difference.
+    pub fn lockstep<const N: usize, const L: usize>(
+        cfg: HwConfig,
+        image: Vec<u16>,
+        input: &[u8],
+        max_cycles: u64,
+    ) -> Result<Run, String> {
+        lockstep_faulty::<N, L>(cfg, image, input, max_cycles, None)
+    }
+
+    /// [`lockstep`] with a broken hardware unit (see [`MultiTop::with_fault`]).
+    pub fn lockstep_faulty<const N: usize, const L: usize>(
+        cfg: HwConfig,
+        image: Vec<u16>,
+        input: &[u8],
+        max_cycles: u64,
+        skip_invalidation: Option<usize>,
+    ) -> Result<Run, String> {
+        let kcfg = cfg.key.unwrap();
+        let input = input.to_vec();
+        let mut uut = MultiTop::<N, L>::with_fault(&cfg, &image, skip_invalidation);
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<MultiTop<N, L>>| {
+            x.clock.next = !x.clock.val()
+        });
+        let (send, recv) = std::sync::mpsc::channel();
+        sim.add_testbench(move |mut sim: Sim<MultiTop<N, L>>| {
+            let mut m = Machine::new(Config {
+                cores: N,
+                key: kcfg,
+                cache_lines: L,
+            })
+            .unwrap();
+            m.load_program(&image).unwrap();
+            let mut uart = BufUart::new(&input);
+            let mut rxq: VecDeque<u8> = input.iter().copied().collect();
+            let mut last_rx = 0u8;
+            let mut out = Vec::new();
+            let mut x = sim.init()?;
+            wait_clock_false!(sim, clock, x);
+            x.reset.next = true;
+            for _ in 0..16 {
+                wait_clock_cycle!(sim, clock, x);
+            }
+            x.reset.next = false;
+            let mut cycle = 0u64;
+            let mut switches = 0u64;
+            loop {
+                x.uart_rx_valid.next = !rxq.is_empty();
+                x.uart_rx_data.next = bits::<8>(*rxq.front().unwrap_or(&last_rx) as u64);
+                x = sim.wait(1, x)?;
+                let mut diffs = Vec::new();
+                let mut eq = |what: String, h: u64, s: u64| {
+                    if h != s {
+                        diffs.push(format!("{what}: rtl {h:#x}, sim {s:#x}"));
+                    }
+                };
+                let keyv = |k: j1k_sim::Key| (k.index as u64) | ((k.writable as u64) << 15);
+                let mut ran = [false; N];
+                for (t, ran) in ran.iter_mut().enumerate() {
+                    let (h, c) = (&x.tiles[t], m.core(t));
+                    let at = |f: &str| format!("core {t} {f}");
+                    *ran = c.running();
+                    eq(at("running"), x.ctl.run[t].val() as u64, c.running() as u64);
+                    eq(at("pc"), h.pc.val().index() as u64, c.pc() as u64);
+                    if c.running() {
+                        eq(at("insn"), h.insn.val().index() as u64, c.insn() as u64);
+                        eq(at("reboot"), h.reboot.val() as u64, c.rebooting() as u64);
+                    }
+                    eq(at("T"), h.t.val().index() as u64, c.t() as u64);
+                    eq(at("N"), h.n.val().index() as u64, c.n() as u64);
+                    eq(at("R"), h.r.val().index() as u64, c.r() as u64);
+                    eq(at("dsp"), h.dsp.val().index() as u64, c.dsp() as u64);
+                    eq(
+                        at("rdepth"),
+                        h.rdepth.val().index() as u64,
+                        c.rdepth() as u64,
+                    );
+                    eq(at("leds"), h.leds.val().index() as u64, c.leds() as u64);
+                    eq(
+                        at("cur_b"),
+                        h.cur_b.val().index() as u64,
+                        c.cur_block() as u64,
+                    );
+                    eq(
+                        at("cur_n"),
+                        h.cur_n.val().index() as u64,
+                        c.cur_node() as u64,
+                    );
+                    let b = [
+                        h.breg0.val(),
+                        h.breg1.val(),
+                        h.breg2.val(),
+                        h.breg3.val(),
+                        h.breg4.val(),
+                        h.breg5.val(),
+                        h.breg6.val(),
+                        h.breg7.val(),
+                    ];
+                    for (i, v) in b.iter().enumerate() {
+                        eq(at(&format!("b{i}")), v.index() as u64, keyv(c.block_reg(i)));
+                    }
+                    let n = [h.nreg0.val(), h.nreg1.val(), h.nreg2.val(), h.nreg3.val()];
+                    for (i, v) in n.iter().enumerate() {
+                        eq(at(&format!("n{i}")), v.index() as u64, keyv(c.node_reg(i)));
+                    }
+                    eq(
+                        at("faults"),
+                        h.faults.val().index() as u64,
+                        c.faults() as u64,
+                    );
+                    eq(at("key_busy"), h.key_busy.val() as u64, c.stalled() as u64);
+                }
+                let ctx: Vec<String> = (0..N)
+                    .map(|t| {
+                        format!(
+                            "core {t} pc {:#x} insn {:#06x}",
+                            m.core(t).pc(),
+                            m.core(t).insn()
+                        )
+                    })
+                    .collect();
+                let s = m.step(&mut uart);
+                switches += (0..N).filter(|&t| m.core(t).running() != ran[t]).count() as u64;
+                for (t, ran) in ran.iter().enumerate() {
+                    let (h, cs) = (&x.tiles[t], &s.cores[t]);
+                    let at = |f: &str| format!("core {t} {f} (after the step)");
+                    if *ran {
+                        eq(at("halt"), h.halt.val() as u64, cs.halt as u64);
+                    }
+                    eq(
+                        at("ram_we"),
+                        h.ram_we.val() as u64,
+                        cs.ram_write.is_some() as u64,
+                    );
+                    if let Some((a, v)) = cs.ram_write {
+                        eq(at("ram_waddr"), h.ram_waddr.val().index() as u64, a as u64);
+                        eq(at("ram_wdata"), h.ram_wdata.val().index() as u64, v as u64);
+                    }
+                    eq(
+                        at("blk_we"),
+                        h.blk_we.val() as u64,
+                        cs.block_write.is_some() as u64,
+                    );
+                    if let Some((b, w, v)) = cs.block_write {
+                        let words = kcfg.block_words as u64;
+                        eq(
+                            at("blk_waddr"),
+                            h.blk_waddr.val().index() as u64,
+                            b as u64 * words + w as u64,
+                        );
+                        let mask = h.blk_wmask.val().index() as u64;
+                        let lanes = (if mask & 1 != 0 { 0xff } else { 0 })
+                            | (if mask & 2 != 0 { 0xff00 } else { 0 });
+                        eq(
+                            at("blk_wdata"),
+                            h.blk_wdata.val().index() as u64 & lanes,
+                            v as u64 & lanes,
+                        );
+                    }
+                }
+                eq(
+                    "uart_tx_strobe".into(),
+                    x.uart_tx_strobe.val() as u64,
+                    s.uart_tx.is_some() as u64,
+                );
+                if let Some(b) = s.uart_tx {
+                    eq(
+                        "uart_tx_data".into(),
+                        x.uart_tx_data.val().index() as u64,
+                        b as u64,
+                    );
+                    out.push(b);
+                }
+                eq(
+                    "uart_rx_strobe".into(),
+                    x.uart_rx_strobe.val() as u64,
+                    s.uart_rx.is_some() as u64,
+                );
+                if x.uart_rx_strobe.val() {
+                    last_rx = rxq.pop_front().unwrap();
+                }
+                if !diffs.is_empty() {
+                    let e = format!("cycle {cycle} ({}): {}", ctx.join(", "), diffs.join("; "));
+                    send.send(Err(e)).unwrap();
+                    return sim.done(x);
+                }
+                wait_clock_cycle!(sim, clock, x);
+                if let Err(e) = compare(&x.mem.coh, m.coherence().unwrap(), cycle) {
+                    send.send(Err(e)).unwrap();
+                    return sim.done(x);
+                }
+                cycle += 1;
+                if s.halted || cycle >= max_cycles {
+                    let stats = m.stats();
+                    send.send(Ok(Run {
+                        cycles: cycle,
+                        out,
+                        stats,
+                        switches,
+                    }))
+                    .unwrap();
+                    return sim.done(x);
+                }
+            }
+        });
+        sim.run(Box::new(uut), 100 * 10 * max_cycles + 10_000)
+            .unwrap();
+        recv.recv().unwrap()
+    }
+
+    /// Every core counts in one shared block, with `bxadd` and under a spin lock, then
+    /// meets at a barrier (examples/smp_count.fs with fewer rounds).
+    const COUNT: &str = r#"
+include lib/io.fs
+include lib/smp.fs
+12 constant rounds
+: work ( -- )
+    nb@ 0
+    0 begin dup rounds < while
+        1 0 bxadd drop
+        2 lock  1 b@ 1+ 1 b!  2 unlock
+        1+
+    repeat drop
+    #cores 3 barrier ;
+: worker  work halt ;
+: main
+    init  balloc drop  nb! 0
+    1 begin dup #cores < while ['] worker over start 1+ repeat drop
+    work
+    0 b@ .  1 b@ .  cr halt ;
+"#;
+
+    #[test]
+    fn two_cores_count_in_lockstep() {
+        let image = assemble("hw_count.fs", COUNT);
+        let r = lockstep::<2, 2>(hw(12), image, b"", 60_000).unwrap();
+        let (n, out) = (r.cycles, r.out);
+        eprintln!("halted after {n} cycles");
+        assert_eq!(String::from_utf8_lossy(&out), "24 24 \n");
+    }
+
+    #[test]
+    fn four_cores_count_in_lockstep() {
+        let image = assemble("hw_count.fs", COUNT);
+        let r = lockstep::<4, 2>(hw(12), image, b"", 100_000).unwrap();
+        let (n, out) = (r.cycles, r.out);
+        eprintln!("halted after {n} cycles");
+        assert_eq!(String::from_utf8_lossy(&out), "48 48 \n");
+    }
+
+    /// Core control and the shared node store: core 0 writes and reads core 1's RAM while
+    /// it is stopped, starts it on a loop of key instructions, stops it there and reads
+    /// its variable, then starts it on a word that allocates a node and a block, links
+    /// them into the root node and stops itself; core 0 follows the links.
+    const CONTROL: &str = r#"
+include lib/io.fs
+include lib/smp.fs
+variable hits
+: spin  nb@ 0  begin 1 0 bxadd drop  hits @ 1+ hits !  again ;
+: maker
+    nsel n1 nalloc drop  bsel b1 balloc drop  $55 3 b!  nb! 0
+    nsel n0 nn! 1 n1  core-id stop  halt ;
+: wait1  begin running 2 and 0= until ;
+: main
+    init  balloc drop  nb! 0
+    $2800 $0400 io!  1234 $0800 io!  4321 $0800 io!
+    $2800 $0400 io!  $0800 io@ .  $0800 io@ .
+    ['] spin 1 start
+    0 begin 1+ dup 60 = until drop
+    1 stop wait1
+    $2000 hits 2/ or $0400 io!  $0800 io@ 0= 0= .  0 b@ 0= 0= .
+    ['] maker 1 start  wait1
+    nn@ 1 n2  nsel n2  bsel b2 nb@ 0  3 b@ .  cr halt ;
+"#;
+
+    /// Random programs (j1k_sim::fuzz): every core hammers three shared blocks with key
+    /// instructions, allocates blocks and nodes, and core 0 stops and restarts the others
+    /// and reads their RAM; `cycles` on each seed. Asserts that they made traffic of
+    /// every kind. (These are short: rust-hdl simulates a few thousand cycles a second.)
+    fn fuzz<const N: usize, const L: usize>(seeds: std::ops::RangeInclusive<u64>, cycles: u64) {
+        let (mut writes, mut fills, mut allocs, mut locks, mut switches) = (0, 0, 0, 0, 0);
+        for seed in seeds {
+            let src = j1k_sim::fuzz::random_program(seed, N);
+            let image = assemble("hw_fuzz.fs", &src);
+            let r = lockstep::<N, L>(hw(12), image, b"", cycles)
+                .unwrap_or_else(|e| panic!("seed {seed}, {N} cores, {L} lines: {e}\n{src}"));
+            assert_eq!(r.cycles, cycles, "seed {seed}: the cores loop forever");
+            let u = r.stats.unit.unwrap();
+            writes += r.stats.block_writes;
+            fills += u.fills;
+            allocs += u.allocs;
+            locks += u.node_locks;
+            switches += r.switches;
+        }
+        eprintln!(
+            "{N} cores, {L} lines: {writes} block writes, {fills} fills, {allocs} allocations, \
+             {locks} node locks, {switches} starts and stops"
+        );
+        assert!(
+            writes > 500 && fills > 200 && allocs > 20 && locks > 500 && switches > 2 * N as u64,
+            "too little traffic"
+        );
+    }
+
+    #[test]
+    fn random_programs_in_lockstep_2_cores() {
+        fuzz::<2, 2>(1..=10, 4_000);
+    }
+
+    #[test]
+    fn random_programs_in_lockstep_3_cores_1_line() {
+        fuzz::<3, 1>(1..=6, 4_000);
+    }
+
+    #[test]
+    fn random_programs_in_lockstep_4_cores() {
+        fuzz::<4, 2>(1..=8, 4_000);
+    }
+
+    /// A unit whose tile 1 drops invalidations: the lockstep finds it.
+    #[test]
+    fn a_dropped_invalidation_is_caught() {
+        let image = assemble("hw_count.fs", COUNT);
+        let e = lockstep_faulty::<2, 2>(hw(12), image, b"", 60_000, Some(1)).unwrap_err();
+        eprintln!("{e}");
+        assert!(e.contains("tile 1 line"), "{e}");
+    }
+
+    #[test]
+    fn core_control_in_lockstep() {
+        let image = assemble("hw_control.fs", CONTROL);
+        let r = lockstep::<2, 2>(hw(12), image, b"", 60_000).unwrap();
+        let (n, out) = (r.cycles, r.out);
+        eprintln!("halted after {n} cycles");
+        assert_eq!(String::from_utf8_lossy(&out), "1234 4321 65535 65535 85 \n");
+    }
+
+    #[test]
+    fn multi_top_yosys_validate() {
+        let mut uut = MultiTop::<2, 2>::new(&hw(8), &[0x0000]);
+        uut.connect_all();
+        validate("j1k_multi_top", &crate::util::verilog(&uut));
+    }
+}
