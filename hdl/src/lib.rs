@@ -7,6 +7,8 @@ pub mod core;
 pub mod cores;
 pub mod io;
 pub mod key;
+#[cfg(test)]
+mod lockstep;
 pub mod mem;
 pub mod multi_top;
 pub mod pcsel;

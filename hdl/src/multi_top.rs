@@ -198,13 +198,11 @@ impl<const N: usize, const L: usize> Logic for MultiTop<N, L> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mem::testkit::compare;
+    use crate::lockstep::{assemble, lockstep, Run};
     use crate::util::validate;
     use j1k_isa::KeyConfig;
-    use j1k_sim::{BufUart, Config, Machine};
-    use std::collections::VecDeque;
 
-    pub fn hw(blocks: u16) -> HwConfig {
+    fn hw(blocks: u16) -> HwConfig {
         HwConfig {
             key: Some(KeyConfig {
                 block_words: 16,
@@ -217,239 +215,16 @@ mod tests {
         }
     }
 
-    #[derive(Debug)]
-    pub struct Run {
-        pub cycles: u64,
-        pub out: Vec<u8>,
-        pub stats: j1k_sim::Stats,
-        /// Starts and stops that changed whether a core runs.
-        pub switches: u64,
-    }
-
-    pub fn assemble(name: &str, src: &str) -> Vec<u16> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../examples")
-            .join(name);
-        match j1k_asm::assemble_str(path.to_str().unwrap(), src) {
-            Ok(a) => a.words,
-            Err(e) => panic!("assembling {name}: {e:?}"),
-        }
-    }
-
-    /// Runs `image` on N cores (L cache lines each) in the simulation top and in the
-    /// simulator side by side until every running core halts or `max_cycles`, comparing
-    /// every core's state and actions and the coherence unit's registers every cycle.
-    /// Returns what was run (cycles, the UART output, the simulator's statistics and the
-    /// starts and stops that took effect), or the first difference.
-    pub fn lockstep<const N: usize, const L: usize>(
-        cfg: HwConfig,
-        image: Vec<u16>,
-        input: &[u8],
+    /// N cores of L lines, built with `image` (and a unit whose tile `fault` drops
+    /// invalidations), against the simulator.
+    fn run<const N: usize, const L: usize>(
+        image: &[u16],
         max_cycles: u64,
+        fault: Option<usize>,
     ) -> Result<Run, String> {
-        lockstep_faulty::<N, L>(cfg, image, input, max_cycles, None)
-    }
-
-    /// [`lockstep`] with a broken hardware unit (see [`MultiTop::with_fault`]).
-    pub fn lockstep_faulty<const N: usize, const L: usize>(
-        cfg: HwConfig,
-        image: Vec<u16>,
-        input: &[u8],
-        max_cycles: u64,
-        skip_invalidation: Option<usize>,
-    ) -> Result<Run, String> {
-        let kcfg = cfg.key.unwrap();
-        let input = input.to_vec();
-        let mut uut = MultiTop::<N, L>::with_fault(&cfg, &image, skip_invalidation);
-        uut.connect_all();
-        let mut sim = Simulation::new();
-        sim.add_clock(5, |x: &mut Box<MultiTop<N, L>>| {
-            x.clock.next = !x.clock.val()
-        });
-        let (send, recv) = std::sync::mpsc::channel();
-        sim.add_testbench(move |mut sim: Sim<MultiTop<N, L>>| {
-            let mut m = Machine::new(Config {
-                cores: N,
-                key: kcfg,
-                cache_lines: L,
-            })
-            .unwrap();
-            m.load_program(&image).unwrap();
-            let mut uart = BufUart::new(&input);
-            let mut rxq: VecDeque<u8> = input.iter().copied().collect();
-            let mut last_rx = 0u8;
-            let mut out = Vec::new();
-            let mut x = sim.init()?;
-            wait_clock_false!(sim, clock, x);
-            x.reset.next = true;
-            for _ in 0..16 {
-                wait_clock_cycle!(sim, clock, x);
-            }
-            x.reset.next = false;
-            let mut cycle = 0u64;
-            let mut switches = 0u64;
-            loop {
-                x.uart_rx_valid.next = !rxq.is_empty();
-                x.uart_rx_data.next = bits::<8>(*rxq.front().unwrap_or(&last_rx) as u64);
-                x = sim.wait(1, x)?;
-                let mut diffs = Vec::new();
-                let mut eq = |what: String, h: u64, s: u64| {
-                    if h != s {
-                        diffs.push(format!("{what}: rtl {h:#x}, sim {s:#x}"));
-                    }
-                };
-                let keyv = |k: j1k_sim::Key| (k.index as u64) | ((k.writable as u64) << 15);
-                let mut ran = [false; N];
-                for (t, ran) in ran.iter_mut().enumerate() {
-                    let (h, c) = (&x.tiles[t], m.core(t));
-                    let at = |f: &str| format!("core {t} {f}");
-                    *ran = c.running();
-                    eq(at("running"), x.ctl.run[t].val() as u64, c.running() as u64);
-                    eq(at("pc"), h.pc.val().index() as u64, c.pc() as u64);
-                    if c.running() {
-                        eq(at("insn"), h.insn.val().index() as u64, c.insn() as u64);
-                        eq(at("reboot"), h.reboot.val() as u64, c.rebooting() as u64);
-                    }
-                    eq(at("T"), h.t.val().index() as u64, c.t() as u64);
-                    eq(at("N"), h.n.val().index() as u64, c.n() as u64);
-                    eq(at("R"), h.r.val().index() as u64, c.r() as u64);
-                    eq(at("dsp"), h.dsp.val().index() as u64, c.dsp() as u64);
-                    eq(
-                        at("rdepth"),
-                        h.rdepth.val().index() as u64,
-                        c.rdepth() as u64,
-                    );
-                    eq(at("leds"), h.leds.val().index() as u64, c.leds() as u64);
-                    eq(
-                        at("cur_b"),
-                        h.cur_b.val().index() as u64,
-                        c.cur_block() as u64,
-                    );
-                    eq(
-                        at("cur_n"),
-                        h.cur_n.val().index() as u64,
-                        c.cur_node() as u64,
-                    );
-                    let b = [
-                        h.breg0.val(),
-                        h.breg1.val(),
-                        h.breg2.val(),
-                        h.breg3.val(),
-                        h.breg4.val(),
-                        h.breg5.val(),
-                        h.breg6.val(),
-                        h.breg7.val(),
-                    ];
-                    for (i, v) in b.iter().enumerate() {
-                        eq(at(&format!("b{i}")), v.index() as u64, keyv(c.block_reg(i)));
-                    }
-                    let n = [h.nreg0.val(), h.nreg1.val(), h.nreg2.val(), h.nreg3.val()];
-                    for (i, v) in n.iter().enumerate() {
-                        eq(at(&format!("n{i}")), v.index() as u64, keyv(c.node_reg(i)));
-                    }
-                    eq(
-                        at("faults"),
-                        h.faults.val().index() as u64,
-                        c.faults() as u64,
-                    );
-                    eq(at("key_busy"), h.key_busy.val() as u64, c.stalled() as u64);
-                }
-                let ctx: Vec<String> = (0..N)
-                    .map(|t| {
-                        format!(
-                            "core {t} pc {:#x} insn {:#06x}",
-                            m.core(t).pc(),
-                            m.core(t).insn()
-                        )
-                    })
-                    .collect();
-                let s = m.step(&mut uart);
-                switches += (0..N).filter(|&t| m.core(t).running() != ran[t]).count() as u64;
-                for (t, ran) in ran.iter().enumerate() {
-                    let (h, cs) = (&x.tiles[t], &s.cores[t]);
-                    let at = |f: &str| format!("core {t} {f} (after the step)");
-                    if *ran {
-                        eq(at("halt"), h.halt.val() as u64, cs.halt as u64);
-                    }
-                    eq(
-                        at("ram_we"),
-                        h.ram_we.val() as u64,
-                        cs.ram_write.is_some() as u64,
-                    );
-                    if let Some((a, v)) = cs.ram_write {
-                        eq(at("ram_waddr"), h.ram_waddr.val().index() as u64, a as u64);
-                        eq(at("ram_wdata"), h.ram_wdata.val().index() as u64, v as u64);
-                    }
-                    eq(
-                        at("blk_we"),
-                        h.blk_we.val() as u64,
-                        cs.block_write.is_some() as u64,
-                    );
-                    if let Some((b, w, v)) = cs.block_write {
-                        let words = kcfg.block_words as u64;
-                        eq(
-                            at("blk_waddr"),
-                            h.blk_waddr.val().index() as u64,
-                            b as u64 * words + w as u64,
-                        );
-                        let mask = h.blk_wmask.val().index() as u64;
-                        let lanes = (if mask & 1 != 0 { 0xff } else { 0 })
-                            | (if mask & 2 != 0 { 0xff00 } else { 0 });
-                        eq(
-                            at("blk_wdata"),
-                            h.blk_wdata.val().index() as u64 & lanes,
-                            v as u64 & lanes,
-                        );
-                    }
-                }
-                eq(
-                    "uart_tx_strobe".into(),
-                    x.uart_tx_strobe.val() as u64,
-                    s.uart_tx.is_some() as u64,
-                );
-                if let Some(b) = s.uart_tx {
-                    eq(
-                        "uart_tx_data".into(),
-                        x.uart_tx_data.val().index() as u64,
-                        b as u64,
-                    );
-                    out.push(b);
-                }
-                eq(
-                    "uart_rx_strobe".into(),
-                    x.uart_rx_strobe.val() as u64,
-                    s.uart_rx.is_some() as u64,
-                );
-                if x.uart_rx_strobe.val() {
-                    last_rx = rxq.pop_front().unwrap();
-                }
-                if !diffs.is_empty() {
-                    let e = format!("cycle {cycle} ({}): {}", ctx.join(", "), diffs.join("; "));
-                    send.send(Err(e)).unwrap();
-                    return sim.done(x);
-                }
-                wait_clock_cycle!(sim, clock, x);
-                if let Err(e) = compare(&x.mem.coh, m.coherence().unwrap(), cycle) {
-                    send.send(Err(e)).unwrap();
-                    return sim.done(x);
-                }
-                cycle += 1;
-                if s.halted || cycle >= max_cycles {
-                    let stats = m.stats();
-                    send.send(Ok(Run {
-                        cycles: cycle,
-                        out,
-                        stats,
-                        switches,
-                    }))
-                    .unwrap();
-                    return sim.done(x);
-                }
-            }
-        });
-        sim.run(Box::new(uut), 100 * 10 * max_cycles + 10_000)
-            .unwrap();
-        recv.recv().unwrap()
+        let cfg = hw(12);
+        let uut = MultiTop::<N, L>::with_fault(&cfg, image, fault);
+        lockstep(uut, &cfg, L, image, b"", max_cycles)
     }
 
     /// Every core counts in one shared block, with `bxadd` and under a spin lock, then
@@ -477,7 +252,7 @@ include lib/smp.fs
     #[test]
     fn two_cores_count_in_lockstep() {
         let image = assemble("hw_count.fs", COUNT);
-        let r = lockstep::<2, 2>(hw(12), image, b"", 60_000).unwrap();
+        let r = run::<2, 2>(&image, 60_000, None).unwrap();
         let (n, out) = (r.cycles, r.out);
         eprintln!("halted after {n} cycles");
         assert_eq!(String::from_utf8_lossy(&out), "24 24 \n");
@@ -486,7 +261,7 @@ include lib/smp.fs
     #[test]
     fn four_cores_count_in_lockstep() {
         let image = assemble("hw_count.fs", COUNT);
-        let r = lockstep::<4, 2>(hw(12), image, b"", 100_000).unwrap();
+        let r = run::<4, 2>(&image, 100_000, None).unwrap();
         let (n, out) = (r.cycles, r.out);
         eprintln!("halted after {n} cycles");
         assert_eq!(String::from_utf8_lossy(&out), "48 48 \n");
@@ -526,7 +301,7 @@ variable hits
         for seed in seeds {
             let src = j1k_sim::fuzz::random_program(seed, N);
             let image = assemble("hw_fuzz.fs", &src);
-            let r = lockstep::<N, L>(hw(12), image, b"", cycles)
+            let r = run::<N, L>(&image, cycles, None)
                 .unwrap_or_else(|e| panic!("seed {seed}, {N} cores, {L} lines: {e}\n{src}"));
             assert_eq!(r.cycles, cycles, "seed {seed}: the cores loop forever");
             let u = r.stats.unit.unwrap();
@@ -565,7 +340,7 @@ variable hits
     #[test]
     fn a_dropped_invalidation_is_caught() {
         let image = assemble("hw_count.fs", COUNT);
-        let e = lockstep_faulty::<2, 2>(hw(12), image, b"", 60_000, Some(1)).unwrap_err();
+        let e = run::<2, 2>(&image, 60_000, Some(1)).unwrap_err();
         eprintln!("{e}");
         assert!(e.contains("tile 1 line"), "{e}");
     }
@@ -573,7 +348,7 @@ variable hits
     #[test]
     fn core_control_in_lockstep() {
         let image = assemble("hw_control.fs", CONTROL);
-        let r = lockstep::<2, 2>(hw(12), image, b"", 60_000).unwrap();
+        let r = run::<2, 2>(&image, 60_000, None).unwrap();
         let (n, out) = (r.cycles, r.out);
         eprintln!("halted after {n} cycles");
         assert_eq!(String::from_utf8_lossy(&out), "1234 4321 65535 65535 85 \n");

@@ -62,7 +62,7 @@ pub struct SimTop {
     pub slot_waddr: Signal<Out, Bits<16>>,
     pub slot_wdata: Signal<Out, Bits<16>>,
 
-    tile: Tile,
+    pub(crate) tile: Tile,
     z3: Constant<Bits<3>>,
     z8: Constant<Bits<8>>,
     z12: Constant<Bits<12>>,
@@ -205,22 +205,165 @@ impl Logic for SimTop {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lockstep::{assemble, lockstep};
     use crate::util::validate;
+    use crate::{BlockMemory, KeyConfig};
 
-    // The simulation top's cycle-by-cycle behaviour is tested against the Rust
-    // simulator in tests/lockstep_base.rs and tests/lockstep_key.rs.
+    /// Runs `image` on the simulation top built with `cfg` against the simulator until
+    /// it halts (within `max_cycles`, else a failure); returns the cycles.
+    fn halts(cfg: HwConfig, image: &[u16], input: &[u8], max_cycles: u64) -> u64 {
+        let uut = SimTop::new(&cfg, image);
+        let r = lockstep(uut, &cfg, 1, image, input, max_cycles).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            r.cycles < max_cycles,
+            "the program did not halt in {max_cycles} cycles"
+        );
+        r.cycles
+    }
+
+    /// Every ALU code, both stacks past overflow and underflow, delta 10, the fetch
+    /// path, the write gate, LEDs, UART TX and RX, the status and core-id ports.
+    const BASE: &str = r#"
+include lib/io.fs
+variable v
+create tbl 11 , 22 , 33 ,
+: fetch ( a -- x ) @ ;
+: main
+    1234 v !  v @ 4 io!              \ the store is dropped: the gate is still closed
+    1234 v !  v @ 4 io!              \ now it lands; LEDs = 1234 and 31
+    tbl 2 + fetch  4 io!
+    1 2 + 3 and 4 or 5 xor invert 7 = drop
+    -5 3 < drop  3 -5 < drop  3 -5 u< drop  -8 2/ 2* drop  5 3 - drop  7 7 = drop
+    depth drop
+    1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 depth drop
+    drop drop drop drop drop drop drop drop drop drop
+    drop drop drop drop drop drop drop drop drop drop drop drop drop drop
+    depth drop
+    1 >r 2 >r 3 >r 4 >r 5 >r 6 >r 7 >r 8 >r 9 >r 10 >r
+    11 >r 12 >r 13 >r 14 >r 15 >r 16 >r 17 >r 18 >r 19 >r 20 >r
+    r> r> r> r> r> r> r> r> r> r> r> r> r> r> r> r> r> r> r> r> r> r>
+    alu(T,d-2) alu(T,r-2) alu(T+N,T->N,d+1,r-1) alu(N,T->R) alu(N,func6) alu(N,func7)
+    [char] A emit  key emit  key? drop  key emit  key? drop  $1000 io@ drop
+    $4000 io@ drop  $2000 io@ drop
+    halt ;
+"#;
+
     #[test]
-    fn sim_top_yosys_validate() {
+    fn base_program_lockstep() {
+        let image = assemble("hw_base.fs", BASE);
         let cfg = HwConfig {
-            key: Some(j1k_isa::KeyConfig {
-                block_words: 16,
-                node_slots: 4,
-                blocks: 4,
-                nodes: 4,
-                ..Default::default()
-            }),
+            key: None,
             ..HwConfig::default()
         };
+        let n = halts(cfg, &image, b"xy", 3000);
+        eprintln!("halted after {n} cycles");
+    }
+
+    #[test]
+    fn base_program_lockstep_key_unit_on() {
+        let image = assemble("hw_base.fs", BASE);
+        halts(HwConfig::default(), &image, b"xy", 3000);
+    }
+
+    fn key_cfg(block_words: u16, node_slots: u16, blocks: u16, nodes: u16) -> HwConfig {
+        HwConfig {
+            key: Some(KeyConfig {
+                block_words,
+                node_slots,
+                blocks,
+                nodes,
+                ..KeyConfig::default()
+            }),
+            ..HwConfig::default()
+        }
+    }
+
+    /// Every opcode, with read-only, null and full-store cases; indices past the
+    /// block and node sizes to check masking; reserved opcodes (small stores, so that
+    /// the allocators fill up and `balloc`'s zeroing stays short).
+    const KEYS: &str = r#"
+: main
+    b? n? faults drop drop drop
+    bsel b1 balloc drop  $1234 3 b!  $abcd 9 b!  3 b@ drop  9 b@ drop
+    7 bc@ drop  6 bc@ drop  $77 6 bc!  $88 7 bc!  3 b@ drop  6 bc@ drop
+    5 3 bxadd drop  9 3 bxchg drop  3 b@ drop
+    bsel b2 bcopy b1 bweaken b? drop  bkey= b1 drop  bkey= b0 drop
+    1 0 b!  2 0 bc!  3 0 bxchg drop  4 0 bxadd drop  0 b@ drop  faults drop
+    bsel b0  1 0 b!  0 b@ drop  0 bc@ drop  5 5 bxadd drop  b? drop
+    bsel b1 nb! 3  nb! 31  bsel b3 nb@ 3  bkey= b1 drop  b? drop
+    2 nb!i  bsel b4 2 nb@i b? drop
+    nsel n1 nalloc drop  n? drop  nkey= n0 drop  nsel n0 nn! 1 n1  nn@ 1 n2  nsel n2 nkey= n1 drop
+    nsel n0 3 nn!i n1  3 nn@i n3  nsel n3 n? drop
+    nsel n2 nweaken n? drop  nb@ 3  bsel b3 nb@ 3 b? drop  nn@ 1 n3  nsel n3 n? drop
+    nsel n2 nb! 0  nn! 0 n1  1 nb!i  1 nn!i n1  faults drop
+    ncopy n0 nsel n0 nsel n2 n? drop
+    nsel n1 nalloc drop  bsel b1 nb! 5  nn! 6 n0  nsel n2 ncopy n1 nweaken
+    bsel b6 nb@ 5 b? drop  nn@ 6 n3  nsel n3 n? drop  nb@ 5 bsel b7 nb@ 5 b? drop
+    nsel n3 ncopy n3  nsel n1 ncopy n2  nkey= n2 drop
+    inst $7d80 inst $7e21 inst $7fff faults drop
+    bsel b5 balloc balloc balloc balloc b? drop drop drop drop drop
+    nsel n1 nalloc nalloc nalloc n? drop drop drop drop
+    nsel n0 nn@ 0 n0 n? drop  nb@ 0 b? drop
+    3 5 7 bsel b2 bcopy b1 b! 5 b@ drop drop
+    halt ;
+"#;
+
+    #[test]
+    fn key_program_lockstep() {
+        let image = assemble("hw_keys.fs", KEYS);
+        let n = halts(key_cfg(8, 4, 4, 4), &image, b"", 4000);
+        eprintln!("halted after {n} cycles");
+    }
+
+    #[test]
+    fn key_program_lockstep_other_sizes() {
+        let image = assemble("hw_keys.fs", KEYS);
+        halts(key_cfg(16, 8, 3, 5), &image, b"", 4000);
+    }
+
+    /// The one-port SPRAM store (the UP5K's): a write cycle reads nothing, so this proves
+    /// that no key instruction needs a read and a write of the block store in one cycle.
+    #[test]
+    fn key_program_lockstep_spram_store() {
+        let image = assemble("hw_keys.fs", KEYS);
+        for sizes in [key_cfg(8, 4, 4, 4), key_cfg(16, 8, 3, 5)] {
+            let cfg = HwConfig {
+                block_memory: BlockMemory::Spram,
+                ..sizes
+            };
+            halts(cfg, &image, b"", 4000);
+        }
+    }
+
+    /// Fewer key registers (4 block, 2 node): register numbers modulo the counts, the
+    /// others null.
+    #[test]
+    fn key_program_lockstep_fewer_registers() {
+        let image = assemble("hw_keys.fs", KEYS);
+        for (block_regs, node_regs) in [(4, 2), (1, 1), (2, 4)] {
+            let mut cfg = key_cfg(8, 4, 4, 4);
+            let key = cfg.key.as_mut().unwrap();
+            key.block_regs = block_regs;
+            key.node_regs = node_regs;
+            halts(cfg, &image, b"", 4000);
+        }
+    }
+
+    #[test]
+    fn readonly_example_lockstep() {
+        let src = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/readonly.fs"
+        ))
+        .unwrap();
+        let image = assemble("readonly.fs", &src);
+        let n = halts(key_cfg(8, 4, 4, 4), &image, b"", 20_000);
+        eprintln!("readonly.fs halted after {n} cycles");
+    }
+
+    #[test]
+    fn sim_top_yosys_validate() {
+        let cfg = key_cfg(16, 4, 4, 4);
         let mut uut = SimTop::new(&cfg, &[0x0000]);
         uut.connect_all();
         validate("j1k_sim_top", &crate::util::verilog(&uut));

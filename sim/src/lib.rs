@@ -15,6 +15,7 @@ mod decoded;
 mod fast;
 pub mod fuzz;
 mod key_unit;
+pub mod lockstep;
 mod machine;
 pub mod mem;
 mod stack;

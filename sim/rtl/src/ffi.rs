@@ -2,42 +2,7 @@
 
 use std::ffi::c_void;
 
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Obs {
-    pub pc: u16,
-    pub insn: u16,
-    pub t: u16,
-    pub n: u16,
-    pub r: u16,
-    pub ram_waddr: u16,
-    pub ram_wdata: u16,
-    pub faults: u16,
-    pub blk_waddr: u16,
-    pub blk_wdata: u16,
-    pub slot_waddr: u16,
-    pub slot_wdata: u16,
-    pub breg: [u16; 8],
-    pub nreg: [u16; 4],
-    pub dsp: u8,
-    pub rdepth: u8,
-    pub reboot: u8,
-    pub ram_we: u8,
-    pub uart_tx_strobe: u8,
-    pub uart_tx_data: u8,
-    pub uart_rx_strobe: u8,
-    pub uart_rx_look: u8,
-    pub leds: u8,
-    pub halt: u8,
-    pub cur_b: u8,
-    pub cur_n: u8,
-    pub key_busy: u8,
-    pub blk_we: u8,
-    /// Byte lanes written: bit 0 the low byte, bit 1 the high byte.
-    pub blk_wmask: u8,
-    /// Node-store slots written: bit 0 the block-key slot, bit 1 the node-key slot.
-    pub slot_we: u8,
-}
+pub use j1k_sim::lockstep::Obs;
 
 extern "C" {
     pub fn j1k_rtl_new() -> *mut c_void;
