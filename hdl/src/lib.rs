@@ -10,6 +10,7 @@ pub mod key;
 #[cfg(test)]
 mod lockstep;
 pub mod mem;
+pub mod multi_soc;
 pub mod multi_top;
 pub mod pcsel;
 pub mod ram;
@@ -87,6 +88,33 @@ pub fn soc_verilog(cfg: &HwConfig, image: &[u16]) -> String {
     let mut uut = soc::Soc::new(cfg, image);
     uut.connect_all();
     rename_top(&util::verilog(&uut), "j1k_soc")
+}
+
+/// The SoC of `cores` cores (2 to 4) with `cache_lines` lines each (1, 2 or 4): module
+/// `j1k_soc` with the one-core SoC's ports (multi_soc.rs); `cfg.key` must be set.
+pub fn multi_soc_verilog(
+    cfg: &HwConfig,
+    image: &[u16],
+    cores: usize,
+    cache_lines: usize,
+) -> String {
+    fn v<const N: usize, const L: usize>(cfg: &HwConfig, image: &[u16]) -> String {
+        let mut uut = multi_soc::MultiSoc::<N, L>::new(cfg, image);
+        uut.connect_all();
+        rename_top(&util::verilog(&uut), "j1k_soc")
+    }
+    match (cores, cache_lines) {
+        (2, 1) => v::<2, 1>(cfg, image),
+        (2, 2) => v::<2, 2>(cfg, image),
+        (2, 4) => v::<2, 4>(cfg, image),
+        (3, 1) => v::<3, 1>(cfg, image),
+        (3, 2) => v::<3, 2>(cfg, image),
+        (3, 4) => v::<3, 4>(cfg, image),
+        (4, 1) => v::<4, 1>(cfg, image),
+        (4, 2) => v::<4, 2>(cfg, image),
+        (4, 4) => v::<4, 4>(cfg, image),
+        _ => panic!("{cores} cores of {cache_lines} lines: the hardware builds 2 to 4 cores of 1, 2 or 4 lines"),
+    }
 }
 
 /// Renames rust-hdl's module `top` and its submodules `top$…` to `name`, `name$…`.

@@ -3,7 +3,8 @@
 //! shared node store and node allocator (driven by the node lock's holder), the core
 //! control, and core 0's remote pointer into the stopped cores' RAMs. Core 0 has the
 //! UART, taken from ports as in the one-core top; the lockstep reads every tile's and the
-//! unit's state from the blocks themselves.
+//! unit's state from the blocks themselves. The N-core SoC (multi_soc.rs) wraps it with
+//! the real UART.
 
 use crate::cores::CoreCtl;
 use crate::key::alloc::Allocator;
@@ -22,6 +23,8 @@ pub struct MultiTop<const N: usize, const L: usize> {
     pub reset: Signal<In, Bit>,
     pub uart_rx_valid: Signal<In, Bit>,
     pub uart_rx_data: Signal<In, Bits<8>>,
+    /// The transmitter takes a byte (the simulated UART: always).
+    pub uart_tx_ready: Signal<In, Bit>,
     /// Image loading (hold `reset` meanwhile): every core's RAM word `load_addr`.
     pub load_we: Signal<In, Bit>,
     pub load_addr: Signal<In, Bits<12>>,
@@ -30,6 +33,8 @@ pub struct MultiTop<const N: usize, const L: usize> {
     pub uart_tx_data: Signal<Out, Bits<8>>,
     pub uart_rx_strobe: Signal<Out, Bit>,
     pub uart_rx_look: Signal<Out, Bit>,
+    /// Core 0's LEDs.
+    pub leds: Signal<Out, Bits<5>>,
     pub tiles: [Tile; N],
     pub mem: MemSystem<N, L>,
     pub ctl: CoreCtl<N>,
@@ -65,6 +70,7 @@ impl<const N: usize, const L: usize> MultiTop<N, L> {
             reset: Default::default(),
             uart_rx_valid: Default::default(),
             uart_rx_data: Default::default(),
+            uart_tx_ready: Default::default(),
             load_we: Default::default(),
             load_addr: Default::default(),
             load_data: Default::default(),
@@ -72,6 +78,7 @@ impl<const N: usize, const L: usize> MultiTop<N, L> {
             uart_tx_data: Default::default(),
             uart_rx_strobe: Default::default(),
             uart_rx_look: Default::default(),
+            leds: Default::default(),
             tiles: std::array::from_fn(|t| Tile::new(cfg, image, t as u16, N as u16)),
             mem: MemSystem::new(kc.block_words, kc.blocks, skip_invalidation),
             ctl: Default::default(),
@@ -122,7 +129,7 @@ impl<const N: usize, const L: usize> Logic for MultiTop<N, L> {
             if self.first[t].val() {
                 self.tiles[t].rx_data.next = self.uart_rx_data.val();
             }
-            self.tiles[t].tx_ready.next = self.first[t].val();
+            self.tiles[t].tx_ready.next = self.uart_tx_ready.val() && self.first[t].val();
             // the coherence unit and the cache RAM
             self.mem.port[t].ask.next = self.tiles[t].links.ask.val();
             self.mem.port[t].need.next = self.tiles[t].links.need.val();
@@ -192,6 +199,7 @@ impl<const N: usize, const L: usize> Logic for MultiTop<N, L> {
         self.uart_tx_data.next = self.tiles[0].uart_tx_data.val();
         self.uart_rx_strobe.next = self.tiles[0].uart_rx_strobe.val();
         self.uart_rx_look.next = self.tiles[0].uart_rx_look.val();
+        self.leds.next = self.tiles[0].leds.val();
     }
 }
 

@@ -2,9 +2,10 @@
 //! post-synthesis netlist of SB_LUT4, SB_DFF*, SB_CARRY and SB_RAM40_4K cells,
 //! simulated with yosys's own iCE40 cell models in Icarus Verilog) runs
 //! examples/hello.fs and prints its greeting on the serial pin — proof that what
-//! goes into the FPGA computes what the RTL computes.
+//! goes into the FPGA computes what the RTL computes. The same for SoCs with a key unit
+//! and for two cores sharing blocks: they print what the Rust simulator prints.
 
-use j1k_hdl::{soc_verilog, BlockMemory, HwConfig};
+use j1k_hdl::{multi_soc_verilog, soc_verilog, BlockMemory, HwConfig};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -61,10 +62,10 @@ endmodule
     )
 }
 
-/// Synthesises the SoC for `cfg` and `image` with yosys, simulates the netlist with the
-/// cell models for at most `budget` cycles (12 MHz, 1 Mbaud: 12 clocks a bit keeps the run
-/// short) and returns what it printed on its serial pin.
-fn gate_level_output(name: &str, cfg: &HwConfig, image: &[u16], budget: u32) -> String {
+/// Synthesises the SoC (`soc`: its Verilog, module `j1k_soc`) with yosys, simulates the
+/// netlist with the cell models for at most `budget` cycles (12 MHz, 1 Mbaud: 12 clocks a
+/// bit keeps the run short) and returns what it printed on its serial pin.
+fn gate_level_output(name: &str, soc: &str, budget: u32) -> String {
     assert!(
         Path::new(CELLS).exists(),
         "yosys's iCE40 cell models are missing ({CELLS}): apt-get install yosys"
@@ -75,7 +76,7 @@ fn gate_level_output(name: &str, cfg: &HwConfig, image: &[u16], budget: u32) -> 
     let net = dir.join("netlist.v");
     let tb = dir.join("tb.v");
     let sim = dir.join("sim.vvp");
-    std::fs::write(&rtl, soc_verilog(cfg, image)).unwrap();
+    std::fs::write(&rtl, soc).unwrap();
     std::fs::write(&tb, testbench(12, budget)).unwrap();
     tool(
         Command::new("yosys").arg("-q").arg("-p").arg(format!(
@@ -119,7 +120,8 @@ fn synthesised_soc_prints_hello() {
         nodes: 4,
         ..Default::default()
     };
-    let text = gate_level_output("hello", &config(key, BlockMemory::Bram), &image, 200_000);
+    let soc = soc_verilog(&config(key, BlockMemory::Bram), &image);
+    let text = gate_level_output("hello", &soc, 200_000);
     assert!(
         text.contains("Hello, world!\n"),
         "the gate-level SoC printed {text:?}"
@@ -136,34 +138,92 @@ include lib/io.fs
     balloc drop  $1234 3 b!  $ab 9 bc!  3 b@ .  4 b@ .  9 bc@ .  8 bc@ .
     $11 3 bxadd .  3 b@ .";
 
-/// The gate-level SoC with `key` and `memory` must print exactly what the Rust simulator
-/// prints for `src` (which must start with two zeros: reads through the null key).
-fn computes_as_the_simulator(name: &str, src: &str, key: j1k_isa::KeyConfig, memory: BlockMemory) {
+fn assemble(name: &str, src: &str) -> Vec<u16> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../examples/{name}.fs"));
-    let image = j1k_asm::assemble_str(path.to_str().unwrap(), src)
+    j1k_asm::assemble_str(path.to_str().unwrap(), src)
         .unwrap()
-        .words;
-    // What the simulator prints.
+        .words
+}
+
+/// What the Rust simulator prints for `image` on `cores` cores of `cache_lines` lines.
+fn simulator_output(
+    image: &[u16],
+    key: j1k_isa::KeyConfig,
+    cores: usize,
+    cache_lines: usize,
+) -> String {
     let mut m = j1k_sim::Machine::new(j1k_sim::Config {
-        cores: 1,
+        cores,
         key,
-        ..Default::default()
+        cache_lines,
     })
     .unwrap();
-    m.load_image(0, &image).unwrap();
+    m.load_program(image).unwrap();
     let mut uart = j1k_sim::BufUart::new(b"");
     let limits = j1k_sim::Limits {
         max_cycles: Some(1_000_000),
         idle_cycles: 1_000_000,
     };
     let outcome = m.run(&mut uart, &limits);
-    let want = String::from_utf8_lossy(&uart.output).into_owned();
+    let out = String::from_utf8_lossy(&uart.output).into_owned();
     assert!(
-        want.starts_with("0 0 ") && want.ends_with('\n'),
-        "the simulator printed {want:?} ({outcome:?})"
+        out.ends_with('\n'),
+        "the simulator printed {out:?} ({outcome:?})"
     );
-    let text = gate_level_output(name, &config(key, memory), &image, 400_000);
+    out
+}
+
+/// The gate-level SoC with `key` and `memory` must print exactly what the Rust simulator
+/// prints for `src` (which must start with two zeros: reads through the null key).
+fn computes_as_the_simulator(name: &str, src: &str, key: j1k_isa::KeyConfig, memory: BlockMemory) {
+    let image = assemble(name, src);
+    let want = simulator_output(&image, key, 1, 4);
+    assert!(want.starts_with("0 0 "), "the simulator printed {want:?}");
+    let soc = soc_verilog(&config(key, memory), &image);
+    let text = gate_level_output(name, &soc, 400_000);
     assert_eq!(text, want, "the gate-level SoC and the simulator differ");
+}
+
+/// Two cores sharing a block through the coherence unit: each counts in it with `bxadd`
+/// and under a spin lock, then they meet at a barrier and core 0 prints both counts —
+/// the synthesised two-core SoC prints what the simulator prints (24 24).
+#[test]
+fn synthesised_two_core_soc_computes_as_the_simulator() {
+    let src = "
+include lib/io.fs
+include lib/smp.fs
+12 constant rounds
+: work ( -- )
+    nb@ 0
+    0 begin dup rounds < while
+        1 0 bxadd drop
+        2 lock  1 b@ 1+ 1 b!  2 unlock
+        1+
+    repeat drop
+    #cores 3 barrier ;
+: worker  work halt ;
+: main
+    init  balloc drop  nb! 0
+    ['] worker 1 start
+    work
+    0 b@ .  1 b@ .  cr halt ;
+";
+    let image = assemble("gate_two_cores", src);
+    let key = j1k_isa::KeyConfig {
+        block_words: 16,
+        node_slots: 4,
+        blocks: 12,
+        nodes: 8,
+        ..Default::default()
+    };
+    let want = simulator_output(&image, key, 2, 2);
+    assert_eq!(want, "24 24 \n");
+    let soc = multi_soc_verilog(&config(key, BlockMemory::Bram), &image, 2, 2);
+    let text = gate_level_output("two_cores", &soc, 100_000);
+    assert_eq!(
+        text, want,
+        "the gate-level two-core SoC and the simulator differ"
+    );
 }
 
 /// The UP5K's block store: four SB_SPRAM256KA (yosys's model starts them all-X, as the
