@@ -158,31 +158,50 @@ pub fn find_board(name: &str) -> Result<Board, CliError> {
     Ok(j1k_flow::board::find(name)?)
 }
 
+/// `j1k build` builds one core: every core has the J1a's 4K words of RAM today, and two
+/// take more block RAMs than any board has (docs/architecture.md §7).
 pub fn check_cores(cores: usize) -> Result<(), CliError> {
     if cores != 1 {
-        return Err(CliError::Cores { cores });
+        return Err(CliError::Cores {
+            cores,
+            why: "a bitstream has one core until the worker cores get smaller RAMs",
+        });
     }
     Ok(())
 }
 
 /// The RAM image: the given program, or the banner for this board. Returns the words and a
 /// description for the report.
-pub fn board_image(board: &Board, image: Option<&Path>) -> Result<(Vec<u16>, String), CliError> {
+pub fn board_image(
+    board: &Board,
+    image: Option<&Path>,
+    cores: usize,
+) -> Result<(Vec<u16>, String), CliError> {
+    let build = FirmwareBuild {
+        cores,
+        ..FirmwareBuild::for_board(board)
+    };
     match image {
         Some(p) => Ok((
-            firmware_with(&FirmwareBuild::for_board(board), &load_program(p)?)?,
+            firmware_with(&build, &load_program(p)?)?,
             format!("{} under firmware/boot.fs", p.display()),
         )),
         None => Ok((
-            firmware_image(&FirmwareBuild::for_board(board))?,
+            firmware_image(&build)?,
             format!("firmware/boot.fs (\"j1k {} ready\")", board.name),
         )),
     }
 }
 
-/// The SoC's Verilog (module `j1k_soc`) for a board and image, from j1k-hdl; or the file
-/// given with the hidden `--soc` option.
-pub fn soc_verilog(board: &Board, image: &[u16], soc: Option<&Path>) -> Result<String, CliError> {
+/// The SoC's Verilog (module `j1k_soc`) for a board and image, from j1k-hdl (`cores` of
+/// `cache_lines` lines each); or the file given with the hidden `--soc` option.
+pub fn soc_verilog(
+    board: &Board,
+    image: &[u16],
+    soc: Option<&Path>,
+    cores: usize,
+    cache_lines: usize,
+) -> Result<String, CliError> {
     if let Some(p) = soc {
         return std::fs::read_to_string(p).map_err(|e| CliError::io(p, e));
     }
@@ -198,7 +217,22 @@ pub fn soc_verilog(board: &Board, image: &[u16], soc: Option<&Path>) -> Result<S
         clock_hz: board.clock.core_hz,
         baud: board.uart.baud,
     };
-    Ok(j1k_hdl::soc_verilog(&cfg, image))
+    if cores == 1 {
+        return Ok(j1k_hdl::soc_verilog(&cfg, image));
+    }
+    let why = if cores > 4 {
+        Some("the hardware builds 1 to 4 cores")
+    } else if cfg.key.is_none() {
+        Some("several cores share blocks: the key unit must be built")
+    } else if cfg.block_memory == j1k_hdl::BlockMemory::Spram {
+        Some("the SPRAM block store is not built for several cores yet")
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        return Err(CliError::Cores { cores, why });
+    }
+    Ok(j1k_hdl::multi_soc_verilog(&cfg, image, cores, cache_lines))
 }
 
 /// Spinners on a terminal, plain lines otherwise.
@@ -274,7 +308,7 @@ pub fn run(a: BuildArgs) -> Result<(), CliError> {
     }
     // Before the (slow) Verilog generation: a missing tool is the likeliest failure.
     j1k_flow::check_tools()?;
-    let (image, image_source) = board_image(&board, a.image.as_deref())?;
+    let (image, image_source) = board_image(&board, a.image.as_deref(), 1)?;
     let out = a
         .out
         .clone()
@@ -282,7 +316,7 @@ pub fn run(a: BuildArgs) -> Result<(), CliError> {
     let mut progress = Reporter::new();
     progress.start("verilog");
     let t0 = std::time::Instant::now();
-    let soc = soc_verilog(&board, &image, a.soc.as_deref());
+    let soc = soc_verilog(&board, &image, a.soc.as_deref(), 1, 1);
     progress.finish("verilog", t0.elapsed(), soc.is_ok());
     let soc = soc?;
     let report = j1k_flow::build(

@@ -62,11 +62,13 @@ pub enum CliError {
     ))]
     UnknownBoard { name: String, known: String },
 
-    #[error("--cores {cores}: the hardware has one core for now")]
+    #[error("--cores {cores}: {why}")]
     #[diagnostic(help(
-        "use --cores 1 to build; `j1k sim --cores {cores}` runs several cores on the simulator"
+        "`j1k sim --cores {cores}` runs several cores on the simulator; `j1k verilog --board \
+         NAME --cores 2` (to 4) writes a block-RAM board's SoC of several cores, and --cores 1 \
+         builds (docs/architecture.md §7)"
     ))]
-    Cores { cores: usize },
+    Cores { cores: usize, why: &'static str },
 
     #[error("the image has {words} words; the RAM holds {}", j1k_isa::RAM_WORDS)]
     #[diagnostic(help("the J1a RAM is 4K x 16 words: shorten the program"))]

@@ -1,7 +1,7 @@
-//! `j1k verilog --board NAME [-o FILE]` (the board shell and the SoC) and
+//! `j1k verilog --board NAME [--cores N] [-o FILE]` (the board shell and the SoC) and
 //! `j1k verilog --sim [-o FILE]` (the simulation top): the Verilog alone.
 
-use crate::build_cmd::{board_image, check_cores, find_board, soc_verilog};
+use crate::build_cmd::{board_image, find_board, soc_verilog};
 use crate::error::CliError;
 use crate::program::load_program;
 use clap::Args;
@@ -25,10 +25,14 @@ pub struct VerilogArgs {
     /// [default with --board: the banner; with --sim: an empty RAM]
     #[arg(long, value_name = "FILE")]
     image: Option<PathBuf>,
-    /// Cores in the SoC, as `j1k sim --cores` (1 to 8; the hardware builds 1 for now)
+    /// Cores in the SoC, as `j1k sim --cores` (1 to 8; the hardware builds 1 to 4, several
+    /// on block-RAM boards; the firmware is built for them)
     #[arg(long, value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u16).range(1..=8))]
     cores: u16,
+    /// Lines in each core's block cache, with two or more cores (1, 2 or 4)
+    #[arg(long, value_name = "N", default_value = "2", value_parser = ["1", "2", "4"])]
+    cache_lines: String,
     /// Output file [default: stdout]
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -38,12 +42,13 @@ pub struct VerilogArgs {
 }
 
 pub fn run(a: VerilogArgs) -> Result<(), CliError> {
-    check_cores(a.cores as usize)?;
     let text = match &a.board {
         Some(name) => {
             let board = find_board(name)?;
-            let (image, _) = board_image(&board, a.image.as_deref())?;
-            let soc = soc_verilog(&board, &image, a.soc.as_deref())?;
+            let cores = a.cores as usize;
+            let lines = a.cache_lines.parse().expect("clap checked it");
+            let (image, _) = board_image(&board, a.image.as_deref(), cores)?;
+            let soc = soc_verilog(&board, &image, a.soc.as_deref(), cores, lines)?;
             format!("{}\n{soc}", j1k_flow::shell::shell_verilog(&board))
         }
         None => {

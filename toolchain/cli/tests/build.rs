@@ -141,17 +141,60 @@ fn verilog_writes_the_shell_and_soc_or_the_sim_top() {
 }
 
 #[test]
-fn more_than_one_core_is_refused() {
+fn more_than_one_core_is_refused_by_build() {
     let err = failed(
         j1k()
-            .args(["build", "--board", "icestick", "--cores", "2"])
+            .args(["build", "--board", "hx8k-breakout", "--cores", "2"])
             .output()
             .unwrap(),
     );
     assert!(
-        err.contains("--cores 2") && err.contains("--cores 1"),
+        err.contains("--cores 2") && err.contains("worker cores") && err.contains("--cores 1"),
         "{err}"
     );
+}
+
+/// `j1k verilog --cores N` writes the SoC of N cores on a block-RAM board (the cluster's
+/// tiles, the coherence unit, the firmware built for N cores), and says why not elsewhere.
+#[test]
+fn verilog_writes_a_soc_of_several_cores() {
+    let t = text(
+        &ok(j1k()
+            .args([
+                "verilog",
+                "--board",
+                "hx8k-breakout",
+                "--cores",
+                "3",
+                "--cache-lines",
+                "1",
+            ])
+            .output()
+            .unwrap())
+        .stdout,
+    );
+    assert!(t.contains("module j1k_soc"), "soc");
+    for part in [
+        "j1k_soc$cluster$tiles$2",
+        "j1k_soc$cluster$mem$coh",
+        "j1k_soc$cluster$ctl",
+    ] {
+        assert!(t.contains(part), "{part}");
+    }
+    assert!(!t.contains("j1k_soc$cluster$tiles$3"), "three tiles");
+    for (board, cores, why) in [
+        ("icebreaker", "2", "SPRAM"),
+        ("icestick", "2", "key unit"),
+        ("hx8k-breakout", "5", "1 to 4 cores"),
+    ] {
+        let err = failed(
+            j1k()
+                .args(["verilog", "--board", board, "--cores", cores])
+                .output()
+                .unwrap(),
+        );
+        assert!(err.contains(why), "{board} {cores}: {err}");
+    }
 }
 
 #[test]
