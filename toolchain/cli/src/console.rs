@@ -3,7 +3,8 @@
 //! Input is read one byte at a time, only when the simulator asks (it asks only
 //! when the program looks at the UART), so a run fed from a file or a pipe is
 //! deterministic: it waits for the writer instead of racing it. Output is
-//! buffered and flushed at each newline, before every wait for input, and at the end.
+//! buffered and flushed at each newline, before every wait for input, and at the end; the
+//! first write error (a full disk, a closed pipe) is kept and reported when the run ends.
 
 use j1k_sim::Uart;
 use std::io::{Read, Write};
@@ -12,6 +13,7 @@ pub struct StdioUart {
     input: std::io::Stdin,
     output: std::io::BufWriter<std::io::Stdout>,
     eof: bool,
+    error: Option<std::io::Error>,
 }
 
 impl StdioUart {
@@ -20,11 +22,23 @@ impl StdioUart {
             input: std::io::stdin(),
             output: std::io::BufWriter::new(std::io::stdout()),
             eof: false,
+            error: None,
         }
     }
 
     pub fn flush(&mut self) {
-        let _ = self.output.flush();
+        if let Err(e) = self.output.flush() {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    /// Flushes what is left; the first write error of the run, if any.
+    pub fn finish(&mut self) -> Result<(), crate::error::CliError> {
+        self.flush();
+        match self.error.take() {
+            Some(e) => Err(crate::error::CliError::io("<stdout>", e)),
+            None => Ok(()),
+        }
     }
 }
 
@@ -52,7 +66,9 @@ impl Uart for StdioUart {
     }
 
     fn tx(&mut self, byte: u8) {
-        let _ = self.output.write_all(&[byte]);
+        if let Err(e) = self.output.write_all(&[byte]) {
+            self.error.get_or_insert(e);
+        }
         if byte == b'\n' {
             self.flush();
         }

@@ -24,13 +24,18 @@ pub fn run(a: DisasmArgs) -> Result<(), CliError> {
     };
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
-    for (addr, &w) in words[..end].iter().enumerate() {
-        let insn = j1k_isa::decode(w);
-        // Ignore EPIPE-style failures (`j1k disasm x.hex | head`) quietly.
-        if writeln!(out, "{addr:04x}  {w:04x}  {insn}").is_err() {
-            return Ok(());
-        }
+    let written = words[..end]
+        .iter()
+        .enumerate()
+        .try_for_each(|(addr, &w)| {
+            let insn = j1k_isa::decode(w);
+            writeln!(out, "{addr:04x}  {w:04x}  {insn}")
+        })
+        .and_then(|()| out.flush());
+    match written {
+        // A reader that stopped early (`j1k disasm x.hex | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::io("<stdout>", e)),
+        Ok(()) => Ok(()),
     }
-    let _ = out.flush();
-    Ok(())
 }

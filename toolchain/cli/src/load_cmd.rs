@@ -29,12 +29,20 @@ pub struct LoadArgs {
     /// Write (and verify) but do not start the program
     #[arg(long)]
     pub no_start: bool,
-    /// Seconds to wait for the bootloader (press reset on the board meanwhile)
-    #[arg(long, default_value_t = 3.0)]
+    /// Seconds to wait for the bootloader (press reset on the board meanwhile), 0.05 to 3600
+    #[arg(long, default_value_t = 3.0, value_parser = seconds)]
     pub connect_timeout: f64,
     /// Retransmissions of one frame before giving up
     #[arg(long, default_value_t = 8)]
     pub retries: u32,
+}
+
+/// A time in seconds from 0.05 to an hour (clap checks it before anything runs).
+fn seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.05..=3600.0).contains(&v) => Ok(v),
+        _ => Err("expected a number of seconds from 0.05 to 3600".into()),
+    }
 }
 
 pub fn run(a: LoadArgs) -> Result<(), CliError> {
@@ -45,7 +53,7 @@ pub fn run(a: LoadArgs) -> Result<(), CliError> {
         baud: a.port.baud,
         verify: !a.no_verify,
         retries: a.retries,
-        connect_timeout: Duration::from_secs_f64(a.connect_timeout.max(0.05)),
+        connect_timeout: Duration::from_secs_f64(a.connect_timeout),
         ..Options::default()
     };
     let mut client = Client::new(link, opts);

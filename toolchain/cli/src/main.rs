@@ -73,10 +73,14 @@ fn main() {
     }
 }
 
+/// Prints the error on stderr; a stderr that cannot take it (closed, full) changes nothing
+/// but the message: the exit status still says what happened.
 fn report(e: CliError) {
-    match e {
+    use std::io::Write;
+    let mut err = std::io::stderr();
+    let _ = match e {
         // A one-line reason, as the brief asks for runs that hit their limit.
-        CliError::MaxCycles { .. } => eprintln!("j1k: {e}"),
-        e => eprintln!("{:?}", miette::Report::new(e)),
-    }
+        CliError::MaxCycles { .. } => writeln!(err, "j1k: {e}"),
+        e => writeln!(err, "{:?}", miette::Report::new(e)),
+    };
 }

@@ -10,7 +10,8 @@ pub struct PortArgs {
     #[arg(long, short = 'p', value_name = "PORT")]
     pub port: Option<String>,
     /// Line rate in baud (the board's UART runs at 115200; the simulated board takes any)
-    #[arg(long, short = 'b', default_value_t = 115_200)]
+    #[arg(long, short = 'b', default_value_t = 115_200,
+          value_parser = clap::value_parser!(u32).range(1..))]
     pub baud: u32,
 }
 

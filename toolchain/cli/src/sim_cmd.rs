@@ -53,14 +53,16 @@ pub struct SimArgs {
     #[arg(long)]
     pty: bool,
     /// With --pty: pace the line at this baud rate (10 bit times per byte, both ways)
-    #[arg(long, value_name = "B", requires = "pty")]
+    #[arg(long, value_name = "B", requires = "pty",
+          value_parser = clap::value_parser!(u32).range(1..))]
     baud: Option<u32>,
     /// With --pty: the board clock in Hz; the simulation never runs faster than it
     #[arg(
         long,
         value_name = "HZ",
         default_value_t = 18_000_000,
-        requires = "pty"
+        requires = "pty",
+        value_parser = clap::value_parser!(u64).range(1..)
     )]
     clock_hz: u64,
     /// Words per block (power of two)
@@ -102,9 +104,16 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
             "--trace and --vcd observe the Rust model: run them without --rtl/--lockstep".into(),
         ));
     }
-    if a.pty && (a.lockstep || a.trace || a.vcd.is_some() || a.stats_json.is_some()) {
+    if a.pty
+        && (a.lockstep
+            || a.trace
+            || a.vcd.is_some()
+            || a.stats_json.is_some()
+            || a.max_cycles.is_some())
+    {
         return Err(CliError::Sim(
-            "--pty serves a live line: run --lockstep, --trace, --vcd and --stats-json without it"
+            "--pty serves a live line until it is killed: run --lockstep, --trace, --vcd, \
+             --stats-json and --max-cycles without it"
                 .into(),
         ));
     }
@@ -195,13 +204,13 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
             v.finish().map_err(|e| CliError::io(p, e))?;
         }
         if let Some(t) = tracer.as_mut() {
-            let _ = t.flush();
+            t.flush().map_err(|e| CliError::io("<stderr>", e))?;
         }
         outcome
     } else {
         machine.run(&mut uart, &limits)
     };
-    uart.flush();
+    uart.finish()?;
 
     if let Some(p) = &a.stats_json {
         write_json(
@@ -243,7 +252,7 @@ fn run_rtl(
     let mut rtl = rtl_loaded(&machine, words)?;
     if a.lockstep {
         let result = j1k_rtl::lockstep(&mut machine, &mut rtl, uart, limits);
-        uart.flush();
+        uart.finish()?;
         let outcome = result.map_err(CliError::Divergence)?;
         if let Some(p) = &a.stats_json {
             let mut v = serde_json::to_value(machine.stats()).expect("stats serialise");
@@ -254,7 +263,7 @@ fn run_rtl(
         return finish(outcome, machine.cycles(), machine.core(0).pc());
     }
     let outcome = rtl.run(uart, limits);
-    uart.flush();
+    uart.finish()?;
     if let Some(p) = &a.stats_json {
         let s = rtl.stats();
         let v = serde_json::json!({

@@ -406,3 +406,88 @@ fn store_sizes_name_their_limits() {
         );
     }
 }
+
+/// Issue 16: every numeric option is checked when the command line is read, with its range
+/// in the message: a timeout of `inf` or `1e30` seconds (which panicked converting to a
+/// Duration) or `nan` (accepted), a line rate or a clock of 0 (accepted); and `sim --pty`
+/// refuses `--max-cycles`, which it would ignore (it serves until killed). Nothing here
+/// reaches a port: the command line is refused first.
+#[test]
+fn numeric_options_are_checked_at_parse_time() {
+    let hello = example("hello.fs");
+    let hello = hello.to_str().unwrap();
+    let port = ["--port", "/nonexistent/port"];
+    for (args, what) in [
+        (
+            vec!["load", hello, "--connect-timeout", "inf"],
+            "0.05 to 3600",
+        ),
+        (
+            vec!["load", hello, "--connect-timeout", "1e30"],
+            "0.05 to 3600",
+        ),
+        (
+            vec!["load", hello, "--connect-timeout", "nan"],
+            "0.05 to 3600",
+        ),
+        (
+            vec!["load", hello, "--connect-timeout", "0"],
+            "0.05 to 3600",
+        ),
+        (vec!["load", hello, "--baud", "0"], "1.."),
+        (vec!["monitor", "--baud", "0"], "1.."),
+        (vec!["sim", "--pty", "--baud", "0"], "1.."),
+        (vec!["sim", "--pty", "--clock-hz", "0"], "1.."),
+        (vec!["sim", "--pty", "--max-cycles", "5"], "--max-cycles"),
+    ] {
+        let serial = matches!(args[0], "load" | "monitor");
+        let out = j1k()
+            .args(&args)
+            .args(if serial { &port[..] } else { &[] })
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(what), "{args:?}: {}", stderr(&out));
+    }
+}
+
+/// Issue 16: UART output or a trace that cannot be written (here a full disk, /dev/full)
+/// fails the run with exit status 1 and, where stderr works, the reason; before, the run
+/// exited 0 (stdout) or panicked printing its report (stderr, exit 101).
+#[test]
+fn output_that_cannot_be_written_fails_the_run() {
+    let hello = example("hello.fs");
+    let hello = hello.to_str().unwrap();
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full (Linux)")
+    };
+    let out = j1k().args(["sim", hello]).stdout(full()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let image = std::env::temp_dir().join(format!("j1k-full-{}.hex", std::process::id()));
+    std::fs::write(&image, "8001\n".repeat(4000)).unwrap();
+    let dis = j1k()
+        .arg("disasm")
+        .arg(&image)
+        .stdout(full())
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&image);
+    assert_eq!(dis.status.code(), Some(1), "disasm: {}", stderr(&dis));
+    assert!(
+        stderr(&out).contains("<stdout>") && stderr(&out).contains("No space"),
+        "{}",
+        stderr(&out)
+    );
+    for extra in [&[][..], &["--max-cycles", "100"][..]] {
+        let out = j1k()
+            .args(["sim", hello, "--trace"])
+            .args(extra)
+            .stderr(full())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "--trace {extra:?}");
+    }
+}
