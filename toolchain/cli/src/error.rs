@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum CliError {
-    #[error("{path}: {source}")]
+    // (the cause is in the message, not a `source`: miette would print it twice)
+    #[error("{path}: {cause}")]
     #[diagnostic(help("check that the file exists and that you may read or write it"))]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
     #[error("{path}: cannot tell the image format from the extension")]
@@ -18,11 +19,11 @@ pub enum CliError {
     ))]
     UnknownFormat { path: PathBuf },
 
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     #[diagnostic(help("the file is not a valid image in the format its extension names"))]
     Image {
         path: PathBuf,
-        source: j1k_isa::image::ImageError,
+        cause: j1k_isa::image::ImageError,
     },
 
     #[error(transparent)]
@@ -224,7 +225,10 @@ impl From<j1k_flow::FlowError> for CliError {
             },
             F::TimingNotMet { .. } => CliError::TimingNotMet(text),
             F::ToolOutput { .. } => CliError::ToolOutput(text),
-            F::Io { path, source } => CliError::Io { path, source },
+            F::Io { path, source } => CliError::Io {
+                path,
+                cause: source,
+            },
         }
     }
 }
@@ -233,7 +237,7 @@ impl CliError {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> CliError {
         CliError::Io {
             path: path.into(),
-            source,
+            cause: source,
         }
     }
 

@@ -10,9 +10,9 @@ pub fn read_image(path: &Path) -> Result<Vec<u16>, CliError> {
         path: path.to_path_buf(),
     })?;
     let bytes = std::fs::read(path).map_err(|e| CliError::io(path, e))?;
-    image::read(&bytes, format).map_err(|source| CliError::Image {
+    image::read(&bytes, format).map_err(|cause| CliError::Image {
         path: path.to_path_buf(),
-        source,
+        cause,
     })
 }
 

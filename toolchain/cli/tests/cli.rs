@@ -491,3 +491,22 @@ fn output_that_cannot_be_written_fails_the_run() {
         assert_eq!(out.status.code(), Some(1), "--trace {extra:?}");
     }
 }
+
+/// Issue 16: an image's error and a file's error are printed once (they were printed
+/// after `×` and again after `╰─▶`, as the error's message and as its source).
+#[test]
+fn file_and_image_errors_are_printed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.hex");
+    std::fs::write(&bad, "8001\nzz\n").unwrap();
+    let missing = dir.path().join("missing.hex");
+    for (path, reason) in [
+        (&bad, "is not a 16-bit hex word"),
+        (&missing, "No such file or directory"),
+    ] {
+        let out = j1k().arg("disasm").arg(path).output().unwrap();
+        assert!(!out.status.success());
+        let err = stderr(&out).replace("\n  │ ", " ");
+        assert_eq!(err.matches(reason).count(), 1, "{err}");
+    }
+}
