@@ -2,7 +2,7 @@
 //! formats the toolchain reads and writes.
 //!
 //! - `.hex`: one 16-bit word per line in hex, as Verilog's `$readmemh` reads it
-//!   (`//` comments and `@addr` word-address lines are accepted on input).
+//!   (`//` and `/* */` comments and `@addr` word-address lines are accepted on input).
 //! - `.bin`: the words as little-endian bytes.
 //! - `.ihex`: Intel HEX, byte addresses, words little-endian.
 //!
@@ -96,11 +96,12 @@ pub fn read_hex(bytes: &[u8]) -> Result<Vec<u16>, ImageError> {
             + 1;
         text_err(line, col, "not UTF-8 text")
     })?;
+    let text = without_comments(text)?;
     let mut words = Vec::new();
     let mut addr = 0usize;
     for (ln, raw) in text.lines().enumerate() {
         let line = ln + 1;
-        let body = raw.split("//").next().unwrap_or("");
+        let body = raw;
         let mut rest = body;
         while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
             let tok_start = body.len() - rest.len() + start;
@@ -133,6 +134,53 @@ pub fn read_hex(bytes: &[u8]) -> Result<Vec<u16>, ImageError> {
         }
     }
     Ok(words)
+}
+
+/// `text` with every comment (`// ...` to the end of the line, `/* ... */` across lines, as
+/// `$readmemh` takes them) turned into spaces, one per character, so that lines and columns
+/// stay where they were; an unclosed `/*` is an error at its place.
+fn without_comments(text: &str) -> Result<String, ImageError> {
+    let mut out = String::with_capacity(text.len());
+    let (mut line, mut col) = (1, 1);
+    let mut open: Option<(usize, usize)> = None;
+    let mut chars = text.chars().peekable();
+    let mut in_line = false;
+    while let Some(c) = chars.next() {
+        let here = (line, col);
+        if c == '\n' {
+            (line, col) = (line + 1, 1);
+            in_line = false;
+            out.push('\n');
+            continue;
+        }
+        col += 1;
+        if open.is_some() {
+            if c == '*' && chars.peek() == Some(&'/') {
+                chars.next();
+                col += 1;
+                out.push_str("  ");
+                open = None;
+            } else {
+                out.push(' ');
+            }
+        } else if in_line {
+            out.push(' ');
+        } else if c == '/' && chars.peek() == Some(&'/') {
+            in_line = true;
+            out.push(' ');
+        } else if c == '/' && chars.peek() == Some(&'*') {
+            chars.next();
+            col += 1;
+            out.push_str("  ");
+            open = Some(here);
+        } else {
+            out.push(c);
+        }
+    }
+    match open {
+        Some((l, c)) => Err(text_err(l, c, "`/*` comment not closed")),
+        None => Ok(out),
+    }
 }
 
 pub fn read_bin(bytes: &[u8]) -> Result<Vec<u16>, ImageError> {
@@ -293,6 +341,20 @@ pub fn write_ihex(words: &[u16]) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn hex_takes_block_comments_as_readmemh_does() {
+        let w =
+            read_hex(b"/* a header\n   of two lines */ 0001 // one\n0002 /* x */ 0003\n").unwrap();
+        assert_eq!(w, [1, 2, 3]);
+        // `//` inside a block comment, `/*` inside a line comment: comments
+        assert_eq!(read_hex(b"/* // */ 4\n// /* \n5\n").unwrap(), [4, 5]);
+        // places after a comment are the file's
+        let e = read_hex(b"1\n/* c */ zz\n").unwrap_err();
+        assert!(e.to_string().starts_with("line 2, column 9:"), "{e}");
+        let e = read_hex(b"1\n 2 /* open\n3\n").unwrap_err();
+        assert_eq!(e.to_string(), "line 2, column 4: `/*` comment not closed");
+    }
 
     #[test]
     fn hex_errors_name_the_place() {
