@@ -334,8 +334,43 @@ mod tests {
         assert_eq!(interface_from_by_id("usb-Arduino_Uno_1234"), None);
     }
 
+    /// A by-id folder's links are read with the device each points at (a fake folder: CI
+    /// machines have no serial ports), and a dangling link is left out.
     #[test]
-    fn listing_ports_does_not_panic() {
-        let _ = list_ports();
+    fn by_id_links_resolve_to_their_devices() {
+        let dir = std::env::temp_dir().join(format!("j1k-by-id-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("by-id")).unwrap();
+        let dev = dir.join("ttyUSB7");
+        std::fs::write(&dev, "").unwrap();
+        let link = dir.join("by-id/usb-FTDI_Dual_RS232-HS-if01-port0");
+        std::os::unix::fs::symlink(&dev, &link).unwrap();
+        std::os::unix::fs::symlink(dir.join("gone"), dir.join("by-id/dangling")).unwrap();
+        let links = by_id_links(&dir.join("by-id"));
+        let dev = std::fs::canonicalize(&dev).unwrap();
+        assert_eq!(
+            links,
+            [(link.display().to_string(), dev.display().to_string())]
+        );
+        assert_eq!(interface_from_by_id(&links[0].0), Some(1));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Whatever this machine has: every port listed once, by a device path, and a
+    /// `/dev/serial/by-id` link only where it points at that port.
+    #[test]
+    fn the_port_list_names_each_port_once() {
+        let ports = list_ports();
+        let mut paths: Vec<&str> = ports.iter().map(|p| p.path.as_str()).collect();
+        for p in &ports {
+            assert!(p.path.starts_with("/dev/"), "{p:?}");
+            if let Some(link) = &p.by_id {
+                let target = std::fs::canonicalize(link).unwrap();
+                assert_eq!(target, std::fs::canonicalize(&p.path).unwrap(), "{p:?}");
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        assert_eq!(paths.len(), ports.len(), "a port listed twice: {ports:?}");
     }
 }

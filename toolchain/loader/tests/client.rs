@@ -301,11 +301,20 @@ fn uploads_through_a_faulty_line() {
 /// the board takes the next upload over a clean line.
 #[test]
 fn failed_uploads_leave_the_board_ready_for_the_next() {
-    faulty_uploads(11..=13, 1, 0);
+    let (ok, failed) = faulty_uploads(11..=13, 1, 0);
+    assert!(
+        failed > 0,
+        "no upload failed ({ok} completed): the test shows nothing"
+    );
 }
 
-fn faulty_uploads(seeds: std::ops::RangeInclusive<u64>, retries: u32, min_ok: usize) {
-    let mut ok = 0;
+/// Uploads of 400 words through 1-in-100 faults; returns how many completed and failed.
+fn faulty_uploads(
+    seeds: std::ops::RangeInclusive<u64>,
+    retries: u32,
+    min_ok: usize,
+) -> (usize, usize) {
+    let (mut ok, mut failed) = (0, 0);
     for seed in seeds {
         let (host, board) = mem_pair();
         let fake = FakeBoard::spawn(board, FakeConfig::default());
@@ -337,6 +346,7 @@ fn faulty_uploads(seeds: std::ops::RangeInclusive<u64>, retries: u32, min_ok: us
                 eprintln!("seed {seed}: ok, {} retransmissions", r.retransmissions);
             }
             Err(e) => {
+                failed += 1;
                 eprintln!("seed {seed}: {e}");
                 assert!(
                     matches!(
@@ -359,4 +369,5 @@ fn faulty_uploads(seeds: std::ops::RangeInclusive<u64>, retries: u32, min_ok: us
         ok >= min_ok,
         "only {ok} uploads through 1-in-100 faults completed"
     );
+    (ok, failed)
 }
