@@ -170,8 +170,8 @@ pub fn check_cores(cores: usize) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The RAM image: the given program, or the banner for this board. Returns the words and a
-/// description for the report.
+/// The RAM image: the firmware with the given program under it, or the firmware alone (its
+/// banner for this board). Returns the words and a description for the report.
 pub fn board_image(
     board: &Board,
     image: Option<&Path>,

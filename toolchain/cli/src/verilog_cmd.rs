@@ -21,8 +21,9 @@ pub struct VerilogArgs {
     /// Write the simulation top instead (module top; the RTL model's ports)
     #[arg(long)]
     sim: bool,
-    /// Program for the RAM: an image (.hex, .bin, .ihex) or a source file
-    /// [default with --board: the banner; with --sim: an empty RAM]
+    /// Program for the RAM: an image (.hex, .bin, .ihex) or a source file, stored under the
+    /// bootloader with --board [default with --board: the bootloader alone, "j1k BOARD
+    /// ready", as `j1k build`; with --sim: an empty RAM]
     #[arg(long, value_name = "FILE")]
     image: Option<PathBuf>,
     /// Cores in the SoC, as `j1k sim --cores` (1 to 8; the hardware builds 1 to 4, several

@@ -128,6 +128,12 @@ fn verilog_writes_the_shell_and_soc_or_the_sim_top() {
         "shell"
     );
     assert!(t.contains("module j1k_soc"), "soc");
+    // (issue 16: the help named "the banner", which no build uses any more)
+    let help = text(&ok(j1k().args(["verilog", "--help"]).output().unwrap()).stdout);
+    assert!(
+        help.contains("the bootloader alone") && !help.contains("the banner"),
+        "{help}"
+    );
     let sim = text(&ok(j1k().args(["verilog", "--sim"]).output().unwrap()).stdout);
     assert!(sim.contains("module top"), "sim top");
     assert!(!sim.contains("SB_PLL40"), "no primitives in the sim top");
