@@ -582,6 +582,18 @@ impl Asm {
             }
             Include => {
                 let t = self.operand(lx, file, loc, "a file path", true)?;
+                // The path is on the same line: `include` at a line's end takes no word from
+                // the next line as a file name.
+                if self.src.get(file).text[loc.end..t.start].contains('\n') {
+                    return Err(self
+                        .err(
+                            ErrorKind::MissingOperand,
+                            loc,
+                            "`include` needs a file path on its line".to_string(),
+                            "needs a file path",
+                        )
+                        .with_label(&self.src, loc, loc_of(file, &t), "on the next line"));
+                }
                 self.include(t.text, loc_of(file, &t))
             }
             Char => {
