@@ -177,6 +177,9 @@ impl Board {
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
+        // The board file's own syntax first: a broken file is reported as itself, not as a
+        // missing pin file.
+        Board::from_toml(&path.display().to_string(), &text)?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let candidates: [PathBuf; 2] = [
             dir.join("../constraints").join(format!("{stem}.pcf")),
@@ -200,7 +203,16 @@ impl Board {
     /// Parses and validates a board file. `file` names it in errors; `stem` is the name the
     /// file is stored under (the board's `name` must equal it).
     pub fn parse(file: &str, stem: &str, toml_text: &str, pcf: &str) -> Result<Board, FlowError> {
-        let mut board: Board = toml::from_str(toml_text).map_err(|e| {
+        let mut board = Board::from_toml(file, toml_text)?;
+        board.pcf = pcf.to_string();
+        board.source = file.to_string();
+        board.validate(file, stem)?;
+        Ok(board)
+    }
+
+    /// The board file's fields, or its syntax error with line, column and the line.
+    fn from_toml(file: &str, toml_text: &str) -> Result<Board, FlowError> {
+        toml::from_str(toml_text).map_err(|e| {
             let (line, col) = e
                 .span()
                 .map(|s| line_col(toml_text, s.start))
@@ -217,11 +229,7 @@ impl Board {
                     .trim()
                     .to_string(),
             }
-        })?;
-        board.pcf = pcf.to_string();
-        board.source = file.to_string();
-        board.validate(file, stem)?;
-        Ok(board)
+        })
     }
 
     /// The part this board carries (validated to exist).

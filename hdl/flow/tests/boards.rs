@@ -291,6 +291,13 @@ fn a_board_file_by_path_finds_its_pin_file() {
     let p = dir.path().join("boards/mystick.toml");
     let e = board::find(p.to_str().unwrap()).unwrap_err().to_string();
     assert!(e.contains("no pin file"), "{e}");
+    // (issue 16) a syntax error is reported as such, even with no pin file yet
+    let broken = dir.path().join("boards/broken.toml");
+    std::fs::write(&broken, "name = \"broken\n").unwrap();
+    let e = board::find(broken.to_str().unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(!e.contains("pin file") && e.contains("broken.toml"), "{e}");
     std::fs::write(
         dir.path().join("constraints/mystick.pcf"),
         read("constraints/icestick.pcf"),
