@@ -99,7 +99,7 @@ pub fn firmware_image(build: &FirmwareBuild) -> Result<Vec<u16>, CliError> {
 pub fn firmware_with(build: &FirmwareBuild, program: &[u16]) -> Result<Vec<u16>, CliError> {
     let mut image = firmware_image(build)?;
     if program.len() > BOOT_START {
-        return Err(CliError::Sim(format!(
+        return Err(CliError::BoardImageTooLarge(format!(
             "the program has {} words; under the bootloader a program may use words 0..{:#x} ({} words)",
             program.len(),
             BOOT_START - 1,

@@ -399,3 +399,24 @@ fn a_failing_tool_points_at_its_log() {
     assert!(err.contains("yosys.log"), "{err}");
     assert!(err.contains("syntax error"), "the log's last lines: {err}");
 }
+
+/// Issue 16: a program too long to sit under the bootloader, given to `--image`, is told to
+/// shorten the program (the help pointed at `j1k sim --help`).
+#[test]
+fn a_too_long_image_is_told_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.hex");
+    std::fs::write(&big, "8001\n".repeat(3000)).unwrap();
+    let err = failed(
+        j1k()
+            .args(["verilog", "--board", "icestick", "--image"])
+            .arg(&big)
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        err.contains("3000 words") && err.contains("shorten the program"),
+        "{err}"
+    );
+    assert!(!err.contains("sim --help"), "{err}");
+}
