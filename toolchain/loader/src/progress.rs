@@ -86,14 +86,40 @@ impl Progress for BarProgress {
         if let Some(b) = self.bar.take() {
             b.finish();
         }
-        let rate = if secs > 0.0 {
-            self.done as f64 / secs / 1024.0
-        } else {
-            0.0
-        };
-        eprintln!(
-            "{}: {} bytes in {:.2} s, {:.1} KiB/s",
-            self.phase, self.done, secs, rate
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}",
+            summary(&self.phase, self.done, secs)
+        );
+    }
+}
+
+/// The line that ends a phase: its bytes, its time, and its rate when the time says
+/// something (a phase of a few milliseconds gives no meaningful rate: a read-back of a
+/// small image printed "638276.1 KiB/s").
+fn summary(phase: &str, bytes: u64, secs: f64) -> String {
+    if secs >= 0.05 {
+        let rate = bytes as f64 / secs / 1024.0;
+        format!("{phase}: {bytes} bytes in {secs:.2} s, {rate:.1} KiB/s")
+    } else {
+        format!("{phase}: {bytes} bytes in {secs:.2} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+
+    #[test]
+    fn a_rate_is_given_only_for_a_phase_that_took_time() {
+        assert_eq!(
+            summary("write", 8192, 0.8),
+            "write: 8192 bytes in 0.80 s, 10.0 KiB/s"
+        );
+        assert_eq!(
+            summary("verify", 324, 0.0005),
+            "verify: 324 bytes in 0.00 s"
         );
     }
 }
