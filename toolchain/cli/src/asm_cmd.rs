@@ -30,7 +30,12 @@ pub fn run(a: AsmArgs) -> Result<(), CliError> {
             std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         ));
     }
-    // Assemble everything before writing anything, so a failed run leaves no half-written files.
+    // Every output checked, then everything assembled, before anything is written: a failed
+    // run leaves no half-written files and overwrites nothing it reads.
+    let mut outs = vec![("-o", a.output.as_path())];
+    outs.extend(a.listing.as_deref().map(|p| ("--listing", p)));
+    outs.extend(a.symbols.as_deref().map(|p| ("--symbols", p)));
+    crate::outputs::check(&[&a.src], &outs)?;
     let asm = j1k_asm::assemble_file(&a.src)?;
     let bytes = image::write(&asm.words, format);
     std::fs::write(&a.output, bytes).map_err(|e| CliError::io(&a.output, e))?;

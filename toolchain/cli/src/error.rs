@@ -13,6 +13,12 @@ pub enum CliError {
         cause: std::io::Error,
     },
 
+    #[error("{path}: {what}")]
+    #[diagnostic(help(
+        "give each output a file of its own, apart from the files the command reads"
+    ))]
+    OutputClash { path: PathBuf, what: String },
+
     #[error("{path}: cannot tell the image format from the extension")]
     #[diagnostic(help(
         "name images .hex (one word per line), .bin (little-endian) or .ihex (Intel HEX)"

@@ -10,6 +10,7 @@ mod disasm_cmd;
 mod error;
 mod load_cmd;
 mod monitor_cmd;
+mod outputs;
 mod ports_cmd;
 mod program;
 mod pty_board;

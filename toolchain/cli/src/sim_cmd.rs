@@ -144,6 +144,12 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
         node_regs: a.node_regs,
     };
     key.validate().map_err(CliError::Sim)?;
+    // The outputs, before the run: it must not fail after it for want of a folder.
+    let mut outs = Vec::new();
+    outs.extend(a.stats_json.as_deref().map(|p| ("--stats-json", p)));
+    outs.extend(a.vcd.as_deref().map(|p| ("--vcd", p)));
+    let inputs: Vec<&std::path::Path> = a.program.as_deref().into_iter().collect();
+    crate::outputs::check(&inputs, &outs)?;
     // Without PROGRAM: the board firmware (firmware/boot.fs), as a freshly configured FPGA.
     let words = match &a.program {
         Some(path) => load_program(path)?,

@@ -510,3 +510,52 @@ fn file_and_image_errors_are_printed_once() {
         assert_eq!(err.matches(reason).count(), 1, "{err}");
     }
 }
+
+/// Issue 16: outputs are checked before the work: an output that would overwrite the
+/// source or another output, or that lies in no folder, stops `asm` before it writes
+/// anything (it overwrote the source silently, or failed after writing the image) and `sim`
+/// before it runs (it failed only after the whole run).
+#[test]
+fn outputs_are_checked_before_the_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("p.fs");
+    let text = ": main  halt ;\n";
+    std::fs::write(&src, text).unwrap();
+    let img = dir.path().join("p.hex");
+    let nodir = dir.path().join("no/p.lst");
+    for (flag, path, what) in [
+        ("--listing", src.clone(), "would overwrite the input"),
+        ("--symbols", img.clone(), "would overwrite -o"),
+        ("--listing", nodir.clone(), "no folder"),
+        ("--listing", dir.path().to_path_buf(), "a folder"),
+    ] {
+        let out = j1k()
+            .arg("asm")
+            .arg(&src)
+            .arg("-o")
+            .arg(&img)
+            .arg(flag)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{flag} {path:?}");
+        assert!(stderr(&out).contains(what), "{flag}: {}", stderr(&out));
+        assert_eq!(
+            std::fs::read_to_string(&src).unwrap(),
+            text,
+            "the source is kept"
+        );
+        assert!(!img.exists(), "{flag}: nothing written");
+    }
+    let hello = example("hello.fs");
+    let out = j1k()
+        .arg("sim")
+        .arg(&hello)
+        .arg("--stats-json")
+        .arg(dir.path().join("no/s.json"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no folder"), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "the program ran: {:?}", out.stdout);
+}
