@@ -446,18 +446,16 @@ impl Machine {
             };
             let mut mid = matches!(s.cores[k].kind, CycleKind::Stall | CycleKind::Wait);
             if let Some(l) = &mut self.lanes {
-                // A core that ran ahead is taken back to the end of this cycle; in its
-                // lane this cycle may have been one of a local key instruction's.
-                if l.local[k] > now + 1 && !l.parked[k] {
-                    l.rewind(k, core, now + 1, &mut self.mem);
+                // A core that ran ahead (or parked) is taken back to the end of this cycle;
+                // in its lane this cycle may have been one of a local key instruction's.
+                let ahead = l.local[k] > now + 1 && !l.parked[k];
+                l.rewind(k, core, now + 1, &mut self.mem);
+                if ahead {
                     mid = core.keys.busy.is_some();
                 }
             }
             if core.running && mid {
                 continue;
-            }
-            if let Some(l) = &mut self.lanes {
-                l.rewind(k, core, now + 1, &mut self.mem);
             }
             let was = core.running;
             match c {
