@@ -7,8 +7,8 @@
 \ jumping to the entry slot, which holds the program's own word 0.
 \
 \ `j1k build` and `j1k sim` carry this file built in and patch the `board-name` line and the
-\ INFO constants below (cores, clock-khz, block-words, node-slots, blocks, nodes) with the
-\ build's values.
+\ INFO constants below (cores, worker-ram, clock-khz, block-words, node-slots, blocks, nodes)
+\ with the build's values.
 \
 \ On several cores it runs on core 0 and reaches the others' RAM through the remote port
 \ (io $0400/$0800, docs/architecture.md §6): ADDR's bits 15:13 name the core of a WRITE,
@@ -19,6 +19,8 @@ $1600 org
 label entry  jmp idle             \ word $b00: the program's word 0 (its `jmp main`) goes here
 
 1 constant cores
+\ words of RAM of cores 1.. (core 0 has 4096): their RAM takes the low address bits
+4096 constant worker-ram
 0 constant clock-khz
 1 constant isa-version
 128 constant block-words
@@ -162,16 +164,19 @@ create board-name ," sim"         \ after the ring: its length moves no alignmen
 : do-info
     len @ if skip 2 nak exit then
     board-name c@ 22 + $81 respond
-    1 out  isa-version out16  cores out  4096 out16  boot-start out16  max-words out
+    1 out  isa-version out16  cores out  worker-ram out16  boot-start out16  max-words out
     block-words out16  node-slots out16  blocks out16  nodes out16  clock-khz out16
     entry-a @ out16
     board-name c@ dup out
     board-name 1 + swap begin dup while over c@ out swap 1 + swap 1 - repeat drop drop
     crc-out ;
 
+: ram-end ( -- n )  tgt @ if worker-ram else 4096 then ;   \ the addressed core's RAM words
+
 : do-write
     len @ dup 0= swap 1 and or if skip 2 nak exit then
     wa @ boot-start u< 0=  wa @ len @ 2/ + boot-start u>  or if skip 3 nak exit then
+    wa @ len @ 2/ + ram-end u> if skip 3 nak exit then
     no-core? if skip 5 nak exit then
     stop-target  poll
     $ffff crc !  0 bad !
@@ -197,8 +202,8 @@ create board-name ," sim"         \ after the ring: its length moves no alignmen
     bad @ if 6 nak exit then
     ack ;
 
-: range? ( n -- n f )             \ wa .. wa+n-1 inside RAM, n >= 1
-    dup wa @ + 4096 u>  over 0= or  over 4096 u> or  wa @ 4096 u< 0= or  0= ;
+: range? ( n -- n f )             \ wa .. wa+n-1 inside the addressed core's RAM, n >= 1
+    dup wa @ + ram-end u>  over 0= or  over ram-end u> or  wa @ ram-end u< 0= or  0= ;
 
 : fetch ( fa -- w )  >r ;        \ fa = $2000 or a byte address: the J1a fetch path
 

@@ -166,7 +166,7 @@ pub struct Core {
 impl Core {
     /// A core whose RAM holds `image`; `key_on` builds the key-instruction path;
     /// `control`: one of several cores (run, start, remote RAM access).
-    pub fn new(image: &[u16], key_on: bool, control: bool) -> Self {
+    pub fn new(image: &[u16], ram_words: usize, key_on: bool, control: bool) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -205,7 +205,7 @@ impl Core {
             ram_waddr: Default::default(),
             ram_wdata: Default::default(),
             halt: Default::default(),
-            ram: CodeRam::new(image),
+            ram: CodeRam::new(image, ram_words),
             ctl: StackCtl::new(key_on),
             psel: PcSel::new(key_on),
             dstack: Default::default(),
@@ -678,7 +678,7 @@ mod tests {
     fn core_simulates() {
         // 8001 8002 6203 (+) 0003 (jmp 3: halt)
         let image = [0x8001u16, 0x8002, 0x6203, 0x0003];
-        let mut uut = Core::new(&image, false, false);
+        let mut uut = Core::new(&image, 4096, false, false);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<Core>| x.clock.next = !x.clock.val());
@@ -703,7 +703,7 @@ mod tests {
 
     #[test]
     fn core_yosys_validate() {
-        let mut uut = Core::new(&[0x8001, 0x0001], true, true);
+        let mut uut = Core::new(&[0x8001, 0x0001], 4096, true, true);
         uut.connect_all();
         validate("j1k_core", &crate::util::verilog(&uut));
     }

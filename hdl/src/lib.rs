@@ -35,6 +35,8 @@ pub struct HwConfig {
     /// The SoC's clock, for the UART divisor.
     pub clock_hz: u32,
     pub baud: u32,
+    /// Words of RAM of cores 1.. of several (a power of two, 256 to 4096; core 0 has 4096).
+    pub worker_ram: usize,
 }
 
 /// The memory that holds the key unit's block store.
@@ -55,6 +57,7 @@ impl Default for HwConfig {
             key: Some(KeyConfig::default()),
             block_memory: BlockMemory::Bram,
             clock_hz: 12_000_000,
+            worker_ram: j1k_isa::RAM_WORDS,
             baud: 115_200,
         }
     }

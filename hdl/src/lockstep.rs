@@ -168,6 +168,7 @@ pub fn lockstep<T: Top>(
     let key = cfg.key.unwrap_or_default();
     let has_keys = cfg.key.is_some();
     let cores = uut.cores();
+    let worker_ram = cfg.worker_ram;
     let image = image.to_vec();
     let input = input.to_vec();
     let mut uut = uut;
@@ -180,6 +181,7 @@ pub fn lockstep<T: Top>(
             cores,
             key,
             cache_lines,
+            worker_ram,
         })
         .unwrap();
         m.load_program(&image).unwrap();

@@ -223,6 +223,16 @@ mod tests {
         }
     }
 
+    /// The RAM of cores 1.. in these tests: 1K words on two cores (the two-core bitstreams'),
+    /// 256 on three, 4K on four.
+    fn worker_ram<const N: usize>() -> usize {
+        match N {
+            2 => 1024,
+            3 => 256,
+            _ => 4096,
+        }
+    }
+
     /// N cores of L lines, built with `image` (and a unit whose tile `fault` drops
     /// invalidations), against the simulator.
     fn run<const N: usize, const L: usize>(
@@ -230,7 +240,10 @@ mod tests {
         max_cycles: u64,
         fault: Option<usize>,
     ) -> Result<Run, String> {
-        let cfg = hw(12);
+        let cfg = HwConfig {
+            worker_ram: worker_ram::<N>(),
+            ..hw(12)
+        };
         let uut = MultiTop::<N, L>::with_fault(&cfg, image, fault);
         lockstep(uut, &cfg, L, image, b"", max_cycles)
     }
@@ -360,6 +373,31 @@ variable hits
         let (n, out) = (r.cycles, r.out);
         eprintln!("halted after {n} cycles");
         assert_eq!(String::from_utf8_lossy(&out), "1234 4321 65535 65535 85 \n");
+    }
+
+    /// Core 1 of 256 words: a store and a fetch past its RAM land on its low words, in the
+    /// hardware as in the simulator (sim/tests/multicore.rs has the same program).
+    #[test]
+    fn a_smaller_ram_aliases_in_lockstep() {
+        let src = r#"
+include lib/io.fs
+include lib/smp.fs
+variable v  variable w  variable x
+: target  77 x !  1 stop  halt ;
+: worker  $1234 v 512 + !  v @ w !  ['] target 512 + >r ;
+: main  init  ['] worker 1 start  $4321 v 512 + !
+    begin running 2 and 0= until
+    $2000 x 2/ or $0400 io!  $0800 io@ .  v @ .  v 512 + @ .  cr halt ;
+"#;
+        let mut image = assemble("hw_alias.fs", src);
+        image.resize(300, 0);
+        image[299] = 0xabcd;
+        let r = run::<3, 1>(&image, 20_000, None).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&r.out),
+            "77 0 17185 
+"
+        );
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! The core's RAM: 4096 × 16, one synchronous read port (code, addressed with
+//! The core's RAM: S × 16 (4096, the J1a's, or a power of two down to 256 on cores 1.. of
+//! several, docs/architecture.md §6: it decodes the low log2 S address bits), one
+//! synchronous read port (code, addressed with
 //! `pcN`, so the read data *is* the instruction register) and one write port
 //! (`N→[T]`), one clock. Read-old-data on a same-edge write to the same word
 //! (docs/isa.md §6). How: the write's address, data and enable are registered
@@ -6,8 +8,8 @@
 //! at a rising edge never meets a write (the iCE40 block RAM leaves that case
 //! undefined, and yosys would otherwise add read-during-write bypass logic,
 //! about 48 flip-flops and 47 LUTs, in the instruction path). Initial contents
-//! are the program image; yosys maps it to 16 SB_RAM40_4KNW (write clock
-//! inverted) in 2048×2 mode with the image in their INIT parameters.
+//! are the program image; yosys maps 4096 words to 16 SB_RAM40_4KNW (write clock
+//! inverted) in 2048×2 mode with the image in their INIT parameters, S words to S/256.
 //!
 //! An instruction is fetched once: while `hold` is set (the key unit holds the
 //! pc) the read data holds too (the block RAM's read clock enable), instead of
@@ -49,10 +51,15 @@ pub struct CodeRam {
 }
 
 impl CodeRam {
-    /// A RAM holding `image` from word 0 (the rest zero). Panics over 4096 words.
-    pub fn new(image: &[u16]) -> Self {
-        assert!(image.len() <= j1k_isa::RAM_WORDS, "image over 4096 words");
-        let mut init = vec![0u16; j1k_isa::RAM_WORDS];
+    /// A RAM of `words` words (a power of two, 256 to 4096) holding `image` from word 0
+    /// (the rest zero). Panics if the image does not fit.
+    pub fn new(image: &[u16], words: usize) -> Self {
+        assert!(
+            words.is_power_of_two() && (256..=j1k_isa::RAM_WORDS).contains(&words),
+            "{words} words of RAM"
+        );
+        assert!(image.len() <= words, "image over {words} words");
+        let mut init = vec![0u16; words];
         init[..image.len()].copy_from_slice(image);
         Self {
             clock: Default::default(),
@@ -95,8 +102,8 @@ impl Logic for CodeRam {
     }
 }
 
-/// The 4096 words themselves: rust-hdl's `RAM` plus a read enable, which yosys
-/// maps to the block RAMs' read clock enable (`RCLKE`).
+/// The words themselves: rust-hdl's `RAM` plus a read enable, which yosys maps to the
+/// block RAMs' read clock enable (`RCLKE`). Addresses are taken modulo the size.
 #[derive(LogicBlock)]
 struct CodeCells {
     read_address: Signal<In, Bits<12>>,
@@ -129,11 +136,13 @@ impl CodeCells {
 impl Logic for CodeCells {
     fn update(&mut self) {
         if self.read_clock.pos_edge() && self.read_enable.val() {
-            let w = self._words[self.read_address.val().index()];
+            let w = self._words[self.read_address.val().index() % self._words.len()];
             self.read_data.next = bits::<16>(w as u64);
         }
         if self.write_clock.pos_edge() && self.write_enable.val() {
-            self._words[self.write_address.val().index()] = self.write_data.val().index() as u16;
+            let n = self._words.len();
+            self._words[self.write_address.val().index() % n] =
+                self.write_data.val().index() as u16;
         }
     }
     fn connect(&mut self) {
@@ -145,19 +154,22 @@ impl Logic for CodeCells {
         for (a, w) in self._words.iter().enumerate().filter(|(_, w)| **w != 0) {
             let _ = writeln!(init, "    mem[{a}] = 16'h{w:04x};");
         }
+        let n = self._words.len();
+        let hi = n.trailing_zeros() - 1;
         Verilog::Custom(format!(
             "\
-reg [15:0] mem[0:4095];
+reg [15:0] mem[0:{last}];
 integer i;
 initial begin
-    for (i = 0; i < 4096; i = i + 1) mem[i] = 16'h0;
+    for (i = 0; i < {n}; i = i + 1) mem[i] = 16'h0;
 {init}end
 always @(posedge read_clock) begin
-    if (read_enable) read_data <= mem[read_address];
+    if (read_enable) read_data <= mem[read_address[{hi}:0]];
 end
 always @(posedge write_clock) begin
-    if (write_enable) mem[write_address] <= write_data;
-end"
+    if (write_enable) mem[write_address[{hi}:0]] <= write_data;
+end",
+            last = n - 1
         ))
     }
     fn timing(&self) -> Vec<TimingInfo> {
@@ -196,7 +208,7 @@ mod tests {
     #[test]
     fn code_ram_simulates() {
         let img = image();
-        let mut uut = CodeRam::new(&img);
+        let mut uut = CodeRam::new(&img, 4096);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<CodeRam>| x.clock.next = !x.clock.val());
@@ -250,9 +262,41 @@ mod tests {
     }
 
     #[test]
-    fn code_ram_yosys_validate() {
-        let mut uut = CodeRam::new(&image());
+    fn a_smaller_ram_takes_the_low_address_bits() {
+        let img = image();
+        let mut uut = CodeRam::new(&img, 256);
         uut.connect_all();
-        validate("j1k_code_ram", &crate::util::verilog(&uut));
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<CodeRam>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut sim: Sim<CodeRam>| {
+            let mut x = sim.init()?;
+            wait_clock_false!(sim, clock, x);
+            // word a + 256k is word a
+            for a in [5usize, 0x105, 0xf05] {
+                x.raddr.next = bits::<12>(a as u64);
+                wait_clock_cycle!(sim, clock, x);
+                sim_assert_eq!(sim, x.insn.val(), bits::<16>(img[5] as u64), x);
+            }
+            x.waddr.next = bits::<12>(0x307);
+            x.wdata.next = bits::<16>(0xbeef);
+            x.we.next = true;
+            wait_clock_cycle!(sim, clock, x);
+            x.we.next = false;
+            x.raddr.next = bits::<12>(7);
+            wait_clock_cycle!(sim, clock, x);
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert_eq!(sim, x.insn.val(), bits::<16>(0xbeef), x);
+            sim.done(x)
+        });
+        sim.run(Box::new(uut), 100_000).unwrap();
+    }
+
+    #[test]
+    fn code_ram_yosys_validate() {
+        for words in [4096, 1024] {
+            let mut uut = CodeRam::new(&image(), words);
+            uut.connect_all();
+            validate("j1k_code_ram", &crate::util::verilog(&uut));
+        }
     }
 }

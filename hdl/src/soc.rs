@@ -128,6 +128,7 @@ mod tests {
             block_memory: Default::default(),
             clock_hz: 4,
             baud: 1,
+            ..HwConfig::default()
         };
         let mut uut = Soc::new(&cfg, &image());
         uut.connect_all();

@@ -132,12 +132,22 @@ pub struct Tile {
     io: IoPorts,
     key: KeyUnit,
     zero16: Constant<Bits<16>>,
+    /// The address bits above the RAM's: a load there is not this core's (its RAM holds
+    /// the image's first words only).
+    load_hi: Constant<Bits<12>>,
+    zero12: Constant<Bits<12>>,
 }
 
 impl Tile {
-    /// Core `core_id` (its io port `$4000` reads it) of `cores` with `image` in its RAM.
+    /// Core `core_id` (its io port `$4000` reads it) of `cores` with `image` in its RAM:
+    /// 4096 words on core 0, `cfg.worker_ram` on the others (holding the image's first words).
     pub fn new(cfg: &HwConfig, image: &[u16], core_id: u16, cores: u16) -> Self {
         let several = cores > 1;
+        let ram_words = if core_id == 0 {
+            j1k_isa::RAM_WORDS
+        } else {
+            cfg.worker_ram
+        };
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -188,10 +198,17 @@ impl Tile {
             slot_waddr: Default::default(),
             slot_wdata: Default::default(),
             links: Default::default(),
-            core: Core::new(image, cfg.key.is_some(), several),
+            core: Core::new(
+                &image[..image.len().min(ram_words)],
+                ram_words,
+                cfg.key.is_some(),
+                several,
+            ),
             io: IoPorts::new(core_id, cores),
             key: KeyUnit::new(cfg.key.as_ref(), cfg.block_memory, several),
             zero16: crate::util::k(0),
+            load_hi: crate::util::k(!(ram_words as u64 - 1) & 0xfff),
+            zero12: crate::util::k(0),
         }
     }
 }
@@ -203,7 +220,9 @@ impl Logic for Tile {
         self.io.clock.next = self.clock.val();
         self.key.clock.next = self.clock.val();
         self.core.reset.next = self.reset.val();
-        self.core.load_we.next = self.load_we.val() && self.reset.val();
+        self.core.load_we.next = self.load_we.val()
+            && self.reset.val()
+            && (self.load_addr.val() & self.load_hi.val()) == self.zero12.val();
         self.core.load_addr.next = self.load_addr.val();
         self.core.load_data.next = self.load_data.val();
         self.io.reset.next = self.reset.val();

@@ -108,6 +108,7 @@ fn config(key: j1k_isa::KeyConfig, block_memory: BlockMemory) -> HwConfig {
         block_memory,
         clock_hz: 12_000_000,
         baud: 1_000_000,
+        worker_ram: 4096,
     }
 }
 
@@ -145,17 +146,20 @@ fn assemble(name: &str, src: &str) -> Vec<u16> {
         .words
 }
 
-/// What the Rust simulator prints for `image` on `cores` cores of `cache_lines` lines.
+/// What the Rust simulator prints for `image` on `cores` cores of `cache_lines` lines and
+/// `worker_ram` words of RAM on cores 1...
 fn simulator_output(
     image: &[u16],
     key: j1k_isa::KeyConfig,
     cores: usize,
     cache_lines: usize,
+    worker_ram: usize,
 ) -> String {
     let mut m = j1k_sim::Machine::new(j1k_sim::Config {
         cores,
         key,
         cache_lines,
+        worker_ram,
     })
     .unwrap();
     m.load_program(image).unwrap();
@@ -177,7 +181,7 @@ fn simulator_output(
 /// prints for `src` (which must start with two zeros: reads through the null key).
 fn computes_as_the_simulator(name: &str, src: &str, key: j1k_isa::KeyConfig, memory: BlockMemory) {
     let image = assemble(name, src);
-    let want = simulator_output(&image, key, 1, 4);
+    let want = simulator_output(&image, key, 1, 4, 4096);
     assert!(want.starts_with("0 0 "), "the simulator printed {want:?}");
     let soc = soc_verilog(&config(key, memory), &image);
     let text = gate_level_output(name, &soc, 400_000);
@@ -216,9 +220,14 @@ include lib/smp.fs
         nodes: 8,
         ..Default::default()
     };
-    let want = simulator_output(&image, key, 2, 2);
+    // core 1 with 1K words of RAM, as the HX8K's two-core build
+    let want = simulator_output(&image, key, 2, 2, 1024);
     assert_eq!(want, "24 24 \n");
-    let soc = multi_soc_verilog(&config(key, BlockMemory::Bram), &image, 2, 2);
+    let cfg = HwConfig {
+        worker_ram: 1024,
+        ..config(key, BlockMemory::Bram)
+    };
+    let soc = multi_soc_verilog(&cfg, &image, 2, 2);
     let text = gate_level_output("two_cores", &soc, 100_000);
     assert_eq!(
         text, want,

@@ -15,6 +15,7 @@ fn main() {
         block_memory: Default::default(),
         clock_hz: 12_000_000,
         baud: 115_200,
+        worker_ram: j1k_isa::RAM_WORDS,
     };
     let v = out.join("j1k_sim_top.v");
     fs::write(&v, j1k_hdl::sim_top_verilog(&cfg, &[])).unwrap();

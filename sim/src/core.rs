@@ -109,8 +109,12 @@ pub struct Core {
     pub(crate) reboot: bool,
     pub(crate) ds: Stack<DSTACK_DEPTH>,
     pub(crate) rs: Stack<RSTACK_DEPTH>,
+    /// All 4096 addresses: a RAM of S < 4096 words keeps each word at its 4096/S aliases
+    /// (a, a + S, ...), so that fetch and store index it as the J1a does.
     pub(crate) ram: Box<[u16; RAM_WORDS]>,
     pub(crate) code: Box<[Dec; 8192]>,
+    /// Words of RAM, S (a power of two).
+    pub(crate) ram_words: usize,
     pub(crate) io: IoRegs,
     pub(crate) keys: KeyRegs,
     pub(crate) halted: bool,
@@ -120,7 +124,7 @@ pub struct Core {
 }
 
 impl Core {
-    pub(crate) fn new(id: u16) -> Core {
+    pub(crate) fn new(id: u16, ram_words: usize) -> Core {
         let ram = Box::new([0u16; RAM_WORDS]);
         let code = decoded::build(&ram);
         let mut c = Core {
@@ -135,6 +139,7 @@ impl Core {
             rs: Stack::default(),
             ram,
             code,
+            ram_words,
             io: IoRegs::default(),
             keys: KeyRegs::default(),
             halted: false,
@@ -182,9 +187,14 @@ impl Core {
         self.running = true;
     }
 
+    /// `words` from word 0, the rest zero (at most S words).
     pub(crate) fn load(&mut self, words: &[u16]) {
+        let s = self.ram_words;
         self.ram.fill(0);
         self.ram[..words.len()].copy_from_slice(words);
+        for a in (s..RAM_WORDS).step_by(s) {
+            self.ram.copy_within(..s, a);
+        }
         self.code = decoded::build(&self.ram);
     }
 
@@ -226,12 +236,10 @@ impl Core {
         self.counts = s.counts;
     }
 
-    /// Writes RAM word `a` (< 4096) and keeps the decoded copy in step.
+    /// Writes RAM word `a` (< 4096; every alias of it) and keeps the decoded copy in step.
     #[inline]
     pub(crate) fn write_ram(&mut self, a: usize, v: u16) {
-        self.ram[a] = v;
-        self.code[a] = Dec::word(v);
-        self.code[a | 0x1000] = Dec::fetch(v);
+        write_aliases(&mut self.ram, &mut self.code, self.ram_words, a, v);
     }
 
     /// The decoded form of the instruction register as this cycle will use it.
@@ -291,9 +299,13 @@ impl Core {
     pub fn rstack(&self) -> Vec<u16> {
         self.rs.entries()
     }
-    /// The core's 4096 words of RAM.
+    /// The core's RAM (4096 words on core 0, [`Config::worker_ram`](crate::Config) on the others).
     pub fn ram(&self) -> &[u16] {
-        &self.ram[..]
+        &self.ram[..self.ram_words]
+    }
+    /// Words of RAM.
+    pub fn ram_words(&self) -> usize {
+        self.ram_words
     }
     /// The LED port (low 5 bits of the last write to `$0004`).
     pub fn leds(&self) -> u8 {
@@ -346,5 +358,32 @@ impl Core {
     /// The core runs (it is not stopped).
     pub fn running(&self) -> bool {
         self.running
+    }
+}
+
+/// Word `a` of a RAM of `s` words (a power of two) is `v`: every address equal to `a` in
+/// its low log2 `s` bits, in the RAM and in the decoded copy.
+#[inline]
+pub(crate) fn write_aliases(
+    ram: &mut [u16; RAM_WORDS],
+    code: &mut [Dec; 8192],
+    s: usize,
+    a: usize,
+    v: u16,
+) {
+    let (w, f) = (Dec::word(v), Dec::fetch(v));
+    if s == RAM_WORDS {
+        // the common case, without the loop (the fast path's stores run through here)
+        ram[a] = v;
+        code[a] = w;
+        code[a | 0x1000] = f;
+        return;
+    }
+    let mut b = a & (s - 1);
+    while b < RAM_WORDS {
+        ram[b] = v;
+        code[b] = w;
+        code[b | 0x1000] = f;
+        b += s;
     }
 }

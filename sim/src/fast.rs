@@ -6,7 +6,7 @@
 //! registered, no key instruction is in progress and the reboot cycle is past,
 //! so the io top has nothing to do in any cycle it runs.
 
-use crate::core::Core;
+use crate::core::{write_aliases, Core};
 use crate::decoded::*;
 use crate::stack::{tail0, tail_pop, tail_push, Delta};
 use j1k_isa::{DSTACK_DEPTH as DD, RSTACK_DEPTH as RD};
@@ -65,6 +65,7 @@ pub(crate) fn run<const LOG: bool>(
     let (mut fetches, mut writes, mut dropped) = (0u64, 0u64, 0u64);
     let code = &mut *core.code;
     let ram = &mut *core.ram;
+    let ram_words = core.ram_words;
 
     let exit = loop {
         if cyc >= limit {
@@ -124,9 +125,7 @@ pub(crate) fn run<const LOG: bool>(
                         if LOG {
                             undo.push((a as u16, ram[a]));
                         }
-                        ram[a] = st1;
-                        code[a] = Dec::word(st1);
-                        code[a | 0x1000] = Dec::fetch(st1);
+                        write_aliases(ram, code, ram_words, a, st1);
                         writes += 1;
                     } else {
                         dropped += 1;

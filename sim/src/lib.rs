@@ -27,6 +27,7 @@ pub mod vcd;
 
 pub use crate::core::{Core, KeyBusy};
 pub use j1k_isa::KeyConfig;
+use j1k_isa::RAM_WORDS;
 pub use machine::{Machine, MAX_CORES};
 pub use mem::check::Violation;
 pub use mem::store::{Key, Store};
@@ -43,6 +44,9 @@ pub struct Config {
     pub key: KeyConfig,
     /// Lines (blocks) in each tile's cache, 1 to 16 (several cores only).
     pub cache_lines: usize,
+    /// Words of RAM of cores 1.. (a power of two, 256 to 4096; core 0 has 4096): such a
+    /// core's RAM decodes the low bits of every address (docs/architecture.md §6).
+    pub worker_ram: usize,
 }
 
 impl Default for Config {
@@ -51,6 +55,7 @@ impl Default for Config {
             cores: 1,
             key: KeyConfig::default(),
             cache_lines: 4,
+            worker_ram: RAM_WORDS,
         }
     }
 }
@@ -63,8 +68,10 @@ pub enum SimError {
     CacheLines(usize),
     #[error("key configuration: {0}")]
     KeyConfig(String),
-    #[error("image of {0} words does not fit in 4096 words of RAM")]
-    ImageTooLarge(usize),
+    #[error("{0} words of RAM for cores 1..: give a power of two from 256 to 4096")]
+    WorkerRam(usize),
+    #[error("image of {0} words does not fit in {1} words of RAM")]
+    ImageTooLarge(usize, usize),
     #[error("no core {0} (the machine has {1})")]
     NoSuchCore(usize, usize),
 }

@@ -140,7 +140,12 @@ impl Machine {
             return Err(SimError::CacheLines(cfg.cache_lines));
         }
         cfg.key.validate().map_err(SimError::KeyConfig)?;
-        let cores = (0..cfg.cores).map(|i| Core::new(i as u16)).collect();
+        if !cfg.worker_ram.is_power_of_two() || !(256..=RAM_WORDS).contains(&cfg.worker_ram) {
+            return Err(SimError::WorkerRam(cfg.worker_ram));
+        }
+        let cores = (0..cfg.cores)
+            .map(|i| Core::new(i as u16, if i == 0 { RAM_WORDS } else { cfg.worker_ram }))
+            .collect();
         let coh = (cfg.cores > 1).then(|| {
             Coherence::new(
                 cfg.cores,
@@ -181,27 +186,30 @@ impl Machine {
 
     /// Copies `words` into core `core`'s RAM (the rest zero) and resets the machine.
     pub fn load_image(&mut self, core: usize, words: &[u16]) -> Result<(), SimError> {
-        if words.len() > RAM_WORDS {
-            return Err(SimError::ImageTooLarge(words.len()));
-        }
         let n = self.cores.len();
-        self.cores
+        let c = self
+            .cores
             .get_mut(core)
-            .ok_or(SimError::NoSuchCore(core, n))?
-            .load(words);
+            .ok_or(SimError::NoSuchCore(core, n))?;
+        if words.len() > c.ram_words() {
+            return Err(SimError::ImageTooLarge(words.len(), c.ram_words()));
+        }
+        c.load(words);
         self.reset();
         Ok(())
     }
 
     /// Copies `words` into every core's RAM (the rest zero) and resets the machine:
     /// a program for several cores is one image, each core with its own copy
-    /// (docs/architecture.md §6). Core 0 runs it from word 0.
+    /// (docs/architecture.md §6). Core 0 runs it from word 0; a core of S < 4096 words
+    /// holds the first S words.
     pub fn load_program(&mut self, words: &[u16]) -> Result<(), SimError> {
         if words.len() > RAM_WORDS {
-            return Err(SimError::ImageTooLarge(words.len()));
+            return Err(SimError::ImageTooLarge(words.len(), RAM_WORDS));
         }
         for c in &mut self.cores {
-            c.load(words);
+            let s = c.ram_words().min(words.len());
+            c.load(&words[..s]);
         }
         self.reset();
         Ok(())

@@ -447,3 +447,71 @@ fn the_remote_pointer_reads_a_core_from_the_second_cycle_of_its_stop() {
     let (out, o) = run(&mut m, 100_000);
     assert_eq!((out.as_str(), o), ("2222 0 1111 ", Outcome::Halted));
 }
+
+/// Core 1 with 256 words of RAM (docs/architecture.md §6): it holds the image's first 256
+/// words, its word a + 256 is word a (a store there, and a fetch: `jump-high` runs the
+/// word at `jump-target`), and core 0 keeps its 4096; the fast path and the stepped path
+/// agree.
+#[test]
+fn a_smaller_core_ram_takes_the_low_address_bits() {
+    let src = "
+include lib/io.fs
+include lib/smp.fs
+variable v  variable w  variable x
+: target  77 x !  halt ;
+: worker
+    $1234 v 512 + !         \\ word v + 256: word v
+    v @ w !
+    ['] target 512 + >r ;   \\ return to target + 256: runs target
+: main  ['] worker 1 start  $4321 v 512 + !  halt ;
+";
+    let asm = j1k_asm::assemble_str(examples().join("t.fs").to_str().unwrap(), src).unwrap();
+    let sym = |n: &str| asm.symbols.iter().find(|s| s.name == n).unwrap().value as usize / 2;
+    let mut image = asm.words.clone();
+    image.resize(300, 0);
+    image[299] = 0xabcd; // past core 1's RAM
+    let cfg = Config {
+        cores: 2,
+        worker_ram: 256,
+        ..Config::default()
+    };
+    let limits = Limits {
+        max_cycles: Some(100_000),
+        idle_cycles: 1_000_000,
+    };
+    let mut a = Machine::new(cfg).unwrap();
+    a.load_program(&image).unwrap();
+    let mut b = Machine::new(cfg).unwrap();
+    b.load_program(&image).unwrap();
+    let (mut ua, mut ub) = (BufUart::new(b""), BufUart::new(b""));
+    assert_eq!(a.run(&mut ua, &limits), Outcome::Halted);
+    assert_eq!(
+        b.run_observed(&mut ub, &limits, &mut Every),
+        Outcome::Halted
+    );
+    for m in [&a, &b] {
+        let (c0, c1) = (m.core(0).ram(), m.core(1).ram());
+        assert_eq!((c0.len(), c1.len()), (4096, 256));
+        assert_eq!(c1[sym("v")], 0x1234, "the store at v + 256 is v");
+        assert_eq!(c1[sym("w")], 0x1234);
+        assert_eq!(c1[sym("x")], 77, "the fetch at target + 256 ran target");
+        assert_eq!(c0[sym("v") + 256], 0x4321, "core 0 has its 4096 words");
+        assert_eq!(c0[sym("v")], 0);
+        assert_eq!(c0[299], 0xabcd);
+        assert_eq!(
+            c1[299 - 256],
+            image[299 - 256],
+            "core 1 holds the first 256 words"
+        );
+    }
+    assert_eq!(a.cycles(), b.cycles());
+    assert_eq!(
+        Machine::new(Config {
+            worker_ram: 300,
+            ..cfg
+        })
+        .err()
+        .map(|e| e.to_string()),
+        Some("300 words of RAM for cores 1..: give a power of two from 256 to 4096".into())
+    );
+}

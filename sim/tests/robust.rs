@@ -61,7 +61,7 @@ fn loader_and_constructor_refuse_what_they_cannot_build() {
     let mut m = machine(&[]);
     assert_eq!(
         m.load_image(0, &vec![0; 4097]),
-        Err(SimError::ImageTooLarge(4097))
+        Err(SimError::ImageTooLarge(4097, 4096))
     );
     assert!(m.load_image(0, &vec![0x8001; 4096]).is_ok());
     assert_eq!(m.core(0).ram()[4095], 0x8001);

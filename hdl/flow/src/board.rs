@@ -20,6 +20,12 @@ pub struct Board {
     pub leds: Leds,
     pub usb: Usb,
     pub key: Key,
+    /// Builds of several cores (`j1k build --cores N`), each with what it changes.
+    #[serde(default)]
+    pub multicore: Vec<Multicore>,
+    /// The build of several cores this board stands for ([`Board::with_cores`]); `None`: one core.
+    #[serde(skip)]
+    pub selected: Option<Multicore>,
     /// The pin file's text (`constraints/NAME.pcf`).
     #[serde(skip)]
     pub pcf: String,
@@ -104,6 +110,22 @@ pub struct Key {
     /// Key registers per core (optional: the brief's 8 block and 4 node registers).
     pub block_regs: Option<u16>,
     pub node_regs: Option<u16>,
+}
+
+/// A build of several cores (a board file's `[[multicore]]`, docs/architecture.md §7): the
+/// cores' RAM and caches, and the store sizes in place of `[key]`'s where they are given.
+/// The block store is in block RAM (the SPRAM store serves one core).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Multicore {
+    /// 2 to 4.
+    pub cores: u16,
+    /// Words of RAM of cores 1.. (a power of two, 256 to 4096; core 0 has 4096).
+    pub worker_ram: u16,
+    /// Lines in each core's block cache: 1, 2 or 4.
+    pub cache_lines: u16,
+    pub blocks: Option<u16>,
+    pub nodes: Option<u16>,
 }
 
 /// The memory that holds the block store (the board file's `key.block_memory`).
@@ -232,6 +254,83 @@ impl Board {
         })
     }
 
+    /// The board as built with `cores` cores: itself for 1, else with its `[[multicore]]`
+    /// entry for `cores` applied (store sizes, block store in block RAM).
+    pub fn with_cores(&self, cores: usize) -> Result<Board, FlowError> {
+        if cores == 1 {
+            return Ok(self.clone());
+        }
+        let Some(m) = self.multicore.iter().find(|m| m.cores as usize == cores) else {
+            let known: Vec<String> = std::iter::once("1".to_string())
+                .chain(self.multicore.iter().map(|m| m.cores.to_string()))
+                .collect();
+            return Err(FlowError::NoBuild {
+                board: self.name.clone(),
+                file: self.source.clone(),
+                cores,
+                known: known.join(", "),
+            });
+        };
+        Ok(self.select(m.clone()))
+    }
+
+    /// The board as built with the several cores of `m` (not checked against the part: for
+    /// Verilog of builds that do not fit, to measure them).
+    pub fn select(&self, m: Multicore) -> Board {
+        let mut b = self.clone();
+        b.key.blocks = m.blocks.or(b.key.blocks);
+        b.key.nodes = m.nodes.or(b.key.nodes);
+        b.key.block_memory = Some("bram".into());
+        b.selected = Some(m);
+        b
+    }
+
+    /// Each core's RAM and cache, for reports.
+    pub fn core_ram_summary(&self) -> String {
+        match &self.selected {
+            None => format!("{} words of RAM", j1k_isa::RAM_WORDS),
+            Some(m) => format!(
+                "RAM: core 0 {} words, cores 1.. {}; {} cache lines each",
+                j1k_isa::RAM_WORDS,
+                m.worker_ram,
+                m.cache_lines
+            ),
+        }
+    }
+
+    /// Cores in this build.
+    pub fn cores(&self) -> usize {
+        self.selected.as_ref().map_or(1, |m| m.cores as usize)
+    }
+
+    /// Words of RAM of cores 1.. (4096 on one core).
+    pub fn worker_ram(&self) -> usize {
+        self.selected
+            .as_ref()
+            .map_or(j1k_isa::RAM_WORDS, |m| m.worker_ram as usize)
+    }
+
+    /// Lines in each core's cache (several cores; 0 on one).
+    pub fn cache_lines(&self) -> usize {
+        self.selected.as_ref().map_or(0, |m| m.cache_lines as usize)
+    }
+
+    /// Block RAMs of a build of several cores, as yosys maps the hardware
+    /// (docs/architecture.md §7): core 0's 16, cores 1..'s RAMs, one for each core's key
+    /// registers, two byte lanes of 512 × 8 per 512 cache words of each core, and the store.
+    pub fn multicore_brams(&self) -> u32 {
+        let (Some(m), Some(k)) = (&self.selected, self.key_config()) else {
+            return 0;
+        };
+        let n = m.cores as u32;
+        let lane_brams = 2 * (m.cache_lines as u32 * k.block_words as u32).div_ceil(512);
+        CORE_RAM_BRAMS
+            + (n - 1) * m.worker_ram as u32 / BRAM_WORDS
+            + n
+            + n * lane_brams
+            + self.store_memories().0
+    }
+
     /// The part this board carries (validated to exist).
     pub fn device(&self) -> &'static Device {
         device::find(&self.fpga.device).expect("validated")
@@ -297,17 +396,19 @@ impl Board {
         )
     }
 
-    /// Memory the key store needs, as (BRAMs, SPRAMs): used to check that a board file's
-    /// sizes fit its part. The node store is always in block RAM (256 x 16 each); the block
-    /// store in block RAM or in SPRAM (16K x 16 each), as `key.block_memory` says.
+    /// Memory the key store needs, as (BRAMs, SPRAMs), as yosys maps it: used to check that
+    /// a board file's sizes fit its part. The node store is always in block RAM: two
+    /// memories (block-key and node-key slots) of `nodes × node_slots` × 16, 256 words a
+    /// BRAM; the block store in block RAM, two byte lanes of 512 × 8 a BRAM, or in SPRAM
+    /// (16K × 16 each), as `key.block_memory` says.
     pub fn store_memories(&self) -> (u32, u32) {
         let Some(k) = self.key_config() else {
             return (0, 0);
         };
         let block_words = k.blocks as u32 * k.block_words as u32;
-        let node_brams = (k.nodes as u32 * 2 * k.node_slots as u32).div_ceil(BRAM_WORDS);
+        let node_brams = 2 * (k.nodes as u32 * k.node_slots as u32).div_ceil(BRAM_WORDS);
         match self.block_memory() {
-            BlockMemory::Bram => (block_words.div_ceil(BRAM_WORDS) + node_brams, 0),
+            BlockMemory::Bram => (2 * block_words.div_ceil(2 * BRAM_WORDS) + node_brams, 0),
             BlockMemory::Spram => (node_brams, block_words.div_ceil(SPRAM_WORDS)),
         }
     }
@@ -388,6 +489,7 @@ impl Board {
             ));
         }
         self.validate_key(file, dev)?;
+        self.validate_multicore(file, dev)?;
         self.validate_pins(file)?;
         self.validate_pcf(file)?;
         Ok(())
@@ -569,6 +671,76 @@ impl Board {
                     dev.brams, dev.sprams
                 ),
             ));
+        }
+        Ok(())
+    }
+
+    fn validate_multicore(&self, file: &str, dev: &Device) -> Result<(), FlowError> {
+        for (i, m) in self.multicore.iter().enumerate() {
+            let field = |f: &str| format!("multicore[{i}].{f}");
+            if !(2..=4).contains(&m.cores) {
+                return Err(bad(
+                    file,
+                    &field("cores"),
+                    "the hardware builds 2 to 4 cores",
+                ));
+            }
+            if self.multicore[..i].iter().any(|o| o.cores == m.cores) {
+                return Err(bad(
+                    file,
+                    &field("cores"),
+                    format!("a second entry for {} cores", m.cores),
+                ));
+            }
+            if !self.key.enabled {
+                return Err(bad(
+                    file,
+                    &field("cores"),
+                    "several cores share blocks: key.enabled must be true",
+                ));
+            }
+            if !m.worker_ram.is_power_of_two() || !(256..=4096).contains(&m.worker_ram) {
+                return Err(bad(
+                    file,
+                    &field("worker_ram"),
+                    "give 256, 512, 1024, 2048 or 4096 (words)",
+                ));
+            }
+            if ![1, 2, 4].contains(&m.cache_lines) {
+                return Err(bad(file, &field("cache_lines"), "give 1, 2 or 4"));
+            }
+            let b = self.with_cores(m.cores as usize)?;
+            let k = b.key_config().expect("key enabled");
+            k.validate().map_err(|e| {
+                let f = if e.contains("nodes") {
+                    "nodes"
+                } else {
+                    "blocks"
+                };
+                bad(file, &field(f), e)
+            })?;
+            let brams = b.multicore_brams();
+            if brams > dev.brams {
+                return Err(bad(
+                    file,
+                    &field("worker_ram"),
+                    format!(
+                        "{} cores need {brams} block RAMs, the {} has {}: 16 (core 0) + {} (cores \
+                         1..) + {} (key registers) + {} (caches) + {} (store, in block RAM)",
+                        m.cores,
+                        dev.part,
+                        dev.brams,
+                        (m.cores as u32 - 1) * m.worker_ram as u32 / BRAM_WORDS,
+                        m.cores,
+                        brams
+                            - CORE_RAM_BRAMS
+                            - (m.cores as u32 - 1) * m.worker_ram as u32 / BRAM_WORDS
+                            - m.cores as u32
+                            - b.store_memories().0,
+                        b.store_memories().0
+                    ),
+                ));
+            }
         }
         Ok(())
     }

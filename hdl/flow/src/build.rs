@@ -390,6 +390,8 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn Progress) -> Result<Report,
         board: name.clone(),
         device: dev.part.to_string(),
         package: b.fpga.package.clone(),
+        cores: b.cores(),
+        core_ram: b.core_ram_summary(),
         core_clock_mhz: core_mhz,
         fmax_mhz: figures
             .clocks

@@ -28,6 +28,14 @@ pub const INSTALL_HINT: &str = "apt-get install yosys nextpnr-ice40 fpga-icestor
 
 #[derive(Debug, thiserror::Error)]
 pub enum FlowError {
+    /// `--cores N` for a board file with no `[[multicore]]` entry for N.
+    #[error("{board} has no build of {cores} cores (it builds {known}; {file}, `[[multicore]]`)")]
+    NoBuild {
+        board: String,
+        file: String,
+        cores: usize,
+        known: String,
+    },
     /// A board or pin file has a field with a bad value.
     #[error("{file}: {field}: {message}")]
     Board {

@@ -33,6 +33,10 @@ pub struct Report {
     pub board: String,
     pub device: String,
     pub package: String,
+    /// Cores in the SoC.
+    pub cores: usize,
+    /// With several cores: each core's RAM and cache ("core 0 4096 words, cores 1.. 1024; 2 cache lines").
+    pub core_ram: String,
     pub core_clock_mhz: f64,
     /// The lowest Fmax over the design's clocks.
     pub fmax_mhz: f64,
@@ -147,6 +151,7 @@ impl Report {
         };
         let _ = writeln!(t, "j1k build report: {}", self.board);
         let _ = writeln!(t, "device        {} {}", self.device, self.package);
+        let _ = writeln!(t, "cores         {} ({})", self.cores, self.core_ram);
         let _ = writeln!(t, "key unit      {}", self.key_unit);
         let _ = writeln!(t, "placement     {}", self.placement);
         let _ = writeln!(

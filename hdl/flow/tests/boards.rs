@@ -306,3 +306,60 @@ fn a_board_file_by_path_finds_its_pin_file() {
     let b = board::find(p.to_str().unwrap()).unwrap();
     assert_eq!(b.name, "mystick");
 }
+
+/// The two-core entries: what they change, and the block RAMs of docs/architecture.md §7
+/// (every one of the part's), counted as the hardware maps them.
+#[test]
+fn the_two_core_builds_fill_the_block_rams() {
+    for (name, brams, ram, blocks, nodes) in [
+        ("hx8k-breakout", 32, 1024, 8, 8),
+        ("icebreaker", 30, 512, 8, 4),
+    ] {
+        let one = board::find(name).unwrap();
+        assert_eq!((one.cores(), one.worker_ram()), (1, 4096));
+        let two = one.with_cores(2).unwrap();
+        assert_eq!(
+            (two.cores(), two.worker_ram(), two.cache_lines()),
+            (2, ram, 2)
+        );
+        let k = two.key_config().unwrap();
+        assert_eq!((k.blocks, k.nodes), (blocks, nodes), "{name}");
+        assert_eq!(two.block_memory(), board::BlockMemory::Bram, "{name}");
+        assert_eq!(two.multicore_brams(), brams, "{name}");
+        match one.with_cores(3).unwrap_err() {
+            FlowError::NoBuild { cores, known, .. } => {
+                assert_eq!((cores, known.as_str()), (3, "1, 2"))
+            }
+            e => panic!("{e}"),
+        }
+    }
+}
+
+#[test]
+fn multicore_entries_are_checked() {
+    // two more blocks than fit: a byte lane of 512 × 8 more, two BRAMs
+    let (_, field, m) = field_error(broken("hx8k-breakout", "blocks = 8\n", "blocks = 10\n"));
+    assert_eq!(field, "multicore[0].worker_ram");
+    assert!(m.contains("34 block RAMs, the iCE40HX8K has 32"), "{m}");
+    let (_, field, _) = field_error(broken(
+        "hx8k-breakout",
+        "worker_ram = 1024",
+        "worker_ram = 1000",
+    ));
+    assert_eq!(field, "multicore[0].worker_ram");
+    let (_, field, _) = field_error(broken(
+        "hx8k-breakout",
+        "cache_lines = 2",
+        "cache_lines = 3",
+    ));
+    assert_eq!(field, "multicore[0].cache_lines");
+    let (_, field, m) = field_error(broken("hx8k-breakout", "cores = 2", "cores = 5"));
+    assert_eq!(field, "multicore[0].cores", "{m}");
+    let (_, field, m) = field_error(broken(
+        "hx8k-breakout",
+        "[[multicore]]\ncores = 2",
+        "[[multicore]]\ncores = 2\nworker_ram = 256\ncache_lines = 1\nblocks = 8\n[[multicore]]\ncores = 2",
+    ));
+    assert_eq!(field, "multicore[1].cores", "{m}");
+    assert!(m.contains("second entry"), "{m}");
+}

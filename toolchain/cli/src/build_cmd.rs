@@ -24,7 +24,8 @@ pub struct BuildArgs {
     /// ../constraints/NAME.pcf or NAME.pcf beside it)
     #[arg(long, value_name = "NAME")]
     board: String,
-    /// Cores in the SoC, as `j1k sim --cores` (1 to 8; the hardware builds 1 for now)
+    /// Cores in the SoC: 1, or a count the board file has a `[[multicore]]` entry for (its
+    /// worker RAM, caches and store; `j1k boards` lists them)
     #[arg(long, value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u16).range(1..=8))]
     cores: u16,
@@ -72,17 +73,20 @@ pub struct FirmwareBuild<'a> {
     pub clock_hz: u64,
     /// Cores in the build (the loader reaches cores 1.. through core 0, docs/protocol.md §3).
     pub cores: usize,
+    /// Words of RAM of cores 1.. (4096 on one core).
+    pub worker_ram: usize,
     /// The key unit's sizes; `None` reports zeros (no key unit).
     pub key: Option<j1k_isa::KeyConfig>,
 }
 
 impl<'a> FirmwareBuild<'a> {
-    /// The firmware as `j1k build` puts it in a board's bitstream.
+    /// The firmware as `j1k build` puts it in a board's bitstream (of the board's cores).
     pub fn for_board(board: &'a Board) -> Self {
         FirmwareBuild {
             board_name: &board.name,
             clock_hz: board.clock.core_hz as u64,
-            cores: 1,
+            cores: board.cores(),
+            worker_ram: board.worker_ram(),
             key: board.key_config(),
         }
     }
@@ -118,20 +122,21 @@ pub fn firmware_with(build: &FirmwareBuild, program: &[u16]) -> Result<Vec<u16>,
 fn banner_source(build: &FirmwareBuild) -> String {
     let k = build.key;
     let field = |f: fn(&j1k_isa::KeyConfig) -> u16| k.as_ref().map_or(0, f);
-    let constants: [(&str, u64); 6] = [
+    let constants: [(&str, u64); 7] = [
         ("cores", build.cores as u64),
+        ("worker-ram", build.worker_ram as u64),
         ("clock-khz", (build.clock_hz / 1000).min(0xffff)),
         ("block-words", field(|k| k.block_words) as u64),
         ("node-slots", field(|k| k.node_slots) as u64),
         ("blocks", field(|k| k.blocks) as u64),
         ("nodes", field(|k| k.nodes) as u64),
     ];
-    let mut found = [false; 7];
+    let mut found = [false; 8];
     let src: String = BANNER_SOURCE
         .lines()
         .map(|l| {
             if l.starts_with(BANNER_NAME_LINE) {
-                found[6] = true;
+                found[7] = true;
                 return format!("{BANNER_NAME_LINE} {}\"\n", build.board_name);
             }
             let mut words = l.split_whitespace();
@@ -158,29 +163,10 @@ pub fn find_board(name: &str) -> Result<Board, CliError> {
     Ok(j1k_flow::board::find(name)?)
 }
 
-/// `j1k build` builds one core: every core has the J1a's 4K words of RAM today, and two
-/// take more block RAMs than any board has (docs/architecture.md §7).
-pub fn check_cores(cores: usize) -> Result<(), CliError> {
-    if cores != 1 {
-        return Err(CliError::Cores {
-            cores,
-            why: "a bitstream has one core until the worker cores get smaller RAMs",
-        });
-    }
-    Ok(())
-}
-
 /// The RAM image: the firmware with the given program under it, or the firmware alone (its
 /// banner for this board). Returns the words and a description for the report.
-pub fn board_image(
-    board: &Board,
-    image: Option<&Path>,
-    cores: usize,
-) -> Result<(Vec<u16>, String), CliError> {
-    let build = FirmwareBuild {
-        cores,
-        ..FirmwareBuild::for_board(board)
-    };
+pub fn board_image(board: &Board, image: Option<&Path>) -> Result<(Vec<u16>, String), CliError> {
+    let build = FirmwareBuild::for_board(board);
     match image {
         Some(p) => Ok((
             firmware_with(&build, &load_program(p)?)?,
@@ -193,15 +179,10 @@ pub fn board_image(
     }
 }
 
-/// The SoC's Verilog (module `j1k_soc`) for a board and image, from j1k-hdl (`cores` of
-/// `cache_lines` lines each); or the file given with the hidden `--soc` option.
-pub fn soc_verilog(
-    board: &Board,
-    image: &[u16],
-    soc: Option<&Path>,
-    cores: usize,
-    cache_lines: usize,
-) -> Result<String, CliError> {
+/// The SoC's Verilog (module `j1k_soc`) for a board (as [`Board::with_cores`] or
+/// [`Board::select`] made it) and image, from j1k-hdl; or the file given with the hidden
+/// `--soc` option.
+pub fn soc_verilog(board: &Board, image: &[u16], soc: Option<&Path>) -> Result<String, CliError> {
     if let Some(p) = soc {
         return std::fs::read_to_string(p).map_err(|e| CliError::io(p, e));
     }
@@ -216,7 +197,9 @@ pub fn soc_verilog(
         },
         clock_hz: board.clock.core_hz,
         baud: board.uart.baud,
+        worker_ram: board.worker_ram(),
     };
+    let cores = board.cores();
     if cores == 1 {
         return Ok(j1k_hdl::soc_verilog(&cfg, image));
     }
@@ -224,15 +207,18 @@ pub fn soc_verilog(
         Some("the hardware builds 1 to 4 cores")
     } else if cfg.key.is_none() {
         Some("several cores share blocks: the key unit must be built")
-    } else if cfg.block_memory == j1k_hdl::BlockMemory::Spram {
-        Some("the SPRAM block store is not built for several cores yet")
     } else {
         None
     };
     if let Some(why) = why {
         return Err(CliError::Cores { cores, why });
     }
-    Ok(j1k_hdl::multi_soc_verilog(&cfg, image, cores, cache_lines))
+    Ok(j1k_hdl::multi_soc_verilog(
+        &cfg,
+        image,
+        cores,
+        board.cache_lines(),
+    ))
 }
 
 /// Spinners on a terminal, plain lines otherwise.
@@ -292,8 +278,13 @@ impl Progress for Reporter {
 }
 
 pub fn run(a: BuildArgs) -> Result<(), CliError> {
-    check_cores(a.cores as usize)?;
-    let mut board = find_board(&a.board)?;
+    let mut board = find_board(&a.board)?.with_cores(a.cores as usize)?;
+    if a.no_key && board.cores() > 1 {
+        return Err(CliError::Cores {
+            cores: board.cores(),
+            why: "several cores share blocks: the key unit must be built (drop --no-key)",
+        });
+    }
     if a.no_key {
         board.key = j1k_flow::board::Key {
             enabled: false,
@@ -308,7 +299,7 @@ pub fn run(a: BuildArgs) -> Result<(), CliError> {
     }
     // Before the (slow) Verilog generation: a missing tool is the likeliest failure.
     j1k_flow::check_tools()?;
-    let (image, image_source) = board_image(&board, a.image.as_deref(), 1)?;
+    let (image, image_source) = board_image(&board, a.image.as_deref())?;
     let out = a
         .out
         .clone()
@@ -316,7 +307,7 @@ pub fn run(a: BuildArgs) -> Result<(), CliError> {
     let mut progress = Reporter::new();
     progress.start("verilog");
     let t0 = std::time::Instant::now();
-    let soc = soc_verilog(&board, &image, a.soc.as_deref(), 1, 1);
+    let soc = soc_verilog(&board, &image, a.soc.as_deref());
     progress.finish("verilog", t0.elapsed(), soc.is_ok());
     let soc = soc?;
     let report = j1k_flow::build(
@@ -334,8 +325,12 @@ pub fn run(a: BuildArgs) -> Result<(), CliError> {
         &mut progress,
     )?;
     println!(
-        "{}: {} logic cells, {} block RAMs, {} SPRAMs, {} PLL; Fmax {:.2} MHz (core clock {:.2} MHz)",
+        "{}{}: {} logic cells, {} block RAMs, {} SPRAMs, {} PLL; Fmax {:.2} MHz (core clock {:.2} MHz)",
         board.name,
+        match board.cores() {
+            1 => String::new(),
+            n => format!(", {n} cores"),
+        },
         report.logic_cells.used,
         report.block_rams.used,
         report.sprams.used,
@@ -371,6 +366,15 @@ mod tests {
             assert!(src.lines().any(|l| l == line), "no `{line}`");
         }
         firmware_image(&FirmwareBuild::for_board(&hx)).unwrap();
+        let two = hx.with_cores(2).unwrap();
+        let src = banner_source(&FirmwareBuild::for_board(&two));
+        for line in [
+            "2 constant cores",
+            "1024 constant worker-ram",
+            "8 constant blocks",
+        ] {
+            assert!(src.lines().any(|l| l == line), "no `{line}`");
+        }
         let stick = j1k_flow::board::find("icestick").unwrap();
         let src = banner_source(&FirmwareBuild::for_board(&stick));
         assert!(

@@ -69,11 +69,18 @@ pub enum CliError {
     ))]
     UnknownBoard { name: String, known: String },
 
+    #[error("{0}")]
+    #[diagnostic(help(
+        "a build of several cores is described per core count by the board file's \
+         `[[multicore]]` entries (boards/README.md; docs/architecture.md §7); `j1k sim --cores N` \
+         runs any count on the simulator"
+    ))]
+    NoBuild(String),
+
     #[error("--cores {cores}: {why}")]
     #[diagnostic(help(
-        "`j1k sim --cores {cores}` runs several cores on the simulator; `j1k verilog --board \
-         NAME --cores 2` (to 4) writes a block-RAM board's SoC of several cores, and --cores 1 \
-         builds (docs/architecture.md §7)"
+        "`j1k sim --cores {cores}` runs several cores on the simulator; a board builds the \
+         core counts its board file has `[[multicore]]` entries for (docs/architecture.md §7)"
     ))]
     Cores { cores: usize, why: &'static str },
 
@@ -164,6 +171,13 @@ pub enum CliError {
 
     #[error("{0}")]
     #[diagnostic(help(
+        "upload without --core: every core gets the image, and a core of fewer words its first \
+         ones, which must hold what it runs (docs/architecture.md §6)"
+    ))]
+    CoreRamTooSmall(String),
+
+    #[error("{0}")]
+    #[diagnostic(help(
         "choose a core the board has with --core (the handshake reports how many)"
     ))]
     NoSuchCore(String),
@@ -209,6 +223,7 @@ impl From<j1k_loader::LoaderError> for CliError {
             L::NoAnswer { .. } => CliError::NoAnswer(text),
             L::IsaMismatch { .. } | L::ProtocolVersion { .. } => CliError::VersionMismatch(text),
             L::ImageTooLarge { .. } | L::EmptyImage => CliError::BoardImageTooLarge(text),
+            L::CoreRamTooSmall { .. } => CliError::CoreRamTooSmall(text),
             L::NoSuchCore { .. } => CliError::NoSuchCore(text),
             L::RetriesExhausted { .. } => CliError::RetriesExhausted(text),
             L::VerifyFailed { .. } => CliError::VerifyFailed(text),
@@ -224,6 +239,7 @@ impl From<j1k_flow::FlowError> for CliError {
         match e {
             F::Board { .. } | F::BoardSyntax { .. } => CliError::Board(text),
             F::UnknownBoard { name, known } => CliError::UnknownBoard { name, known },
+            F::NoBuild { .. } => CliError::NoBuild(text),
             F::ToolMissing { .. } => CliError::ToolMissing(text),
             F::ToolFailed { tail, .. } => CliError::ToolFailed {
                 message: text,

@@ -62,11 +62,15 @@ pub fn run(a: LoadArgs) -> Result<(), CliError> {
     let started_core = a.core.unwrap_or(0);
     let i = &report.info;
     eprintln!(
-        "board `{}`: {} core(s), {} words of RAM (programs below ${:03x}), ISA v{}, \
+        "board `{}`: {} core(s), {} words of RAM{} (programs below ${:03x}), ISA v{}, \
          blocks {}x{} words, nodes {}x{} slots, clock {} kHz",
         i.name,
         i.cores,
-        i.ram_words,
+        j1k_isa::RAM_WORDS,
+        match i.cores {
+            0 | 1 => String::new(),
+            _ => format!(" on core 0, {} on the others", i.worker_ram),
+        },
         i.boot_start,
         i.isa,
         i.blocks,
@@ -80,6 +84,15 @@ pub fn run(a: LoadArgs) -> Result<(), CliError> {
         [k] => format!(" into core {k}"),
         ks => format!(" into cores 0..={}", ks.len() - 1),
     };
+    if report.worker_words < report.words && report.cores.iter().any(|&k| k > 0) {
+        eprintln!(
+            "cores 1.. have {} words of RAM: they hold the image's words 0..${:03x} of {} \
+             (what they run must lie there)",
+            i.worker_ram,
+            report.worker_words - 1,
+            report.words
+        );
+    }
     eprintln!(
         "loaded {} words{into}{} in {:.2} s{}",
         report.words,

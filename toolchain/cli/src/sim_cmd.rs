@@ -22,6 +22,11 @@ pub struct SimArgs {
     #[arg(long, value_name = "N", default_value_t = Config::default().cache_lines as u16,
           value_parser = clap::value_parser!(u16).range(1..=16))]
     cache_lines: u16,
+    /// Words of RAM of cores 1.. (256, 512, 1024, 2048 or 4096; core 0 has 4096): they hold
+    /// the program's first N words, and their RAM takes the low address bits
+    /// (docs/architecture.md §6)
+    #[arg(long, value_name = "N", default_value_t = 4096, value_parser = worker_ram)]
+    worker_ram: u16,
     /// After every cycle check the coherence invariants (one writer or many readers per
     /// block, every read returns the last write, bounded waits); stop at the first break
     /// with a report (exit status 4)
@@ -152,6 +157,7 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
             board_name: "sim",
             clock_hz: a.clock_hz,
             cores: a.cores as usize,
+            worker_ram: a.worker_ram as usize,
             key: Some(key),
         })?,
     };
@@ -159,6 +165,7 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
         cores: a.cores as usize,
         key,
         cache_lines: a.cache_lines as usize,
+        worker_ram: a.worker_ram as usize,
     })
     .map_err(|e| CliError::Sim(e.to_string()))?;
     machine
@@ -303,4 +310,12 @@ fn rtl_loaded(machine: &Machine, words: &[u16]) -> Result<j1k_rtl::Rtl, CliError
     let mut rtl = j1k_rtl::Rtl::new(machine.config()).map_err(sim_err)?;
     rtl.load_image(words).map_err(sim_err)?;
     Ok(rtl)
+}
+
+/// `--worker-ram`: a power of two from 256 to 4096.
+pub fn worker_ram(s: &str) -> Result<u16, String> {
+    match s.parse::<u16>() {
+        Ok(n) if n.is_power_of_two() && (256..=4096).contains(&n) => Ok(n),
+        _ => Err("give 256, 512, 1024, 2048 or 4096 (words)".into()),
+    }
 }

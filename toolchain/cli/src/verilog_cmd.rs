@@ -5,6 +5,7 @@ use crate::build_cmd::{board_image, find_board, soc_verilog};
 use crate::error::CliError;
 use crate::program::load_program;
 use clap::Args;
+use j1k_flow::board::{Board, Multicore};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -26,14 +27,20 @@ pub struct VerilogArgs {
     /// ready", as `j1k build`; with --sim: an empty RAM]
     #[arg(long, value_name = "FILE")]
     image: Option<PathBuf>,
-    /// Cores in the SoC, as `j1k sim --cores` (1 to 8; the hardware builds 1 to 4, several
-    /// on block-RAM boards; the firmware is built for them)
+    /// Cores in the SoC (1 to 4; the firmware is built for them): the board file's
+    /// `[[multicore]]` entry for them, as `j1k build --cores`; for a count without one, the
+    /// board's store, cores 1.. of 4096 words and 2 cache lines (Verilog to measure, not to build)
     #[arg(long, value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u16).range(1..=8))]
     cores: u16,
-    /// Lines in each core's block cache, with two or more cores (1, 2 or 4)
-    #[arg(long, value_name = "N", default_value = "2", value_parser = ["1", "2", "4"])]
-    cache_lines: String,
+    /// With two or more cores: lines in each core's block cache (1, 2 or 4), in place of the
+    /// board file's
+    #[arg(long, value_name = "N", value_parser = ["1", "2", "4"])]
+    cache_lines: Option<String>,
+    /// With two or more cores: words of RAM of cores 1.. (256 to 4096), in place of the
+    /// board file's
+    #[arg(long, value_name = "N", value_parser = crate::sim_cmd::worker_ram)]
+    worker_ram: Option<u16>,
     /// Output file [default: stdout]
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -45,11 +52,9 @@ pub struct VerilogArgs {
 pub fn run(a: VerilogArgs) -> Result<(), CliError> {
     let text = match &a.board {
         Some(name) => {
-            let board = find_board(name)?;
-            let cores = a.cores as usize;
-            let lines = a.cache_lines.parse().expect("clap checked it");
-            let (image, _) = board_image(&board, a.image.as_deref(), cores)?;
-            let soc = soc_verilog(&board, &image, a.soc.as_deref(), cores, lines)?;
+            let board = select(find_board(name)?, &a)?;
+            let (image, _) = board_image(&board, a.image.as_deref())?;
+            let soc = soc_verilog(&board, &image, a.soc.as_deref())?;
             format!("{}\n{soc}", j1k_flow::shell::shell_verilog(&board))
         }
         None => {
@@ -66,4 +71,42 @@ pub fn run(a: VerilogArgs) -> Result<(), CliError> {
             .write_all(text.as_bytes())
             .map_err(|e| CliError::io("<stdout>", e)),
     }
+}
+
+/// The board as `--cores`, `--cache-lines` and `--worker-ram` ask.
+fn select(board: Board, a: &VerilogArgs) -> Result<Board, CliError> {
+    let cores = a.cores as usize;
+    if cores == 1 {
+        if a.cache_lines.is_some() || a.worker_ram.is_some() {
+            return Err(CliError::Cores {
+                cores,
+                why: "--cache-lines and --worker-ram are about builds of two or more cores",
+            });
+        }
+        return Ok(board);
+    }
+    let mut m = match board.with_cores(cores) {
+        Ok(b) => b.selected.expect("several cores"),
+        Err(_) if board.block_memory() == j1k_flow::board::BlockMemory::Spram => {
+            return Err(CliError::Cores {
+                cores,
+                why: "the SPRAM block store serves one core, and the board file has no \
+                      `[[multicore]]` entry for this count",
+            })
+        }
+        Err(_) => Multicore {
+            cores: a.cores,
+            worker_ram: j1k_isa::RAM_WORDS as u16,
+            cache_lines: 2,
+            blocks: None,
+            nodes: None,
+        },
+    };
+    if let Some(l) = &a.cache_lines {
+        m.cache_lines = l.parse().expect("clap checked it");
+    }
+    if let Some(w) = a.worker_ram {
+        m.worker_ram = w;
+    }
+    Ok(board.select(m))
 }

@@ -290,12 +290,23 @@ fn refusals() {
 
 /// The firmware as a build of `cores` cores has it (`j1k build`/`j1k sim` patch the line).
 fn boot_words_for(cores: usize) -> Vec<u16> {
+    boot_words_sized(cores, 4096)
+}
+
+/// ... with `worker_ram` words of RAM on cores 1...
+fn boot_words_sized(cores: usize, worker_ram: usize) -> Vec<u16> {
     let src = std::fs::read_to_string(root().join("firmware/boot.fs")).unwrap();
     assert!(src.contains("\n1 constant cores\n"));
-    let src = src.replace(
-        "\n1 constant cores\n",
-        &format!("\n{cores} constant cores\n"),
-    );
+    assert!(src.contains("\n4096 constant worker-ram\n"));
+    let src = src
+        .replace(
+            "\n1 constant cores\n",
+            &format!("\n{cores} constant cores\n"),
+        )
+        .replace(
+            "\n4096 constant worker-ram\n",
+            &format!("\n{worker_ram} constant worker-ram\n"),
+        );
     j1k_asm::assemble_str("firmware/boot.fs", &src)
         .expect("firmware assembles")
         .words
@@ -315,12 +326,19 @@ fn worker() -> (Vec<u16>, usize) {
 
 /// A board of `cores` cores: the firmware in every core's RAM, core 0 runs it.
 fn run_cores(cores: usize, input: &[u8]) -> (Machine, Vec<Resp>) {
+    run_cores_sized(cores, 4096, input)
+}
+
+/// ... with `worker_ram` words of RAM on cores 1...
+fn run_cores_sized(cores: usize, worker_ram: usize, input: &[u8]) -> (Machine, Vec<Resp>) {
     let mut m = Machine::new(Config {
         cores,
+        worker_ram,
         ..Config::default()
     })
     .unwrap();
-    m.load_program(&boot_words_for(cores)).unwrap();
+    m.load_program(&boot_words_sized(cores, worker_ram))
+        .unwrap();
     let mut u = BufUart::new(input);
     m.run(
         &mut u,
@@ -389,6 +407,36 @@ fn the_other_cores_refuse_what_they_must() {
     assert_eq!(f[7], nak(7, 0x3000, 3));
     // A refused request is not half done: core 1 was not stopped for it.
     assert!(m.core(1).running(), "core 1 still runs");
+}
+
+/// Core 1 of 256 words: INFO says so, and what lies past its RAM is refused (without the
+/// check a write at 256 would land on word 0: the RAM takes the low address bits).
+#[test]
+fn a_smaller_core_takes_only_what_fits() {
+    let six = [11, 12, 13, 14, 15, 16];
+    let mut input = info(0);
+    input.extend(write(1, 0x2000 | 251, &six)); // 251..256: one past the end
+    input.extend(write(2, 0x2000 | 250, &six)); // 250..255: the last six
+    input.extend(read(3, 0x2000 | 255, 2));
+    input.extend(check(4, 0x2000 | 256, 1));
+    input.extend(read(5, 0x2000 | 250, 6));
+    input.extend(write(6, 250, &six)); // core 0 has 4096 words
+    let (m, f) = run_cores_sized(2, 256, &input);
+    assert_eq!(
+        f[0].payload[4..6],
+        256u16.to_le_bytes(),
+        "INFO: core 1's RAM"
+    );
+    assert_eq!(f[1], nak(1, 0x2000 | 251, 3));
+    assert_eq!(f[2], ack(2, 0x2000 | 250));
+    assert_eq!(f[3], nak(3, 0x2000 | 255, 3));
+    assert_eq!(f[4], nak(4, 0x2000 | 256, 3));
+    let bytes: Vec<u8> = six.iter().flat_map(|x: &u16| x.to_le_bytes()).collect();
+    assert_eq!(f[5].payload, bytes);
+    assert_eq!(f[6], ack(6, 250));
+    assert_eq!(m.core(1).ram().len(), 256);
+    assert_eq!(m.core(1).ram()[250..], six);
+    assert_eq!(m.core(1).ram()[1..6], [0; 5], "nothing wrapped to word 0");
 }
 
 #[test]

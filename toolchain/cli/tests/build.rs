@@ -58,11 +58,17 @@ fn sim_output(image: &Path, input: &[u8]) -> String {
 /// With `idle` cycles of UART silence before the run ends (the bootloader's listening
 /// window is 1.8 M cycles).
 fn sim_output_idle(image: &Path, input: &[u8], idle: u64) -> String {
+    sim_output_as(image, input, idle, &[])
+}
+
+/// ... on the simulator built as `machine` says (`--cores` and the like).
+fn sim_output_as(image: &Path, input: &[u8], idle: u64, machine: &[&str]) -> String {
     use std::io::Write;
     let mut child = j1k()
         .arg("sim")
         .arg(image)
         .args(["--idle-cycles", &idle.to_string()])
+        .args(machine)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -146,18 +152,27 @@ fn verilog_writes_the_shell_and_soc_or_the_sim_top() {
     );
 }
 
+/// A core count the board file has no `[[multicore]]` entry for is refused before any tool
+/// runs, naming the counts it builds.
 #[test]
-fn more_than_one_core_is_refused_by_build() {
-    let err = failed(
-        j1k()
-            .args(["build", "--board", "hx8k-breakout", "--cores", "2"])
-            .output()
-            .unwrap(),
-    );
-    assert!(
-        err.contains("--cores 2") && err.contains("worker cores") && err.contains("--cores 1"),
-        "{err}"
-    );
+fn a_core_count_without_an_entry_is_refused_by_build() {
+    for (board, cores, builds) in [
+        ("hx8k-breakout", "3", "it builds 1, 2"),
+        ("icestick", "2", "it builds 1;"),
+    ] {
+        let err = failed(
+            j1k()
+                .args(["build", "--board", board, "--cores", cores])
+                .output()
+                .unwrap(),
+        );
+        assert!(
+            err.contains(&format!("no build of {cores} cores"))
+                && err.contains(builds)
+                && err.contains("[[multicore]]"),
+            "{err}"
+        );
+    }
 }
 
 /// `j1k verilog --cores N` writes the SoC of N cores on a block-RAM board (the cluster's
@@ -189,7 +204,7 @@ fn verilog_writes_a_soc_of_several_cores() {
     }
     assert!(!t.contains("j1k_soc$cluster$tiles$3"), "three tiles");
     for (board, cores, why) in [
-        ("icebreaker", "2", "SPRAM"),
+        ("icebreaker", "3", "SPRAM"),
         ("icestick", "2", "key unit"),
         ("hx8k-breakout", "5", "1 to 4 cores"),
     ] {
@@ -339,6 +354,44 @@ fn build_hx8k_breakout_with_an_image() {
     assert_eq!(out, format!("j1k hx8k-breakout ready\r\n{alone}"));
 }
 
+/// Two cores on the HX8K (the board file's `[[multicore]]` entry): every block RAM used, as
+/// docs/architecture.md §7 counts them, the clock met, and the image — the firmware of two
+/// cores with examples/smp_count.fs under it — runs on the simulator built as the board.
+#[test]
+fn build_hx8k_breakout_two_cores() {
+    let dir = tempfile::tempdir().unwrap();
+    let prog = root().join("examples/smp_count.fs");
+    let r = build(
+        "hx8k-breakout",
+        dir.path(),
+        &["--cores", "2", "--image", prog.to_str().unwrap()],
+    );
+    assert_eq!(r["cores"], 2);
+    assert_eq!(r["block_rams"]["used"], 32);
+    assert!(
+        r["core_ram"].as_str().unwrap().contains("cores 1.. 1024"),
+        "{r}"
+    );
+    assert!(
+        r["key_unit"].as_str().unwrap().starts_with("8 blocks"),
+        "{r}"
+    );
+    let board = [
+        "--cores",
+        "2",
+        "--worker-ram",
+        "1024",
+        "--cache-lines",
+        "2",
+        "--blocks",
+        "8",
+        "--nodes",
+        "8",
+    ];
+    let out = sim_output_as(&dir.path().join("image.hex"), b"", 3_000_000, &board);
+    assert_eq!(out, "j1k hx8k-breakout ready\r\n1000 1000 \n");
+}
+
 #[test]
 fn build_icebreaker() {
     let dir = tempfile::tempdir().unwrap();
@@ -349,6 +402,37 @@ fn build_icebreaker() {
     assert_eq!(r["block_rams"]["used"], 25);
     assert_eq!(r["sprams"]["used"], 4);
     assert_eq!(r["sprams"]["available"], 4);
+}
+
+/// Two cores on the iCEBreaker: the store in block RAM (all 30 used), the SPRAMs unused, the
+/// 18 MHz clock met.
+#[test]
+fn build_icebreaker_two_cores() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = build("icebreaker", dir.path(), &["--cores", "2"]);
+    assert_eq!(r["cores"], 2);
+    assert_eq!(r["block_rams"]["used"], 30);
+    assert_eq!(r["sprams"]["used"], 0);
+    assert!(
+        r["core_ram"].as_str().unwrap().contains("cores 1.. 512"),
+        "{r}"
+    );
+    let out = sim_output_as(
+        &dir.path().join("image.hex"),
+        b"",
+        100_000,
+        &[
+            "--cores",
+            "2",
+            "--worker-ram",
+            "512",
+            "--blocks",
+            "8",
+            "--nodes",
+            "4",
+        ],
+    );
+    assert_eq!(out, "j1k icebreaker ready\r\n");
 }
 
 #[test]

@@ -381,3 +381,85 @@ fn two_cores_on_the_simulated_board() {
     let e = c.read(2, 0, 1).unwrap_err();
     assert!(e.to_string().contains("core 2 does not exist"), "{e}");
 }
+
+/// Core 1 of 256 words (`--worker-ram 256`): `j1k load` writes the image's first 256 words
+/// there and says so, the program runs on core 0 as before; `--core 1` refuses an image
+/// longer than core 1's RAM before writing anything.
+#[test]
+fn a_smaller_core_gets_the_words_that_fit() {
+    let board = SimBoard::start(&["--cores", "2", "--worker-ram", "256", "--baud", "1000000"]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut words =
+        j1k_asm::assemble_file(std::path::Path::new(&format!("{ROOT}/examples/hello.fs")))
+            .unwrap()
+            .words;
+    assert!(words.len() < 256);
+    words.resize(600, 0);
+    for (i, w) in words.iter_mut().enumerate().skip(256) {
+        *w = i as u16; // data past core 1's RAM
+    }
+    let image = dir.path().join("long.hex");
+    let hex: String = words.iter().map(|w| format!("{w:04x}\n")).collect();
+    std::fs::write(&image, hex).unwrap();
+    let o = j1k(
+        &[
+            "load",
+            image.to_str().unwrap(),
+            "--port",
+            &board.path,
+            "--baud",
+            "1000000",
+            "--monitor",
+        ],
+        b"",
+    );
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("4096 words of RAM on core 0, 256 on the others")
+            && err.contains(
+                "cores 1.. have 256 words of RAM: they hold the image's words 0..$0ff of 600"
+            ),
+        "{err}"
+    );
+    assert!(
+        err.contains("loaded 600 words into cores 0..=1, verified"),
+        "{err}"
+    );
+    assert_eq!(out, "Hello, world!\n");
+
+    let o = j1k(
+        &[
+            "load",
+            image.to_str().unwrap(),
+            "--core",
+            "1",
+            "--port",
+            &board.path,
+            "--baud",
+            "1000000",
+        ],
+        b"",
+    );
+    let (_, err) = text(&o);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("the image has 600 words; core 1 has 256 words of RAM")
+            && err.contains("without --core"),
+        "{err}"
+    );
+    let link = SerialLink::open(&board.path, 1_000_000).unwrap();
+    let mut c = j1k_loader::Client::new(
+        link,
+        j1k_loader::Options {
+            baud: 1_000_000,
+            ..j1k_loader::Options::default()
+        },
+    );
+    assert_eq!(c.read(1, 250, 6).unwrap(), words[250..256]);
+    assert_eq!(
+        c.read(0, 300, 2).unwrap(),
+        [300, 301],
+        "core 0 has them all"
+    );
+}

@@ -75,7 +75,7 @@ pub fn check_image(info: &BoardInfo, words: &[u16]) -> Result<(), LoaderError> {
             end: words.len() - 1,
             lo: 0,
             hi: info.boot_start as usize,
-            ram: info.ram_words as usize,
+            ram: j1k_isa::RAM_WORDS,
         });
     }
     Ok(())
@@ -587,7 +587,7 @@ impl<L: Link> Client<L> {
             end: words.saturating_sub(1),
             lo: 0,
             hi: info.boot_start as usize,
-            ram: info.ram_words as usize,
+            ram: j1k_isa::RAM_WORDS,
         }
     }
 
@@ -762,6 +762,8 @@ impl<L: Link> Client<L> {
 pub struct Report {
     pub info: BoardInfo,
     pub words: usize,
+    /// Words written into cores 1.. (the image's first ones: their RAM may be smaller).
+    pub worker_words: usize,
     /// The cores whose RAM got the image, in the order written.
     pub cores: Vec<u16>,
     pub verified: bool,
@@ -789,16 +791,30 @@ pub fn upload<L: Link>(
     let cores: Vec<u16> = match only {
         Some(k) => {
             client.check_core(k)?;
+            if k > 0 && words.len() > info.worker_ram as usize {
+                return Err(LoaderError::CoreRamTooSmall {
+                    core: k,
+                    words: words.len(),
+                    ram: info.worker_ram as usize,
+                });
+            }
             vec![k]
         }
         None => (0..info.cores.clamp(1, 8) as u16).collect(),
     };
+    // Cores 1.. hold the image's first words (docs/architecture.md §6).
+    let worker_words = words.len().min(info.worker_ram as usize);
     let verified = client.opts.verify;
     for &k in &cores {
-        if verified {
-            client.write_and_verify(k, words, progress)?;
+        let w = if k == 0 {
+            words
         } else {
-            client.write_image(k, words, progress)?;
+            &words[..worker_words]
+        };
+        if verified {
+            client.write_and_verify(k, w, progress)?;
+        } else {
+            client.write_image(k, w, progress)?;
         }
     }
     let started = match start {
@@ -808,6 +824,7 @@ pub fn upload<L: Link>(
     Ok(Report {
         info,
         words: words.len(),
+        worker_words,
         cores,
         verified,
         started,

@@ -54,6 +54,9 @@ pub enum LoaderError {
         ram: usize,
     },
 
+    #[error("the image has {words} words; core {core} has {ram} words of RAM")]
+    CoreRamTooSmall { core: u16, words: usize, ram: usize },
+
     #[error("the image is empty")]
     EmptyImage,
 
@@ -102,6 +105,7 @@ impl LoaderError {
             NoAnswer { .. } => "is the j1k firmware loaded? build and program it (`j1k build --board NAME` then `iceprog build/NAME/NAME.bin`); check --port (interface B is the UART) and --baud, and reset the board".into(),
             IsaMismatch { .. } | ProtocolVersion { .. } => "rebuild the bitstream with this j1k (`j1k build --board NAME`, then iceprog), or use the j1k that built it".into(),
             ImageTooLarge { .. } => "shorten the program: the firmware's reserved range at the top of RAM is not available to programs".into(),
+            CoreRamTooSmall { core, ram, .. } => format!("upload without --core: every core gets the image and core {core} its first {ram} words, which must hold what it runs (docs/architecture.md §6)"),
             EmptyImage => "assemble a program with at least one word".into(),
             NoSuchCore { .. } => "choose a core below the board's count with --core, or build with more cores".into(),
             RetriesExhausted { .. } => "the line is noisy or too fast: try a lower --baud, a shorter cable, or another USB port".into(),

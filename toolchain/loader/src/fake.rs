@@ -40,7 +40,7 @@ pub fn sim_info() -> BoardInfo {
         protocol: PROTOCOL_VERSION,
         isa: j1k_isa::ISA_VERSION,
         cores: 1,
-        ram_words: 4096,
+        worker_ram: 4096,
         boot_start: 0xb00,
         max_write_words: MAX_WORDS as u8,
         block_words: 128,
@@ -96,7 +96,7 @@ impl FakeBoard {
     pub fn spawn<L: Link + 'static>(mut link: L, cfg: FakeConfig) -> FakeBoard {
         let stop = Arc::new(AtomicBool::new(false));
         let state = Arc::new(Mutex::new(FakeState {
-            ram: vec![0; cfg.info.ram_words as usize],
+            ram: vec![0; j1k_isa::RAM_WORDS],
             ..Default::default()
         }));
         let (s, st) = (stop.clone(), state.clone());

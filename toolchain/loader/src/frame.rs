@@ -188,7 +188,8 @@ pub struct BoardInfo {
     pub protocol: u8,
     pub isa: u16,
     pub cores: u8,
-    pub ram_words: u16,
+    /// Words of RAM of cores 1.. (core 0 has 4096; 4096 on a board of one core).
+    pub worker_ram: u16,
     /// The first word of the bootloader: images must end below it.
     pub boot_start: u16,
     pub max_write_words: u8,
@@ -207,7 +208,7 @@ impl BoardInfo {
         let mut v = vec![self.protocol];
         v.extend_from_slice(&self.isa.to_le_bytes());
         v.push(self.cores);
-        v.extend_from_slice(&self.ram_words.to_le_bytes());
+        v.extend_from_slice(&self.worker_ram.to_le_bytes());
         v.extend_from_slice(&self.boot_start.to_le_bytes());
         v.push(self.max_write_words);
         for x in [
@@ -241,7 +242,7 @@ impl BoardInfo {
             protocol: p[0],
             isa: u(1),
             cores: p[3],
-            ram_words: u(4),
+            worker_ram: u(4),
             boot_start: u(6),
             max_write_words: p[8],
             block_words: u(9),
@@ -336,7 +337,7 @@ mod tests {
             protocol: 1,
             isa: 1,
             cores: 2,
-            ram_words: 4096,
+            worker_ram: 4096,
             boot_start: 0xb00,
             max_write_words: 127,
             block_words: 128,
