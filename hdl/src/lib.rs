@@ -93,6 +93,25 @@ pub fn soc_verilog(cfg: &HwConfig, image: &[u16]) -> String {
     rename_top(&util::verilog(&uut), "j1k_soc")
 }
 
+/// `f::<N, L>(args)` for `cores` = N (2 to 4) and `cache_lines` = L (1, 2 or 4), the shapes
+/// the hardware builds.
+macro_rules! by_shape {
+    ($cores:expr, $lines:expr, $f:ident($($arg:expr),*)) => {
+        match ($cores, $lines) {
+            (2, 1) => $f::<2, 1>($($arg),*),
+            (2, 2) => $f::<2, 2>($($arg),*),
+            (2, 4) => $f::<2, 4>($($arg),*),
+            (3, 1) => $f::<3, 1>($($arg),*),
+            (3, 2) => $f::<3, 2>($($arg),*),
+            (3, 4) => $f::<3, 4>($($arg),*),
+            (4, 1) => $f::<4, 1>($($arg),*),
+            (4, 2) => $f::<4, 2>($($arg),*),
+            (4, 4) => $f::<4, 4>($($arg),*),
+            (c, l) => panic!("{c} cores of {l} lines: the hardware builds 2 to 4 cores of 1, 2 or 4 lines"),
+        }
+    };
+}
+
 /// The SoC of `cores` cores (2 to 4) with `cache_lines` lines each (1, 2 or 4): module
 /// `j1k_soc` with the one-core SoC's ports (multi_soc.rs); `cfg.key` must be set.
 pub fn multi_soc_verilog(
@@ -106,18 +125,129 @@ pub fn multi_soc_verilog(
         uut.connect_all();
         rename_top(&util::verilog(&uut), "j1k_soc")
     }
-    match (cores, cache_lines) {
-        (2, 1) => v::<2, 1>(cfg, image),
-        (2, 2) => v::<2, 2>(cfg, image),
-        (2, 4) => v::<2, 4>(cfg, image),
-        (3, 1) => v::<3, 1>(cfg, image),
-        (3, 2) => v::<3, 2>(cfg, image),
-        (3, 4) => v::<3, 4>(cfg, image),
-        (4, 1) => v::<4, 1>(cfg, image),
-        (4, 2) => v::<4, 2>(cfg, image),
-        (4, 4) => v::<4, 4>(cfg, image),
-        _ => panic!("{cores} cores of {cache_lines} lines: the hardware builds 2 to 4 cores of 1, 2 or 4 lines"),
+    by_shape!(cores, cache_lines, v(cfg, image))
+}
+
+/// What the Verilated model of several cores shows of core `k`, as ports `c{k}_{name}` of
+/// [`multi_sim_top_verilog`]: the tile's outputs that j1k_sim::lockstep::Obs holds.
+pub const MULTI_OBS_PORTS: &[&str] = &[
+    "pc",
+    "insn",
+    "t",
+    "n",
+    "r",
+    "dsp",
+    "rdepth",
+    "reboot",
+    "ram_we",
+    "ram_waddr",
+    "ram_wdata",
+    "uart_tx_strobe",
+    "uart_tx_data",
+    "uart_rx_strobe",
+    "uart_rx_look",
+    "leds",
+    "halt",
+    "cur_b",
+    "cur_n",
+    "breg0",
+    "breg1",
+    "breg2",
+    "breg3",
+    "breg4",
+    "breg5",
+    "breg6",
+    "breg7",
+    "nreg0",
+    "nreg1",
+    "nreg2",
+    "nreg3",
+    "faults",
+    "key_busy",
+    "blk_we",
+    "blk_wmask",
+    "blk_waddr",
+    "blk_wdata",
+    "slot_we",
+    "slot_waddr",
+    "slot_wdata",
+];
+
+/// The simulation top of `cores` cores of `cache_lines` lines (module `top`, the ports of
+/// [`multi_top::MultiTop`]) for the Verilated model: besides them, every core's
+/// [`MULTI_OBS_PORTS`] as `c{k}_{name}` and whether it runs as `c{k}_running` (rust-hdl
+/// has no ports for the tiles' outputs; they are its parent's wires, brought out here).
+pub fn multi_sim_top_verilog(
+    cfg: &HwConfig,
+    image: &[u16],
+    cores: usize,
+    cache_lines: usize,
+) -> String {
+    fn v<const N: usize, const L: usize>(cfg: &HwConfig, image: &[u16]) -> String {
+        let mut uut = multi_top::MultiTop::<N, L>::new(cfg, image);
+        uut.connect_all();
+        util::verilog(&uut)
     }
+    let text = by_shape!(cores, cache_lines, v(cfg, image));
+    bring_out(&text, cores)
+}
+
+/// Adds the observation ports to module `top` of `text` (see [`multi_sim_top_verilog`]).
+fn bring_out(text: &str, cores: usize) -> String {
+    let mut ports = Vec::new(); // (port, width declaration, wire)
+    for k in 0..cores {
+        let names = MULTI_OBS_PORTS
+            .iter()
+            .map(|n| (format!("c{k}_{n}"), format!("tiles${k}${n}")));
+        let run = std::iter::once((format!("c{k}_running"), format!("ctl$run${k}")));
+        for (port, wire) in names.chain(run) {
+            let decl = text
+                .lines()
+                .find_map(|l| {
+                    let l = l.trim();
+                    let rest = l.strip_prefix("wire")?.trim_start();
+                    let (width, name) = match rest.strip_prefix('[') {
+                        Some(r) => {
+                            let (w, n) = r.split_once(']')?;
+                            (format!("[{w}]"), n.trim())
+                        }
+                        None => (String::new(), rest),
+                    };
+                    (name.strip_suffix(';')? == wire).then_some(width)
+                })
+                .unwrap_or_else(|| panic!("module top has no wire {wire}"));
+            ports.push((port, decl, wire));
+        }
+    }
+    let mut out = String::with_capacity(text.len() + ports.len() * 80);
+    let mut in_top = false;
+    for line in text.lines() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("module top(") {
+            let names: Vec<&str> = ports.iter().map(|p| p.0.as_str()).collect();
+            let list = rest.strip_suffix(");").expect("module top(...);");
+            out.push_str(&format!("module top({list},{});\n", names.join(",")));
+            in_top = true;
+            continue;
+        }
+        if in_top && t == "// Module arguments" {
+            out.push_str(line);
+            out.push('\n');
+            for (port, width, _) in &ports {
+                out.push_str(&format!("    output wire {width} {port};\n"));
+            }
+            continue;
+        }
+        if in_top && t.starts_with("endmodule // top") {
+            for (port, _, wire) in &ports {
+                out.push_str(&format!("    assign {port} = {wire};\n"));
+            }
+            in_top = false;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// Renames rust-hdl's module `top` and its submodules `top$…` to `name`, `name$…`.

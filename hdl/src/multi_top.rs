@@ -43,7 +43,6 @@ pub struct MultiTop<const N: usize, const L: usize> {
     first: [Constant<Bit>; N],
     tno: [Constant<Bits<3>>; N],
     z8: Constant<Bits<8>>,
-    z12: Constant<Bits<12>>,
     z16: Constant<Bits<16>>,
     nd_raddr: Signal<Local, Bits<16>>,
     nd_we_b: Signal<Local, Bit>,
@@ -87,7 +86,6 @@ impl<const N: usize, const L: usize> MultiTop<N, L> {
             first: std::array::from_fn(|t| Constant::new(t == 0)),
             tno: std::array::from_fn(|t| k(t as u64)),
             z8: k(0),
-            z12: k(0),
             z16: k(0),
             nd_raddr: Default::default(),
             nd_we_b: Default::default(),
@@ -134,7 +132,7 @@ impl<const N: usize, const L: usize> Logic for MultiTop<N, L> {
             self.mem.port[t].ask.next = self.tiles[t].links.ask.val();
             self.mem.port[t].need.next = self.tiles[t].links.need.val();
             self.mem.port[t].blk.next = self.tiles[t].links.blk.val();
-            self.mem.port[t].release.next = self.tiles[t].links.release.val();
+            self.mem.port[t].unlock.next = self.tiles[t].links.unlock.val();
             self.mem.port[t].take.next = self.tiles[t].links.take.val();
             self.tiles[t].links.met.next = self.mem.port[t].met.val();
             self.tiles[t].links.line.next = self.mem.port[t].line.val();

@@ -19,7 +19,7 @@ pub struct TileLinks {
     pub ask: Signal<Out, Bit>,
     pub need: Signal<Out, Bits<2>>,
     pub blk: Signal<Out, Bits<16>>,
-    pub release: Signal<Out, Bit>,
+    pub unlock: Signal<Out, Bit>,
     pub take: Signal<Out, Bit>,
     pub met: Signal<In, Bit>,
     pub line: Signal<In, Bits<3>>,
@@ -302,7 +302,7 @@ impl Logic for Tile {
         self.links.ask.next = self.key.c_ask.val();
         self.links.need.next = self.key.c_need.val();
         self.links.blk.next = self.key.c_blk.val();
-        self.links.release.next = self.key.c_release.val();
+        self.links.unlock.next = self.key.c_release.val();
         self.links.take.next = self.key.c_take.val();
         self.key.c_met.next = self.links.met.val();
         self.key.c_line.next = self.links.line.val();

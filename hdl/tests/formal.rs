@@ -104,7 +104,7 @@ fn export(fault: Option<usize>) -> String {
             "ask",
             "need",
             "blk",
-            "release",
+            "unlock",
             "take",
             "met",
             "line",

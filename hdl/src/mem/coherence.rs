@@ -24,7 +24,7 @@ pub struct TilePort {
     pub ask: Signal<In, Bit>,
     pub need: Signal<In, Bits<2>>,
     pub blk: Signal<In, Bits<16>>,
-    pub release: Signal<In, Bit>,
+    pub unlock: Signal<In, Bit>,
     pub take: Signal<In, Bit>,
     pub met: Signal<Out, Bit>,
     pub line: Signal<Out, Bits<3>>,
@@ -251,7 +251,7 @@ impl<const N: usize, const L: usize> Logic for Coherence<N, L> {
             self.tiles[t].ask.next = self.port[t].ask.val();
             self.tiles[t].need.next = self.port[t].need.val();
             self.tiles[t].blk.next = self.port[t].blk.val();
-            self.tiles[t].release.next = self.port[t].release.val();
+            self.tiles[t].unlock.next = self.port[t].unlock.val();
             self.tiles[t].take.next = self.port[t].take.val();
             self.port[t].met.next = self.tiles[t].met.val();
             self.port[t].line.next = self.tiles[t].line.val();

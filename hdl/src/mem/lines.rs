@@ -54,7 +54,7 @@ pub struct TileLines<const L: usize> {
     pub need: Signal<In, Bits<2>>,
     pub blk: Signal<In, Bits<16>>,
     /// The last cycle of a key instruction: the node lock, if held, is released.
-    pub release: Signal<In, Bit>,
+    pub unlock: Signal<In, Bit>,
     /// `balloc` takes the allocation.
     pub take: Signal<In, Bit>,
     /// This tile's cache is the data source now (its block accesses wait).
@@ -144,7 +144,7 @@ impl<const L: usize> TileLines<L> {
             ask: Default::default(),
             need: Default::default(),
             blk: Default::default(),
-            release: Default::default(),
+            unlock: Default::default(),
             take: Default::default(),
             busy: Default::default(),
             met: Default::default(),
@@ -281,7 +281,7 @@ impl<const L: usize> Logic for TileLines<L> {
             self.rneed.d.next = self.need.val();
             self.rblk.d.next = self.blk.val() & self.mask.val();
         }
-        self.lock.next = self.lk.q.val() && !self.release.val();
+        self.lock.next = self.lk.q.val() && !self.unlock.val();
         self.lk.d.next = self.lock.val();
         if self.take.val() {
             self.av.d.next = false;

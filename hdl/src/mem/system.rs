@@ -75,7 +75,7 @@ impl<const N: usize, const L: usize> Logic for MemSystem<N, L> {
             self.coh.port[t].ask.next = self.port[t].ask.val();
             self.coh.port[t].need.next = self.port[t].need.val();
             self.coh.port[t].blk.next = self.port[t].blk.val();
-            self.coh.port[t].release.next = self.port[t].release.val();
+            self.coh.port[t].unlock.next = self.port[t].unlock.val();
             self.coh.port[t].take.next = self.port[t].take.val();
             self.port[t].met.next = self.coh.port[t].met.val();
             self.port[t].line.next = self.coh.port[t].line.val();

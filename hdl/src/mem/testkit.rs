@@ -68,7 +68,7 @@ impl Act {
         p.ask.next = self.ask;
         p.need.next = rust_hdl::prelude::bits::<2>(self.need);
         p.blk.next = rust_hdl::prelude::bits::<16>(self.blk as u64);
-        p.release.next = self.release;
+        p.unlock.next = self.release;
         p.take.next = self.take;
     }
 

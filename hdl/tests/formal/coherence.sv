@@ -19,7 +19,7 @@ module coherence_formal #(
     input wire [1:0] ask,
     input wire [3:0] need,  // 2 bits a tile
     input wire [31:0] blk,  // 16 bits a tile
-    input wire [1:0] rel,   // `release` (a Verilog keyword here)
+    input wire [1:0] rel,   // the unit's `unlock`: the node lock is released
     input wire [1:0] take
 );
     localparam N = 2;
@@ -52,11 +52,11 @@ module coherence_formal #(
     top uut (
         .clock(clock), .reset(reset),
         .port$0$ask(ask[0]), .port$0$need(need[1:0]), .port$0$blk(blk[15:0]),
-        .port$0$release(rel[0]), .port$0$take(take[0]), .port$0$met(met[0]),
+        .port$0$unlock(rel[0]), .port$0$take(take[0]), .port$0$met(met[0]),
         .port$0$line(line[2:0]), .port$0$alloc_ok(alloc_ok[0]),
         .port$0$alloc_idx(alloc_idx[15:0]),
         .port$1$ask(ask[1]), .port$1$need(need[3:2]), .port$1$blk(blk[31:16]),
-        .port$1$release(rel[1]), .port$1$take(take[1]), .port$1$met(met[1]),
+        .port$1$unlock(rel[1]), .port$1$take(take[1]), .port$1$met(met[1]),
         .port$1$line(line[5:3]), .port$1$alloc_ok(alloc_ok[1]),
         .port$1$alloc_idx(alloc_idx[31:16]),
         .active(active), .x_kind(x_kind), .x_tile(x_tile), .x_block(x_block),
