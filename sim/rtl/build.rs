@@ -1,12 +1,18 @@
-//! Builds the Verilated model of the simulation top: j1k-hdl writes the
-//! Verilog, `verilator --cc` writes the model's C++, a cache line of padding
-//! goes between its memories (`pad_memories`), `make` compiles the model, and
-//! the `cc` crate compiles the C shim (which runs the cycle loop, see
-//! csrc/shim.cpp) and Verilator's runtime.
+//! Builds the Verilated models of the simulation tops (one core, and two and four): j1k-hdl
+//! writes the Verilog, `verilator --cc` writes each model's C++, a cache line of padding goes
+//! between its memories (`pad_memories`), `make` compiles the model, and the `cc` crate
+//! compiles the C shim (which runs the cycle loop, see csrc/shim.cpp, with the accessors
+//! written here into obs_gen.h) and Verilator's runtime.
 
 use std::{env, fs, path::PathBuf, process::Command};
 
 const VINC: &str = "/usr/share/verilator/include";
+
+/// The models: (prefix, cores). One core is the simulation top (sim_top.rs); several are
+/// MultiTop (multi_top.rs) with every core's observation ports, shaped as `j1k sim --cores
+/// N` is by default (4 cache lines a core, every core 4K words of RAM).
+const MODELS: &[(&str, usize)] = &[("Vtop", 1), ("Vm2", 2), ("Vm4", 4)];
+const CACHE_LINES: usize = 4;
 
 fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
@@ -17,75 +23,43 @@ fn main() {
         baud: 115_200,
         worker_ram: j1k_isa::RAM_WORDS,
     };
-    let v = out.join("j1k_sim_top.v");
-    fs::write(&v, j1k_hdl::sim_top_verilog(&cfg, &[])).unwrap();
-
-    let mdir = out.join("vobj");
-    let status = Command::new("verilator")
-        .args([
-            "--cc",
-            "-O3",
-            "--x-assign",
-            "0",
-            "--x-initial",
-            "0",
-            "-Wno-fatal",
-            "-Wno-lint",
-            "-Wno-style",
-            "--top-module",
-            "top",
-            "--prefix",
-            "Vtop",
-        ])
-        .arg("-Mdir")
-        .arg(&mdir)
-        .arg(&v)
-        .status()
-        .unwrap_or_else(|e| {
-            panic!(
-                "j1k-rtl needs Verilator to build the RTL model ({e}).\n\
-                 Install it: apt-get install verilator (or run scripts/setup)"
-            )
-        });
-    assert!(status.success(), "verilator failed on {}", v.display());
-    pad_memories(&mdir.join("Vtop___024root.h"));
-    // -O3 on the per-cycle code: about 7% faster than -O2 (`--x-assign fast`
-    // and -march=native gained nothing measurable).
-    let status = Command::new("make")
-        .args(["-j", "2", "-f", "Vtop.mk", "OPT_FAST=-O3", "OPT_SLOW=-O1"])
-        .current_dir(&mdir)
-        .status()
-        .unwrap_or_else(|e| panic!("j1k-rtl needs make to build the RTL model ({e})"));
-    assert!(
-        status.success(),
-        "make failed on the Verilated model in {}",
-        mdir.display()
-    );
+    for &(prefix, cores) in MODELS {
+        let verilog = match cores {
+            1 => j1k_hdl::sim_top_verilog(&cfg, &[]),
+            n => j1k_hdl::multi_sim_top_verilog(&cfg, &[], n, CACHE_LINES),
+        };
+        verilate(&out, prefix, &verilog);
+    }
+    fs::write(out.join("obs_gen.h"), observers()).unwrap();
     assert!(
         PathBuf::from(VINC).join("verilated.cpp").exists(),
         "Verilator's runtime sources are missing from {VINC}: apt-get install verilator"
     );
-    // rustc-link-lib wants lib<name>.a
-    fs::copy(mdir.join("Vtop__ALL.a"), mdir.join("libVtop.a")).unwrap();
-    // Static-library order matters: the shim, then the model, then the runtime.
-    cc::Build::new()
-        .cpp(true)
+    let mut shim = cc::Build::new();
+    shim.cpp(true)
         .std("c++17")
         .opt_level(2)
-        .include(&mdir)
+        .include(&out)
         .include(VINC)
         .include(format!("{VINC}/vltstd"))
         .flag("-faligned-new")
-        .flag("-Wno-unused-parameter")
-        .file("csrc/shim.cpp")
-        .compile("j1k_rtl_shim");
-    println!("cargo:rustc-link-search=native={}", mdir.display());
-    println!("cargo:rustc-link-lib=static=Vtop");
+        .flag("-Wno-unused-parameter");
+    for &(prefix, _) in MODELS {
+        shim.include(out.join(prefix));
+    }
+    shim.file("csrc/shim.cpp").compile("j1k_rtl_shim");
+    // Static-library order matters: the shim, then the models, then the runtime.
+    for &(prefix, _) in MODELS {
+        println!(
+            "cargo:rustc-link-search=native={}",
+            out.join(prefix).display()
+        );
+        println!("cargo:rustc-link-lib=static={prefix}");
+    }
     cc::Build::new()
         .cpp(true)
         .std("c++17")
         .opt_level(2)
-        .include(&mdir)
         .include(VINC)
         .include(format!("{VINC}/vltstd"))
         .define("VM_COVERAGE", "0")
@@ -102,6 +76,122 @@ fn main() {
     println!("cargo:rerun-if-changed=csrc/shim.cpp");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=../../hdl/src");
+}
+
+/// `verilator --cc` and `make`: the model `prefix` in OUT_DIR/prefix/lib{prefix}.a.
+fn verilate(out: &std::path::Path, prefix: &str, verilog: &str) {
+    let mdir = out.join(prefix);
+    let v = out.join(format!("{prefix}.v"));
+    fs::write(&v, verilog).unwrap();
+    let status = Command::new("verilator")
+        .args([
+            "--cc",
+            "-O3",
+            "--x-assign",
+            "0",
+            "--x-initial",
+            "0",
+            "-Wno-fatal",
+            "-Wno-lint",
+            "-Wno-style",
+            "--top-module",
+            "top",
+            "--prefix",
+            prefix,
+        ])
+        .arg("-Mdir")
+        .arg(&mdir)
+        .arg(&v)
+        .status()
+        .unwrap_or_else(|e| {
+            panic!(
+                "j1k-rtl needs Verilator to build the RTL model ({e}).\n\
+                 Install it: apt-get install verilator (or run scripts/setup)"
+            )
+        });
+    assert!(status.success(), "verilator failed on {}", v.display());
+    pad_memories(&mdir.join(format!("{prefix}___024root.h")));
+    // -O3 on the per-cycle code: about 7% faster than -O2 (`--x-assign fast`
+    // and -march=native gained nothing measurable).
+    let status = Command::new("make")
+        .args([
+            "-j",
+            "2",
+            "-f",
+            &format!("{prefix}.mk"),
+            "OPT_FAST=-O3",
+            "OPT_SLOW=-O1",
+        ])
+        .current_dir(&mdir)
+        .status()
+        .unwrap_or_else(|e| panic!("j1k-rtl needs make to build the RTL model ({e})"));
+    assert!(
+        status.success(),
+        "make failed on the Verilated model in {}",
+        mdir.display()
+    );
+    // rustc-link-lib wants lib<name>.a
+    fs::copy(
+        mdir.join(format!("{prefix}__ALL.a")),
+        mdir.join(format!("lib{prefix}.a")),
+    )
+    .unwrap();
+}
+
+/// obs_gen.h: for each model, what the shim reads of it (csrc/shim.cpp): a core's
+/// observation (`struct j1k_rtl_obs`), which cores run, whether every running core halts
+/// in this cycle, and the inputs a model of several cores holds (its UART is always ready).
+fn observers() -> String {
+    let mut h = String::from("// Written by build.rs: what the shim reads of each model.\n");
+    for &(prefix, cores) in MODELS {
+        let port = |k: usize, name: &str| match cores {
+            1 => format!("m->{name}"),
+            _ => format!("m->c{k}_{name}"),
+        };
+        h.push_str(&format!(
+            "inline void observe_core(const {prefix} *m, int k, j1k_rtl_obs *o) {{\n    switch (k) {{\n"
+        ));
+        for k in 0..cores {
+            h.push_str(&format!("    case {k}:\n"));
+            for name in j1k_hdl::MULTI_OBS_PORTS {
+                let field = match name.strip_prefix("breg").or(name.strip_prefix("nreg")) {
+                    Some(i) if !i.is_empty() && i.chars().all(|c| c.is_ascii_digit()) => {
+                        format!("{}[{i}]", &name[..4])
+                    }
+                    _ => name.to_string(),
+                };
+                h.push_str(&format!("        o->{field} = {};\n", port(k, name)));
+            }
+            h.push_str("        break;\n");
+        }
+        h.push_str("    }\n}\n");
+        let (running, halting): (Vec<String>, Vec<String>) = (0..cores)
+            .map(|k| match cores {
+                1 => ("1u".to_string(), "m->halt".to_string()),
+                _ => (
+                    format!("(uint32_t(m->c{k}_running) << {k})"),
+                    format!("(!m->c{k}_running || m->c{k}_halt)"),
+                ),
+            })
+            .unzip();
+        h.push_str(&format!(
+            "inline uint32_t running_mask(const {prefix} *m) {{ return {}; }}\n",
+            running.join(" | ")
+        ));
+        h.push_str(&format!(
+            "inline bool halting(const {prefix} *m) {{ return {}; }}\n",
+            halting.join(" && ")
+        ));
+        h.push_str(&format!(
+            "inline void hold_inputs({prefix} *m) {{ {} }}\n",
+            if cores == 1 {
+                "(void)m;"
+            } else {
+                "m->uart_tx_ready = 1;"
+            }
+        ));
+    }
+    h
 }
 
 /// Puts a cache line of padding after every memory (`VlUnpacked` member) of the

@@ -1,7 +1,8 @@
-// A thin C ABI over the Verilated simulation top (module `top`, exported by
-// j1k-hdl's sim_top_verilog). The cycle loop lives here: `j1k_rtl_run` runs
-// the model until a cycle that needs the host (a UART byte, a look at RX that
-// has to ask the console, a halt) or a cycle count, optionally recording what
+// A thin C ABI over the Verilated simulation tops (module `top`, exported by
+// j1k-hdl's sim_top_verilog for one core, multi_sim_top_verilog for two and
+// four). The cycle loop lives here: `j1k_rtl_run` runs the model until a cycle
+// that needs the host (a UART byte, a look at RX that has to ask the console,
+// every running core halting) or a cycle count, optionally recording what
 // every cycle showed. All policy (UART, limits, lockstep) lives on the Rust
 // side, which runs the cycles that need it one at a time (`j1k_rtl_tick`).
 #include <cstdint>
@@ -9,6 +10,8 @@
 #include <cstdlib>
 #include "Vtop.h"
 #include "Vtop___024root.h"
+#include "Vm2.h"
+#include "Vm4.h"
 #include "verilated.h"
 
 // Verilator's eval() first re-evaluates the logic driven by the top's inputs
@@ -47,12 +50,24 @@ struct j1k_rtl_obs {
 
 }  // extern "C"
 
+#include "obs_gen.h"
+
 namespace {
 
-struct Model {
-    Vtop top;
+// A model behind the C ABI, whichever top it is.
+struct Sim {
+    int cores = 1;
     // Evaluate every edge with eval() (for the test that the shortcut changes nothing).
     bool full_eval = false;
+    virtual ~Sim() {}
+    virtual void tick() = 0;
+    virtual void reset_load(const uint16_t *words, size_t n) = 0;
+    virtual void set_rx(int valid, int data) = 0;
+    virtual void observe(int k, j1k_rtl_obs *o) = 0;
+    virtual uint32_t running() = 0;
+    virtual bool halting() = 0;
+    virtual uint64_t run(uint64_t max, bool rx_ended, j1k_rtl_obs *trace, uint32_t *runs,
+                         int *event) = 0;
 };
 
 // eval() without the input region (see above): the generated Vtop___024root___eval
@@ -81,144 +96,148 @@ void eval_edges(Vtop___024root *r) {
 }
 #endif
 
-inline void edge(Model *p) {
+// An edge of model V: eval(), or for the one-core top the edge regions alone.
+template <class V> inline void edge(V *m, bool) { m->eval(); }
+template <> inline void edge<Vtop>(Vtop *m, bool full_eval) {
 #if J1K_EDGE_EVAL
-    if (!p->full_eval) {
-        eval_edges(p->top.rootp);
+    if (!full_eval) {
+        eval_edges(m->rootp);
         return;
     }
 #endif
-    p->top.eval();
-}
-
-// One rising edge, then the falling one (the code RAM writes on it): the model
-// is now in the next cycle, its outputs settled.
-inline void tick(Model *p) {
-    p->top.clock = 1;
-    edge(p);
-    p->top.clock = 0;
-    edge(p);
-}
-
-inline void observe(const Vtop *m, j1k_rtl_obs *o) {
-    o->pc = m->pc;
-    o->insn = m->insn;
-    o->t = m->t;
-    o->n = m->n;
-    o->r = m->r;
-    o->dsp = m->dsp;
-    o->rdepth = m->rdepth;
-    o->reboot = m->reboot;
-    o->ram_we = m->ram_we;
-    o->ram_waddr = m->ram_waddr;
-    o->ram_wdata = m->ram_wdata;
-    o->uart_tx_strobe = m->uart_tx_strobe;
-    o->uart_tx_data = m->uart_tx_data;
-    o->uart_rx_strobe = m->uart_rx_strobe;
-    o->uart_rx_look = m->uart_rx_look;
-    o->leds = m->leds;
-    o->halt = m->halt;
-    o->cur_b = m->cur_b;
-    o->cur_n = m->cur_n;
-    o->breg[0] = m->breg0; o->breg[1] = m->breg1; o->breg[2] = m->breg2; o->breg[3] = m->breg3;
-    o->breg[4] = m->breg4; o->breg[5] = m->breg5; o->breg[6] = m->breg6; o->breg[7] = m->breg7;
-    o->nreg[0] = m->nreg0; o->nreg[1] = m->nreg1; o->nreg[2] = m->nreg2; o->nreg[3] = m->nreg3;
-    o->faults = m->faults;
-    o->key_busy = m->key_busy;
-    o->blk_we = m->blk_we;
-    o->blk_wmask = m->blk_wmask;
-    o->blk_waddr = m->blk_waddr;
-    o->blk_wdata = m->blk_wdata;
-    o->slot_we = m->slot_we;
-    o->slot_waddr = m->slot_waddr;
-    o->slot_wdata = m->slot_wdata;
+    m->eval();
 }
 
 // The current cycle needs the host (lib.rs, Rtl::step): it sends a byte, consumes
 // the received byte, looks at RX while no byte is valid and input may still come,
-// or halts.
-inline bool needs_host(const Vtop *m, bool rx_ended) {
-    return m->uart_tx_strobe || m->halt || (m->uart_rx_strobe && m->uart_rx_valid) ||
+// or every running core halts.
+template <class V> inline bool needs_host(const V *m, bool rx_ended) {
+    return m->uart_tx_strobe || halting(m) || (m->uart_rx_strobe && m->uart_rx_valid) ||
            (m->uart_rx_look && !m->uart_rx_valid && !rx_ended);
 }
+
+template <class V> struct Model : Sim {
+    V top;
+
+    Model(int n) {
+        cores = n;
+        top.clock = 0;
+        top.reset = 1;
+        hold_inputs(&top);
+        top.eval();
+    }
+
+    // One rising edge, then the falling one (the code RAM writes on it): the model
+    // is now in the next cycle, its outputs settled.
+    inline void tick_() {
+        top.clock = 1;
+        edge(&top, full_eval);
+        top.clock = 0;
+        edge(&top, full_eval);
+    }
+    void tick() override { tick_(); }
+
+    // Holds reset, writes the image through the load port, releases reset: the
+    // model is then in cycle 0, the reboot cycle.
+    void reset_load(const uint16_t *words, size_t n) override {
+        V *m = &top;
+        m->reset = 1;
+        m->uart_rx_valid = 0;
+        m->uart_rx_data = 0;
+        m->eval();
+        tick_();
+        for (size_t a = 0; a < 4096; a++) {
+            m->load_we = 1;
+            m->load_addr = a;
+            m->load_data = a < n ? words[a] : 0;
+            m->eval();
+            tick_();
+        }
+        m->load_we = 0;
+        m->eval();
+        tick_();
+        m->reset = 0;
+        m->eval();
+    }
+
+    void set_rx(int valid, int data) override {
+        uint8_t v = valid ? 1 : 0, d = data & 0xff;
+        if (top.uart_rx_valid == v && top.uart_rx_data == d) return;
+        top.uart_rx_valid = v;
+        top.uart_rx_data = d;
+        top.eval();
+    }
+
+    void observe(int k, j1k_rtl_obs *o) override { observe_core(&top, k, o); }
+    uint32_t running() override { return running_mask(&top); }
+    bool halting() override { return ::halting(&top); }
+
+    uint64_t run(uint64_t max, bool ended, j1k_rtl_obs *trace, uint32_t *runs,
+                 int *event) override {
+        uint64_t n = 0;
+        *event = 0;
+        while (n < max) {
+            if (needs_host(&top, ended)) {
+                *event = 1;
+                break;
+            }
+            if (trace) {
+                for (int k = 0; k < cores; k++) observe_core(&top, k, &trace[n * cores + k]);
+            }
+            if (runs) runs[n] = running_mask(&top);
+            tick_();
+            n++;
+        }
+        return n;
+    }
+};
 
 }  // namespace
 
 extern "C" {
 
-void *j1k_rtl_new(void) {
+// A model of `cores` cores (1, 2 or 4), or null when none is built for that count.
+void *j1k_rtl_new(int cores) {
     Verilated::randReset(0);  // every register starts at 0, as docs/isa.md says
-    Model *p = new Model;
-    p->top.clock = 0;
-    p->top.reset = 1;
-    p->top.eval();
-    return p;
+    switch (cores) {
+    case 1: return static_cast<Sim *>(new Model<Vtop>(1));
+    case 2: return static_cast<Sim *>(new Model<Vm2>(2));
+    case 4: return static_cast<Sim *>(new Model<Vm4>(4));
+    default: return nullptr;
+    }
 }
 
-void j1k_rtl_free(void *p) { delete static_cast<Model *>(p); }
+void j1k_rtl_free(void *p) { delete static_cast<Sim *>(p); }
 
-void j1k_rtl_set_full_eval(void *p, int on) { static_cast<Model *>(p)->full_eval = on != 0; }
+void j1k_rtl_set_full_eval(void *p, int on) { static_cast<Sim *>(p)->full_eval = on != 0; }
 
 // Runs the current cycle: the model is then in the next one.
-void j1k_rtl_tick(void *p) { tick(static_cast<Model *>(p)); }
+void j1k_rtl_tick(void *p) { static_cast<Sim *>(p)->tick(); }
 
-// Holds reset, writes the image through the load port, releases reset: the
-// model is then in cycle 0, the reboot cycle.
-void j1k_rtl_reset_load(void *vp, const uint16_t *words, size_t n) {
-    Model *p = static_cast<Model *>(vp);
-    Vtop *m = &p->top;
-    m->reset = 1;
-    m->uart_rx_valid = 0;
-    m->uart_rx_data = 0;
-    m->eval();
-    tick(p);
-    for (size_t a = 0; a < 4096; a++) {
-        m->load_we = 1;
-        m->load_addr = a;
-        m->load_data = a < n ? words[a] : 0;
-        m->eval();
-        tick(p);
-    }
-    m->load_we = 0;
-    m->eval();
-    tick(p);
-    m->reset = 0;
-    m->eval();
+void j1k_rtl_reset_load(void *p, const uint16_t *words, size_t n) {
+    static_cast<Sim *>(p)->reset_load(words, n);
 }
 
-// Drives the receiver's outputs into the core (RX valid and the data register).
-void j1k_rtl_set_rx(void *p, int valid, int data) {
-    Vtop *m = &static_cast<Model *>(p)->top;
-    uint8_t v = valid ? 1 : 0, d = data & 0xff;
-    if (m->uart_rx_valid == v && m->uart_rx_data == d) return;
-    m->uart_rx_valid = v;
-    m->uart_rx_data = d;
-    m->eval();
-}
+// Drives the receiver's outputs into core 0 (RX valid and the data register).
+void j1k_rtl_set_rx(void *p, int valid, int data) { static_cast<Sim *>(p)->set_rx(valid, data); }
 
-void j1k_rtl_observe(void *p, j1k_rtl_obs *o) { observe(&static_cast<Model *>(p)->top, o); }
+// What core `k` shows in the current cycle.
+void j1k_rtl_observe(void *p, int k, j1k_rtl_obs *o) { static_cast<Sim *>(p)->observe(k, o); }
+
+// Bit k set while core k runs (the one-core top: 1).
+uint32_t j1k_rtl_running(void *p) { return static_cast<Sim *>(p)->running(); }
+
+// Every running core halts (jumps to itself) in the current cycle.
+int j1k_rtl_halting(void *p) { return static_cast<Sim *>(p)->halting() ? 1 : 0; }
 
 // Runs at most `max` cycles, stopping before a cycle that needs the host
 // (*event = 1; `rx_ended`: input has ended, so a look at RX asks nothing).
-// With `trace`, what each cycle run showed goes to trace[0..n] (room for `max`;
-// a top with several cores would write its cores' observations in turn).
-// Returns n, the cycles run.
-uint64_t j1k_rtl_run(void *vp, uint64_t max, int rx_ended, j1k_rtl_obs *trace, int *event) {
-    Model *p = static_cast<Model *>(vp);
-    const Vtop *m = &p->top;
-    const bool ended = rx_ended != 0;
-    uint64_t n = 0;
-    *event = 0;
-    while (n < max) {
-        if (needs_host(m, ended)) {
-            *event = 1;
-            break;
-        }
-        if (trace) observe(m, &trace[n]);
-        tick(p);
-        n++;
-    }
-    return n;
+// With `trace`, what each cycle run showed goes to trace[0..n * cores] (every
+// core's in turn; room for `max` cycles), and with `runs` the running cores of
+// each cycle to runs[0..n]. Returns n, the cycles run.
+uint64_t j1k_rtl_run(void *p, uint64_t max, int rx_ended, j1k_rtl_obs *trace, uint32_t *runs,
+                     int *event) {
+    return static_cast<Sim *>(p)->run(max, rx_ended != 0, trace, runs, event);
 }
 
 }  // extern "C"

@@ -5,21 +5,26 @@ use std::ffi::c_void;
 pub use j1k_sim::lockstep::Obs;
 
 extern "C" {
-    pub fn j1k_rtl_new() -> *mut c_void;
+    /// A model of `cores` cores (1, 2 or 4); null when none is built for that count.
+    pub fn j1k_rtl_new(cores: i32) -> *mut c_void;
     pub fn j1k_rtl_free(m: *mut c_void);
     #[cfg(test)]
     pub fn j1k_rtl_set_full_eval(m: *mut c_void, on: i32);
     pub fn j1k_rtl_tick(m: *mut c_void);
     pub fn j1k_rtl_reset_load(m: *mut c_void, words: *const u16, n: usize);
     pub fn j1k_rtl_set_rx(m: *mut c_void, valid: i32, data: i32);
-    pub fn j1k_rtl_observe(m: *mut c_void, o: *mut Obs);
+    pub fn j1k_rtl_observe(m: *mut c_void, core: i32, o: *mut Obs);
+    pub fn j1k_rtl_running(m: *mut c_void) -> u32;
+    pub fn j1k_rtl_halting(m: *mut c_void) -> i32;
     /// Runs at most `max` cycles, stopping before one that needs the host
-    /// (`*event` = 1); with `trace` non-null, writes each cycle's `Obs` there.
+    /// (`*event` = 1); with `trace` non-null, writes each cycle's `Obs` of every core
+    /// there, and with `runs` non-null each cycle's running cores.
     pub fn j1k_rtl_run(
         m: *mut c_void,
         max: u64,
         rx_ended: i32,
         trace: *mut Obs,
+        runs: *mut u32,
         event: *mut i32,
     ) -> u64;
 }

@@ -1,8 +1,8 @@
-//! The j1k RTL, run: the simulation top that j1k-hdl exports, compiled by
-//! Verilator (see build.rs). The cycle loop runs on the C++ side
+//! The j1k RTL, run: the simulation tops that j1k-hdl exports (one core, two, four),
+//! compiled by Verilator (see build.rs). The cycle loop runs on the C++ side
 //! ([`Rtl::run_until_event`]) until a cycle that needs the host: a UART byte
-//! sent or consumed, a look at RX that has to ask the console, or a halt. Rust
-//! runs those one at a time ([`Rtl::step`]).
+//! sent or consumed, a look at RX that has to ask the console, or every running
+//! core halting. Rust runs those one at a time ([`Rtl::step`]).
 //!
 //! [`Rtl`] has the same console and end-of-run rules as the Rust model
 //! ([`j1k_sim::Machine`]): the same lazy UART input, halt on a jump to self,
@@ -19,15 +19,21 @@ use j1k_sim::{Config, Limits, Outcome, RxPort, Uart};
 use std::ffi::c_void;
 use std::ptr::NonNull;
 
-/// The configuration the model was built for (build.rs): one core and the
-/// default key configuration.
-pub fn built_config() -> Config {
-    Config::default()
+/// The core counts a model is built for (build.rs).
+pub const BUILT_CORES: &[usize] = &[1, 2, 4];
+
+/// The configuration the model of `cores` cores was built for (build.rs): the
+/// default key configuration, cache lines and RAM sizes, as `j1k sim --cores N`.
+pub fn built_config(cores: usize) -> Option<Config> {
+    BUILT_CORES.contains(&cores).then(|| Config {
+        cores,
+        ..Config::default()
+    })
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RtlError {
-    #[error("the RTL model is built for {built}; asked for {asked}")]
+    #[error("the RTL models are built for {built}; asked for {asked}")]
     Config { built: String, asked: String },
     #[error("image is {0} words; a core's RAM holds 4096")]
     ImageTooLarge(usize),
@@ -55,6 +61,7 @@ pub struct Ran {
 /// A Verilated simulation top.
 pub struct Rtl {
     model: NonNull<c_void>,
+    cores: usize,
     cycles: u64,
     /// The receiver, kept by the Rust model's rule; the RTL's RX inputs follow it.
     rx: RxPort,
@@ -73,16 +80,27 @@ impl Drop for Rtl {
 
 impl Rtl {
     pub fn new(cfg: &Config) -> Result<Rtl, RtlError> {
-        let built = built_config();
-        if cfg.cores != built.cores || cfg.key != built.key {
+        let sizes = |c: &Config| {
+            format!(
+                "{} cache lines, cores 1.. of {} words, {:?}",
+                c.cache_lines, c.worker_ram, c.key
+            )
+        };
+        let Some(built) = built_config(cfg.cores).filter(|b| {
+            b.key == cfg.key
+                && (b.cores == 1
+                    || (b.cache_lines, b.worker_ram) == (cfg.cache_lines, cfg.worker_ram))
+        }) else {
             return Err(RtlError::Config {
-                built: format!("{} core(s), {:?}", built.cores, built.key),
-                asked: format!("{} core(s), {:?}", cfg.cores, cfg.key),
+                built: format!("1, 2 or 4 cores of {}", sizes(&Config::default())),
+                asked: format!("{} core(s) of {}", cfg.cores, sizes(cfg)),
             });
-        }
-        let model = NonNull::new(unsafe { ffi::j1k_rtl_new() }).expect("Verilated model");
+        };
+        let model = NonNull::new(unsafe { ffi::j1k_rtl_new(built.cores as i32) })
+            .expect("a Verilated model of that many cores");
         let mut r = Rtl {
             model,
+            cores: built.cores,
             cycles: 0,
             rx: RxPort::default(),
             quiet_since: 0,
@@ -114,6 +132,11 @@ impl Rtl {
         self.cycles
     }
 
+    /// Cores in the model.
+    pub fn cores(&self) -> usize {
+        self.cores
+    }
+
     pub fn stats(&self) -> RtlStats {
         RtlStats {
             cycles: self.cycles,
@@ -121,11 +144,27 @@ impl Rtl {
         }
     }
 
-    /// The outputs during the current cycle.
+    /// Core 0's outputs during the current cycle.
     pub fn observe(&self) -> Obs {
+        self.observe_core(0)
+    }
+
+    /// Core `k`'s outputs during the current cycle.
+    pub fn observe_core(&self, k: usize) -> Obs {
+        assert!(k < self.cores, "core {k} of {}", self.cores);
         let mut o = Obs::default();
-        unsafe { ffi::j1k_rtl_observe(self.model.as_ptr(), &mut o) };
+        unsafe { ffi::j1k_rtl_observe(self.model.as_ptr(), k as i32, &mut o) };
         o
+    }
+
+    /// Every core's outputs during the current cycle.
+    pub fn observe_all(&self) -> Vec<Obs> {
+        (0..self.cores).map(|k| self.observe_core(k)).collect()
+    }
+
+    /// Bit k set while core k runs (a one-core model: 1).
+    pub fn running(&self) -> u32 {
+        unsafe { ffi::j1k_rtl_running(self.model.as_ptr()) }
     }
 
     fn drive_rx(&mut self) {
@@ -154,22 +193,26 @@ impl Rtl {
     /// consumes the received byte, looks at RX while no byte is valid (unless the
     /// input has ended), or halts — run that one with [`step`](Self::step). In the
     /// cycles it runs, `step` would only have run the clock, so the two give the
-    /// same run, counts and end. With `trace`, what each cycle showed (what `step`
-    /// returns) is appended to it, one [`Obs`] per cycle.
-    pub fn run_until_event(&mut self, max_cycles: u64, trace: Option<&mut Vec<Obs>>) -> Ran {
+    /// same run, counts and end. With `trace`, what each cycle showed is appended to
+    /// it: one [`Obs`] per core per cycle (what `step` returns, for one core), and
+    /// the cycle's running cores ([`running`](Self::running)) to `runs`.
+    pub fn run_until_event(&mut self, max_cycles: u64, trace: Option<Trace>) -> Ran {
         let model = self.model.as_ptr();
         let rx_ended = self.rx.exhausted as i32;
         let mut event = 0;
         let n = match trace {
-            Some(t) => {
+            Some((t, runs)) => {
                 let room = usize::try_from(max_cycles).expect("a trace of that many cycles");
-                t.reserve(room);
-                // SAFETY: the shim writes at most `max_cycles` whole `Obs` (plain
-                // integers) into the room reserved after the trace's end.
+                t.reserve(room * self.cores);
+                runs.reserve(room);
+                // SAFETY: the shim writes at most `max_cycles` × cores whole `Obs` and
+                // `max_cycles` u32 (plain integers) into the room reserved after the ends.
                 unsafe {
                     let end = t.as_mut_ptr().add(t.len());
-                    let n = ffi::j1k_rtl_run(model, max_cycles, rx_ended, end, &mut event);
-                    t.set_len(t.len() + n as usize);
+                    let rend = runs.as_mut_ptr().add(runs.len());
+                    let n = ffi::j1k_rtl_run(model, max_cycles, rx_ended, end, rend, &mut event);
+                    t.set_len(t.len() + n as usize * self.cores);
+                    runs.set_len(runs.len() + n as usize);
                     n
                 }
             }
@@ -178,6 +221,7 @@ impl Rtl {
                     model,
                     max_cycles,
                     rx_ended,
+                    std::ptr::null_mut(),
                     std::ptr::null_mut(),
                     &mut event,
                 )
@@ -190,8 +234,13 @@ impl Rtl {
         }
     }
 
-    /// Runs one clock cycle; returns the outputs as they were during it.
+    /// Runs one clock cycle; returns core 0's outputs as they were during it.
     pub fn step(&mut self, uart: &mut dyn Uart) -> Obs {
+        self.step_all(uart).obs[0]
+    }
+
+    /// Runs one clock cycle; returns what every core showed during it.
+    pub fn step_all(&mut self, uart: &mut dyn Uart) -> Stepped {
         let mut o = self.observe();
         let was_exhausted = self.rx.exhausted;
         if o.uart_rx_look != 0 && !self.rx.pending && !self.rx.exhausted {
@@ -199,6 +248,10 @@ impl Rtl {
             self.drive_rx();
             o = self.observe();
         }
+        let mut obs = vec![o];
+        obs.extend((1..self.cores).map(|k| self.observe_core(k)));
+        let running = self.running();
+        let halting = unsafe { ffi::j1k_rtl_halting(self.model.as_ptr()) } != 0;
         let mut moved = self.rx.exhausted != was_exhausted;
         if o.uart_tx_strobe != 0 {
             uart.tx_at(o.uart_tx_data, self.cycles);
@@ -221,7 +274,11 @@ impl Rtl {
         if moved {
             self.quiet_since = self.cycles;
         }
-        o
+        Stepped {
+            obs,
+            running,
+            halting,
+        }
     }
 
     pub(crate) fn ended(&self, limits: &Limits) -> Option<Outcome> {
@@ -249,13 +306,28 @@ impl Rtl {
             if !self.run_until_event(self.cycles_left(limits), None).event {
                 continue;
             }
-            if self.step(uart).halt != 0 {
+            if self.step_all(uart).halting {
                 break Outcome::Halted;
             }
         };
         self.stats.end = o.name();
         o
     }
+}
+
+/// Where [`Rtl::run_until_event`] records: every core's [`Obs`] per cycle, and each
+/// cycle's running cores.
+pub type Trace<'a> = (&'a mut Vec<Obs>, &'a mut Vec<u32>);
+
+/// What [`Rtl::step_all`] saw during the cycle it ran.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stepped {
+    /// Every core's outputs, core 0 first.
+    pub obs: Vec<Obs>,
+    /// Bit k set while core k ran.
+    pub running: u32,
+    /// Every running core halted (jumped to itself): the run ends after it.
+    pub halting: bool,
 }
 
 #[cfg(test)]
@@ -295,7 +367,7 @@ mod tests {
             if let Some(o) = r.ended(limits) {
                 break o;
             }
-            if r.step(uart).halt != 0 {
+            if r.step_all(uart).halting {
                 break Outcome::Halted;
             }
         }
@@ -303,9 +375,12 @@ mod tests {
 
     /// Every cycle's observation, through `run_until_event` and `step`.
     fn traced(r: &mut Rtl, uart: &mut dyn Uart, limits: &Limits) -> Vec<Obs> {
-        let mut trace = Vec::new();
+        let (mut trace, mut runs) = (Vec::new(), Vec::new());
         while r.ended(limits).is_none() {
-            let ran = r.run_until_event(r.cycles_left(limits).min(4096), Some(&mut trace));
+            let ran = r.run_until_event(
+                r.cycles_left(limits).min(4096),
+                Some((&mut trace, &mut runs)),
+            );
             if ran.event {
                 let o = r.step(uart);
                 trace.push(o);

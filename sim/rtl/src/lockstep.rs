@@ -1,8 +1,9 @@
 //! Lockstep: the Rust model and the RTL side by side, cycle by cycle, until
-//! they differ or the run ends. Compared every cycle: what the cycle did (pc,
-//! instruction, halt, RAM write, block write, node-slot write, UART bytes) and
-//! the state after it (pc, instruction register, T, N, R, stack depths, LEDs,
-//! key registers, current selectors, fault count).
+//! they differ or the run ends. Compared every cycle, for every core: what the
+//! cycle did (pc, instruction, halt, RAM write, block write, node-slot write,
+//! UART bytes) and the state after it (pc, instruction register, T, N, R, stack
+//! depths, LEDs, key registers, current selectors, fault count, key unit busy,
+//! and on several cores whether the core runs).
 //!
 //! The RTL runs ahead in batches of cycles that need nothing from the console
 //! ([`Rtl::run_until_event`]), recording what each showed; the Rust model then
@@ -95,7 +96,10 @@ pub fn lockstep_batched(
         replay: VecDeque::new(),
         console_done: false,
     };
-    let mut trace: Vec<Obs> = Vec::new();
+    let n = rtl.cores();
+    // (whether a core runs is compared on several cores; a one-core top has no such port)
+    let running = |mask: u32, k: usize| (n > 1).then_some(mask >> k & 1 != 0);
+    let (mut trace, mut runs): (Vec<Obs>, Vec<u32>) = (Vec::new(), Vec::new());
     let mut step = Step::default();
     loop {
         // The same end rules as Machine::run (the RTL side keeps the same
@@ -105,20 +109,26 @@ pub fn lockstep_batched(
         }
         if batch > 0 {
             trace.clear();
-            let ran = rtl.run_until_event(rtl.cycles_left(limits).min(batch), Some(&mut trace));
+            runs.clear();
+            let left = rtl.cycles_left(limits).min(batch);
+            let ran = rtl.run_until_event(left, Some((&mut trace, &mut runs)));
             if ran.cycles > 0 {
-                let now = rtl.observe();
-                for (i, during) in trace.iter().enumerate() {
+                let (now, now_running) = (rtl.observe_all(), rtl.running());
+                for i in 0..ran.cycles as usize {
                     let cycle = m.cycles();
                     m.step_into(&mut RustSide(&mut tee), &mut step);
-                    let rtl_cycle = HwCycle {
-                        during,
-                        after: trace.get(i + 1).unwrap_or(&now),
-                        tx: None,
-                        early_look: false,
-                        running: None,
-                    };
-                    cmp.check(cycle, m, &step, 0, &rtl_cycle)?;
+                    let after = trace.get((i + 1) * n..(i + 2) * n).unwrap_or(&now);
+                    let after_running = runs.get(i + 1).copied().unwrap_or(now_running);
+                    for k in 0..n {
+                        let rtl_cycle = HwCycle {
+                            during: &trace[i * n + k],
+                            after: &after[k],
+                            tx: None,
+                            early_look: false,
+                            running: running(after_running, k),
+                        };
+                        cmp.check(cycle, m, &step, k, &rtl_cycle)?;
+                    }
                     // (the RTL's halt stops a batch, so a halt here differs above)
                     if step.halted {
                         return Ok(Outcome::Halted);
@@ -138,15 +148,22 @@ pub fn lockstep_batched(
             tx: Vec::new(),
             early_look: false,
         };
-        let during = rtl.step(&mut side);
-        let rtl_cycle = HwCycle {
-            during: &during,
-            after: &rtl.observe(),
-            tx: side.tx.first().copied(),
-            early_look: side.early_look,
-            running: None,
-        };
-        cmp.check(cycle, m, &step, 0, &rtl_cycle)?;
+        let during = rtl.step_all(&mut side);
+        let (after, after_running) = (rtl.observe_all(), rtl.running());
+        for (k, (during, after)) in during.obs.iter().zip(&after).enumerate() {
+            let rtl_cycle = HwCycle {
+                during,
+                after,
+                tx: if k == 0 {
+                    side.tx.first().copied()
+                } else {
+                    None
+                },
+                early_look: k == 0 && side.early_look,
+                running: running(after_running, k),
+            };
+            cmp.check(cycle, m, &step, k, &rtl_cycle)?;
+        }
         if step.halted {
             return Ok(Outcome::Halted);
         }

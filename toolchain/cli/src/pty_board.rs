@@ -97,6 +97,7 @@ pub struct RtlBoard {
     ram: Vec<u16>,
     /// What the cycles run in one call into the model showed (for their RAM writes).
     trace: Vec<j1k_rtl::Obs>,
+    runs: Vec<u32>,
 }
 
 /// Cycles the RTL runs in one call into the model at most.
@@ -110,6 +111,7 @@ impl RtlBoard {
             rtl,
             ram,
             trace: Vec::new(),
+            runs: Vec::new(),
         }
     }
 }
@@ -127,15 +129,18 @@ impl BoardModel for RtlBoard {
             // The cycles that need nothing from the line run in the model's own loop;
             // the one that does (a byte, a look at RX, a halt) runs through `step`.
             self.trace.clear();
+            self.runs.clear();
             let left = (cycles - self.rtl.cycles()).min(RTL_BATCH);
-            let ran = self.rtl.run_until_event(left, Some(&mut self.trace));
+            let ran = self
+                .rtl
+                .run_until_event(left, Some((&mut self.trace, &mut self.runs)));
             for o in &self.trace {
                 mirror(&mut self.ram, o);
             }
             if ran.event {
-                let o = self.rtl.step(uart);
-                mirror(&mut self.ram, &o);
-                if o.halt != 0 {
+                let s = self.rtl.step_all(uart);
+                mirror(&mut self.ram, &s.obs[0]);
+                if s.halting {
                     return true;
                 }
             }

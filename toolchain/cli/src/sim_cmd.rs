@@ -47,10 +47,12 @@ pub struct SimArgs {
     /// Print one line per cycle (pc, disassembly, T, N, depths) to stderr
     #[arg(long)]
     trace: bool,
-    /// Run the Verilated RTL instead of the Rust model
+    /// Run the Verilated RTL instead of the Rust model (1, 2 or 4 cores of the default
+    /// sizes)
     #[arg(long)]
     rtl: bool,
-    /// Run the Rust model and the RTL side by side, stopping at the first difference
+    /// Run the Rust model and the RTL side by side, stopping at the first difference in
+    /// any core (exit status 3)
     #[arg(long)]
     lockstep: bool,
     /// Serve UART 0 on a pseudo-terminal and print its path on the first line of stdout
@@ -122,11 +124,11 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    if a.cores > 1 && (a.rtl || a.lockstep) {
+    if a.cores > 1 && a.rtl && a.pty {
         return Err(CliError::Sim(format!(
-            "--cores {}: the RTL model has one core for now; \
-             run the Rust model without --rtl and --lockstep",
-            a.cores
+            "--cores {}: the simulated board on the RTL has one core for now (a reset \
+             reloads the RAM it mirrors, core 0's); run --pty --cores {} on the Rust model",
+            a.cores, a.cores
         )));
     }
     if a.check_coherence && (a.rtl || a.lockstep || a.pty) {

@@ -376,7 +376,11 @@ fn sim_runs_several_cores() {
             "1..=8",
         ),
         (
-            vec!["sim", hello, "--cores", "2", "--rtl"],
+            vec!["sim", hello, "--cores", "3", "--rtl"],
+            "built for 1, 2 or 4 cores",
+        ),
+        (
+            vec!["sim", hello, "--cores", "2", "--rtl", "--pty"],
             "one core for now",
         ),
     ] {
