@@ -189,33 +189,94 @@ pub fn multi_sim_top_verilog(
         util::verilog(&uut)
     }
     let text = by_shape!(cores, cache_lines, v(cfg, image));
-    bring_out(&text, cores)
+    bring_out(&text, cores, cache_lines)
 }
 
-/// Adds the observation ports to module `top` of `text` (see [`multi_sim_top_verilog`]).
-fn bring_out(text: &str, cores: usize) -> String {
+/// What the Verilated model of several cores shows of the coherence unit, as ports of
+/// [`multi_sim_top_verilog`] named after the fields of j1k_sim::lockstep::UnitObs: per tile
+/// `t` and line `i`, `u{t}_{name}{i}` for [`UNIT_LINE_PORTS`]; per tile `u{t}_{name}` for
+/// [`UNIT_TILE_PORTS`]; and `u_{name}` for [`UNIT_PORTS`].
+pub const UNIT_LINE_PORTS: &[&str] = &["tags", "states", "snoops"];
+pub const UNIT_TILE_PORTS: &[&str] = &[
+    "vptr",
+    "req_v",
+    "req_need",
+    "req_blk",
+    "locked",
+    "alloc_v",
+    "alloc_ok",
+    "alloc_idx",
+];
+pub const UNIT_PORTS: &[&str] = &[
+    "active",
+    "x_kind",
+    "x_tile",
+    "x_block",
+    "x_line",
+    "x_writeback",
+    "x_source_v",
+    "x_source",
+    "x_left",
+    "x_age",
+    "last",
+];
+
+/// The width (`[15:0]` or empty) of `name` as module `module` of `text` declares it.
+fn declared_width(text: &str, module: &str, name: &str) -> String {
+    let head = format!("module {module}(");
+    text.lines()
+        .skip_while(|l| !l.starts_with(&head))
+        .take_while(|l| !l.starts_with("endmodule"))
+        .find_map(|l| {
+            let l = l.trim();
+            let rest = ["output reg", "output wire", "reg", "wire"]
+                .iter()
+                .find_map(|k| l.strip_prefix(k)?.strip_prefix(' '))?
+                .trim_start();
+            let (width, n) = match rest.strip_prefix('[') {
+                Some(r) => {
+                    let (w, n) = r.split_once(']')?;
+                    (format!("[{w}]"), n.trim())
+                }
+                None => (String::new(), rest),
+            };
+            (n.strip_suffix(';')? == name).then_some(width)
+        })
+        .unwrap_or_else(|| panic!("module {module} declares no {name}"))
+}
+
+/// Adds the observation ports to module `top` of `text` (see [`multi_sim_top_verilog`]):
+/// every core's from the top's wires, the coherence unit's through hierarchical
+/// references into its instance `mem.coh`.
+fn bring_out(text: &str, cores: usize, lines: usize) -> String {
     let mut ports = Vec::new(); // (port, width declaration, wire)
+    let coh = "top$mem$coh";
+    for t in 0..cores {
+        let per_line = UNIT_LINE_PORTS.iter().flat_map(|n| {
+            (0..lines).map(move |i| (format!("u{t}_{n}{i}"), format!("tiles${t}${n}${i}")))
+        });
+        let per_tile = UNIT_TILE_PORTS
+            .iter()
+            .map(|n| (format!("u{t}_{n}"), format!("tiles${t}${n}")));
+        for (port, wire) in per_line.chain(per_tile) {
+            let width = declared_width(text, coh, &wire);
+            ports.push((port, width, format!("mem.coh.{wire}")));
+        }
+    }
+    for n in UNIT_PORTS {
+        ports.push((
+            format!("u_{n}"),
+            declared_width(text, coh, n),
+            format!("mem.coh.{n}"),
+        ));
+    }
     for k in 0..cores {
         let names = MULTI_OBS_PORTS
             .iter()
             .map(|n| (format!("c{k}_{n}"), format!("tiles${k}${n}")));
         let run = std::iter::once((format!("c{k}_running"), format!("ctl$run${k}")));
         for (port, wire) in names.chain(run) {
-            let decl = text
-                .lines()
-                .find_map(|l| {
-                    let l = l.trim();
-                    let rest = l.strip_prefix("wire")?.trim_start();
-                    let (width, name) = match rest.strip_prefix('[') {
-                        Some(r) => {
-                            let (w, n) = r.split_once(']')?;
-                            (format!("[{w}]"), n.trim())
-                        }
-                        None => (String::new(), rest),
-                    };
-                    (name.strip_suffix(';')? == wire).then_some(width)
-                })
-                .unwrap_or_else(|| panic!("module top has no wire {wire}"));
+            let decl = declared_width(text, "top", &wire);
             ports.push((port, decl, wire));
         }
     }

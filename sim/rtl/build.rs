@@ -139,10 +139,24 @@ fn verilate(out: &std::path::Path, prefix: &str, verilog: &str) {
 }
 
 /// obs_gen.h: for each model, what the shim reads of it (csrc/shim.cpp): a core's
-/// observation (`struct j1k_rtl_obs`), which cores run, whether every running core halts
+/// observation (`struct j1k_rtl_obs`), the coherence unit's (`struct j1k_rtl_unit`; a
+/// one-core model has none), which cores run, whether every running core halts
 /// in this cycle, and the inputs a model of several cores holds (its UART is always ready).
 fn observers() -> String {
     let mut h = String::from("// Written by build.rs: what the shim reads of each model.\n");
+    // The shim's structs are the Rust ones field for field: at least their sizes agree.
+    for (c, size) in [
+        ("j1k_rtl_obs", std::mem::size_of::<j1k_sim::lockstep::Obs>()),
+        (
+            "j1k_rtl_unit",
+            std::mem::size_of::<j1k_sim::lockstep::UnitObs>(),
+        ),
+    ] {
+        h.push_str(&format!(
+            "static_assert(sizeof({c}) == {size}, \"{c} differs from its Rust twin\");\n"
+        ));
+    }
+    const { assert!(CACHE_LINES <= j1k_sim::lockstep::UNIT_LINES) };
     for &(prefix, cores) in MODELS {
         let port = |k: usize, name: &str| match cores {
             1 => format!("m->{name}"),
@@ -182,6 +196,28 @@ fn observers() -> String {
             "inline bool halting(const {prefix} *m) {{ return {}; }}\n",
             halting.join(" && ")
         ));
+        h.push_str(&format!(
+            "inline void observe_unit(const {prefix} *m, j1k_rtl_unit *u) {{\n"
+        ));
+        if cores == 1 {
+            h.push_str("    (void)m;\n    (void)u;\n");
+        }
+        for t in (0..cores).filter(|_| cores > 1) {
+            for name in j1k_hdl::UNIT_LINE_PORTS {
+                for i in 0..CACHE_LINES {
+                    h.push_str(&format!(
+                        "    u->tiles[{t}].{name}[{i}] = m->u{t}_{name}{i};\n"
+                    ));
+                }
+            }
+            for name in j1k_hdl::UNIT_TILE_PORTS {
+                h.push_str(&format!("    u->tiles[{t}].{name} = m->u{t}_{name};\n"));
+            }
+        }
+        for name in j1k_hdl::UNIT_PORTS.iter().filter(|_| cores > 1) {
+            h.push_str(&format!("    u->{name} = m->u_{name};\n"));
+        }
+        h.push_str("}\n");
         h.push_str(&format!(
             "inline void hold_inputs({prefix} *m) {{ {} }}\n",
             if cores == 1 {

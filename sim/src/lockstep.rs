@@ -1,12 +1,15 @@
 //! The one comparison of a hardware model with the simulator, cycle by cycle and core by
 //! core, that every lockstep harness goes through: the Verilated RTL (j1k-rtl), and the
-//! rust-hdl simulation tops (hdl's tests). A harness observes each core of its model
+//! rust-hdl simulation tops (hdl's tests). With several cores, the coherence unit too,
+//! after every cycle ([`Comparator::check_unit`], [`UnitObs`]): every tile's lines
+//! (tag, state, snoop flag), request, node lock and allocation, and the transaction granted. A harness observes each core of its model
 //! during a cycle and after it ([`Obs`]), steps the simulator through the same cycle, and
 //! asks [`Comparator::check`]: what the cycle did (pc, instruction, halt, RAM write,
 //! block write, node-slot write, UART bytes) and the state after it (running, pc,
 //! instruction register, reboot flag, T, N, R, stack depths, LEDs, key registers,
 //! current selectors, fault count, key unit busy).
 
+use crate::mem::unit::{Coherence, Need};
 use crate::{Key, KeyConfig, Machine, Step};
 use std::fmt;
 
@@ -54,9 +57,10 @@ pub struct Obs {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Divergence {
     pub cycle: u64,
-    pub core: usize,
+    /// The core, or `None` for the coherence unit.
+    pub core: Option<usize>,
     /// `(field, Rust model, RTL)` for every field that differs.
-    pub fields: Vec<(&'static str, String, String)>,
+    pub fields: Vec<(String, String, String)>,
     /// Both states in full, one line each.
     pub rust_state: String,
     pub rtl_state: String,
@@ -64,14 +68,28 @@ pub struct Divergence {
 
 impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "the Rust model and the RTL differ at cycle {}, core {}:",
-            self.cycle, self.core
-        )?;
-        writeln!(f, "  {:<14} {:>14} {:>14}", "field", "rust", "rtl")?;
+        match self.core {
+            Some(k) => writeln!(
+                f,
+                "the Rust model and the RTL differ at cycle {}, core {k}:",
+                self.cycle
+            )?,
+            None => writeln!(
+                f,
+                "the Rust model and the RTL differ at cycle {}, in the coherence unit:",
+                self.cycle
+            )?,
+        }
+        let w = self
+            .fields
+            .iter()
+            .map(|f| f.0.len())
+            .max()
+            .unwrap_or(0)
+            .max(14);
+        writeln!(f, "  {:<w$} {:>14} {:>14}", "field", "rust", "rtl")?;
         for (name, a, b) in &self.fields {
-            writeln!(f, "  {name:<14} {a:>14} {b:>14}")?;
+            writeln!(f, "  {name:<w$} {a:>14} {b:>14}")?;
         }
         writeln!(f, "  rust: {}", self.rust_state)?;
         write!(f, "  rtl:  {}", self.rtl_state)
@@ -182,11 +200,11 @@ impl Sink for Same {
     }
 }
 
-struct Fields(Vec<(&'static str, String, String)>);
+struct Fields(Vec<(String, String, String)>);
 
 impl Sink for Fields {
     fn differ(&mut self, name: &'static str, rust: String, rtl: String) {
-        self.0.push((name, rust, rtl));
+        self.0.push((name.into(), rust, rtl));
     }
     fn check<T: PartialEq>(
         &mut self,
@@ -196,7 +214,7 @@ impl Sink for Fields {
         show: impl Fn(&T) -> String,
     ) {
         if rust != rtl {
-            self.0.push((name, show(&rust), show(&rtl)));
+            self.0.push((name.into(), show(&rust), show(&rtl)));
         }
     }
 }
@@ -238,7 +256,7 @@ impl Comparator {
         self.compare(&mut fields, m, step, core, rtl);
         Err(Box::new(Divergence {
             cycle,
-            core,
+            core: Some(core),
             fields: fields.0,
             rust_state: rust_state(m, core),
             rtl_state: rtl_state(rtl.after),
@@ -339,5 +357,261 @@ impl Comparator {
         for (i, name) in NREGS.into_iter().enumerate() {
             s.check(name, key_word(c.node_reg(i)), norm_key(after.nreg[i]), hex);
         }
+    }
+}
+
+/// The most tiles, and lines a tile, a [`UnitObs`] holds.
+pub const UNIT_TILES: usize = 8;
+pub const UNIT_LINES: usize = 4;
+
+/// A tile's side of the coherence unit as the hardware shows it after a cycle: its lines'
+/// tags, states (`LineState::code`) and snoop flags, its victim pointer, its request
+/// register (`Need::code`), node lock and allocation result. `#[repr(C)]`: j1k-rtl's shim
+/// fills it (`struct j1k_rtl_tile_unit`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TileUnitObs {
+    pub tags: [u16; UNIT_LINES],
+    pub req_blk: u16,
+    pub alloc_idx: u16,
+    pub states: [u8; UNIT_LINES],
+    pub snoops: [u8; UNIT_LINES],
+    pub vptr: u8,
+    pub req_v: u8,
+    pub req_need: u8,
+    pub locked: u8,
+    pub alloc_v: u8,
+    pub alloc_ok: u8,
+}
+
+/// The coherence unit as the hardware shows it after a cycle: every tile's side and the
+/// transaction registers (the grant: kind `Kind::code`, tile, block, line, write-back,
+/// source; its cycles left and age) and the round-robin pointer. `#[repr(C)]`: j1k-rtl's
+/// shim fills it (`struct j1k_rtl_unit`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UnitObs {
+    pub tiles: [TileUnitObs; UNIT_TILES],
+    pub x_block: u16,
+    pub x_left: u16,
+    pub active: u8,
+    pub x_kind: u8,
+    pub x_tile: u8,
+    pub x_line: u8,
+    pub x_writeback: u8,
+    pub x_source_v: u8,
+    pub x_source: u8,
+    pub x_age: u8,
+    pub last: u8,
+}
+
+impl Comparator {
+    /// The coherence unit `u` of the Rust model after `cycle` against the hardware's: every
+    /// line's tag, state and snoop flag, every request, lock and allocation, and the
+    /// transaction the unit granted. An error names every field that differs.
+    pub fn check_unit(
+        &self,
+        cycle: u64,
+        u: &Coherence,
+        hw: &UnitObs,
+    ) -> Result<(), Box<Divergence>> {
+        let mut same = true;
+        unit_fields(cycle, u, hw, &mut |_, rust, rtl| same &= rust == rtl);
+        if same {
+            return Ok(());
+        }
+        let mut fields = Vec::new();
+        unit_fields(cycle, u, hw, &mut |name, rust, rtl| {
+            if rust != rtl {
+                let name = name();
+                let show = |v: u64| match name.ends_with(" state") {
+                    true => ["I", "S", "E", "M"]
+                        .get(v as usize)
+                        .unwrap_or(&"?")
+                        .to_string(),
+                    false => v.to_string(),
+                };
+                fields.push((name.clone(), show(rust), show(rtl)));
+            }
+        });
+        let tiles = |lines: &dyn Fn(usize) -> String| {
+            (0..u.tiles.len())
+                .map(lines)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        };
+        Err(Box::new(Divergence {
+            cycle,
+            core: None,
+            fields,
+            rust_state: format!(
+                "{} txn {}",
+                tiles(&|t| {
+                    let c = &u.tiles[t].cache;
+                    c.lines
+                        .iter()
+                        .map(|l| {
+                            format!(
+                                "{}{}{}",
+                                l.state.letter(),
+                                l.tag,
+                                if l.snoop { "*" } else { "" }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }),
+                match u.active {
+                    Some(a) => format!(
+                        "kind {} tile {} block {} line {} left {}",
+                        a.kind.code(),
+                        a.tile,
+                        a.block,
+                        a.line,
+                        a.left
+                    ),
+                    None => "none".into(),
+                }
+            ),
+            rtl_state: format!(
+                "{} txn {}",
+                tiles(&|t| {
+                    let h = &hw.tiles[t];
+                    (0..u.tiles[t].cache.lines.len())
+                        .map(|i| {
+                            let state = ["I", "S", "E", "M"][h.states[i] as usize & 3];
+                            format!(
+                                "{state}{}{}",
+                                h.tags[i],
+                                if h.snoops[i] != 0 { "*" } else { "" }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }),
+                if hw.active != 0 {
+                    format!(
+                        "kind {} tile {} block {} line {} left {}",
+                        hw.x_kind, hw.x_tile, hw.x_block, hw.x_line, hw.x_left
+                    )
+                } else {
+                    "none".into()
+                }
+            ),
+        }))
+    }
+}
+
+/// Where [`unit_fields`] sends each field: its name (made only when asked), the Rust
+/// model's value, the hardware's.
+type FieldSink<'a> = dyn FnMut(&dyn Fn() -> String, u64, u64) + 'a;
+
+/// Every compared field of the unit, in order, as (name, Rust model, hardware); a field
+/// the model leaves undefined (a request's block for a node lock, a transaction's fields
+/// while none runs) is not compared.
+fn unit_fields(now: u64, u: &Coherence, hw: &UnitObs, eq: &mut FieldSink) {
+    for (t, (sw, h)) in u.tiles.iter().zip(&hw.tiles).enumerate() {
+        for (i, l) in sw.cache.lines.iter().enumerate() {
+            eq(
+                &|| format!("tile {t} line {i} tag"),
+                l.tag as u64,
+                h.tags[i] as u64,
+            );
+            eq(
+                &|| format!("tile {t} line {i} state"),
+                l.state.code() as u64,
+                h.states[i] as u64,
+            );
+            eq(
+                &|| format!("tile {t} line {i} snoop"),
+                l.snoop as u64,
+                h.snoops[i] as u64,
+            );
+        }
+        eq(
+            &|| format!("tile {t} victim pointer"),
+            sw.cache.victim as u64,
+            h.vptr as u64,
+        );
+        eq(
+            &|| format!("tile {t} request"),
+            sw.request.is_some() as u64,
+            h.req_v as u64,
+        );
+        if let Some(r) = sw.request {
+            eq(
+                &|| format!("tile {t} request need"),
+                r.need.code() as u64,
+                h.req_need as u64,
+            );
+            // (a node-lock or allocation request has no block: the key unit presents its
+            // current block with every need, and the unit ignores it)
+            if let Need::Read(b) | Need::Write(b) = r.need {
+                eq(
+                    &|| format!("tile {t} request block"),
+                    b as u64,
+                    h.req_blk as u64,
+                );
+            }
+        }
+        eq(
+            &|| format!("tile {t} node lock"),
+            sw.lock as u64,
+            h.locked as u64,
+        );
+        eq(
+            &|| format!("tile {t} allocation"),
+            sw.alloc.is_some() as u64,
+            h.alloc_v as u64,
+        );
+        if let Some(a) = sw.alloc {
+            eq(
+                &|| format!("tile {t} allocation ok"),
+                a.is_some() as u64,
+                h.alloc_ok as u64,
+            );
+            if let Some(i) = a {
+                eq(
+                    &|| format!("tile {t} allocation index"),
+                    i as u64,
+                    h.alloc_idx as u64,
+                );
+            }
+        }
+    }
+    eq(
+        &|| "unit active".into(),
+        u.active.is_some() as u64,
+        hw.active as u64,
+    );
+    eq(&|| "unit last".into(), u.last as u64, hw.last as u64);
+    if let Some(a) = u.active {
+        eq(
+            &|| "txn kind".into(),
+            a.kind.code() as u64,
+            hw.x_kind as u64,
+        );
+        eq(&|| "txn tile".into(), a.tile as u64, hw.x_tile as u64);
+        eq(&|| "txn block".into(), a.block as u64, hw.x_block as u64);
+        eq(&|| "txn line".into(), a.line as u64, hw.x_line as u64);
+        eq(
+            &|| "txn writeback".into(),
+            a.writeback as u64,
+            hw.x_writeback as u64,
+        );
+        eq(
+            &|| "txn source".into(),
+            a.source.is_some() as u64,
+            hw.x_source_v as u64,
+        );
+        if let Some(s) = a.source {
+            eq(&|| "txn source tile".into(), s as u64, hw.x_source as u64);
+        }
+        eq(&|| "txn left".into(), a.left as u64, hw.x_left as u64);
+        eq(
+            &|| "txn age".into(),
+            (now + 1 - a.granted_at).min(3),
+            hw.x_age as u64,
+        );
     }
 }

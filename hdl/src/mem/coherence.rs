@@ -7,15 +7,16 @@
 use super::lines::{TileLines, NEED_ALLOC, NEED_LOCK, NEED_READ, NEED_WRITE};
 use crate::key::alloc::Allocator;
 use crate::util::k;
+use j1k_isa::coherence;
 use rust_hdl::prelude::*;
 
-/// A transaction's kind (3 bits).
-pub const K_NOP: u64 = 0;
-pub const K_FILL_READ: u64 = 1;
-pub const K_FILL_WRITE: u64 = 2;
-pub const K_UPGRADE: u64 = 3;
-pub const K_ALLOC: u64 = 4;
-pub const K_LOCK: u64 = 5;
+/// A transaction's kind (3 bits), as the simulator encodes it.
+pub const K_NOP: u64 = coherence::KIND_NOP as u64;
+pub const K_FILL_READ: u64 = coherence::KIND_FILL_READ as u64;
+pub const K_FILL_WRITE: u64 = coherence::KIND_FILL_WRITE as u64;
+pub const K_UPGRADE: u64 = coherence::KIND_UPGRADE as u64;
+pub const K_ALLOC: u64 = coherence::KIND_ALLOC as u64;
+pub const K_LOCK: u64 = coherence::KIND_LOCK as u64;
 
 /// A tile's wires to the unit: its key unit's check in an instruction's first cycle, the
 /// release in its last, `balloc`'s take of the allocation.

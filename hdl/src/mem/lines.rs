@@ -8,18 +8,19 @@
 //! them and orders the changes of a grant or a completion; everything lands at the clock edge.
 
 use crate::util::k;
+use j1k_isa::coherence;
 use rust_hdl::prelude::*;
 
-/// Line states (2 bits).
-pub const ST_I: u64 = 0;
-pub const ST_S: u64 = 1;
-pub const ST_E: u64 = 2;
-pub const ST_M: u64 = 3;
+/// Line states (2 bits), as the simulator encodes them.
+pub const ST_I: u64 = coherence::STATE_I as u64;
+pub const ST_S: u64 = coherence::STATE_S as u64;
+pub const ST_E: u64 = coherence::STATE_E as u64;
+pub const ST_M: u64 = coherence::STATE_M as u64;
 /// A key instruction's need (2 bits).
-pub const NEED_READ: u64 = 0;
-pub const NEED_WRITE: u64 = 1;
-pub const NEED_LOCK: u64 = 2;
-pub const NEED_ALLOC: u64 = 3;
+pub const NEED_READ: u64 = coherence::NEED_READ as u64;
+pub const NEED_WRITE: u64 = coherence::NEED_WRITE as u64;
+pub const NEED_LOCK: u64 = coherence::NEED_LOCK as u64;
+pub const NEED_ALLOC: u64 = coherence::NEED_ALLOC as u64;
 
 /// What the unit tells every tile in phase 2: a grant or a completion, its kind, and for a
 /// completion the requester's line and block. One copy goes to every tile.

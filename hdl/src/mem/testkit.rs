@@ -8,12 +8,10 @@
 //! simulator's unit alongside and says, each cycle, what each tile puts on its ports and
 //! what it must get back.
 
-use super::coherence::{
-    Coherence, TilePort, K_ALLOC, K_FILL_READ, K_FILL_WRITE, K_LOCK, K_NOP, K_UPGRADE,
-};
-use super::lines::{NEED_ALLOC, NEED_LOCK, NEED_READ, NEED_WRITE, ST_E, ST_I, ST_M, ST_S};
-use j1k_sim::mem::cache::LineState;
-use j1k_sim::mem::unit::{Coherence as Model, Kind, Need, Tick};
+use super::coherence::{Coherence, TilePort};
+use super::lines::{NEED_READ, NEED_WRITE};
+use j1k_sim::lockstep::{Comparator, UnitObs};
+use j1k_sim::mem::unit::{Coherence as Model, Need, Tick};
 use j1k_sim::{KeyConfig, Store};
 
 pub const W: u16 = 4;
@@ -136,33 +134,13 @@ pub struct Driver<const N: usize> {
     nshared: usize,
 }
 
+/// A need as the tile's port carries it: its code and block.
 pub fn need_code(n: Need) -> (u64, u16) {
-    match n {
-        Need::Read(b) => (NEED_READ, b),
-        Need::Write(b) => (NEED_WRITE, b),
-        Need::NodeLock => (NEED_LOCK, 0),
-        Need::Alloc => (NEED_ALLOC, 0),
-    }
-}
-
-pub fn state_code(s: LineState) -> u64 {
-    match s {
-        LineState::I => ST_I,
-        LineState::S => ST_S,
-        LineState::E => ST_E,
-        LineState::M => ST_M,
-    }
-}
-
-pub fn kind_code(k: Kind) -> u64 {
-    match k {
-        Kind::Nop => K_NOP,
-        Kind::Fill { write: false } => K_FILL_READ,
-        Kind::Fill { write: true } => K_FILL_WRITE,
-        Kind::Upgrade => K_UPGRADE,
-        Kind::Alloc => K_ALLOC,
-        Kind::NodeLock => K_LOCK,
-    }
+    let b = match n {
+        Need::Read(b) | Need::Write(b) => b,
+        Need::NodeLock | Need::Alloc => 0,
+    };
+    (n.code() as u64, b)
 }
 
 impl<const N: usize> Driver<N> {
@@ -336,155 +314,53 @@ impl<const N: usize> Driver<N> {
     /// Phase 2 of cycle `now` on the model.
     pub fn phase2(&mut self, now: u64) {
         if let Tick::Granted(g) = self.model.tick(now, &mut self.store) {
-            self.seen.kinds[kind_code(g.kind) as usize] += 1;
+            self.seen.kinds[g.kind.code() as usize] += 1;
             self.seen.writebacks += g.writeback as u64;
             self.seen.sources += g.source.is_some() as u64;
         }
     }
 }
 
-/// Every register of the block against the model after the edge that ends cycle `now`.
+/// The unit's registers as every lockstep compares them (j1k_sim::lockstep::UnitObs).
+pub fn unit_obs<const N: usize, const L: usize>(x: &Coherence<N, L>) -> UnitObs {
+    let mut o = UnitObs::default();
+    for (hw, h) in x.tiles.iter().zip(o.tiles.iter_mut()) {
+        for i in 0..L {
+            h.tags[i] = hw.tags[i].val().index() as u16;
+            h.states[i] = hw.states[i].val().index() as u8;
+            h.snoops[i] = hw.snoops[i].val() as u8;
+        }
+        h.vptr = hw.vptr.val().index() as u8;
+        h.req_v = hw.req_v.val() as u8;
+        h.req_need = hw.req_need.val().index() as u8;
+        h.req_blk = hw.req_blk.val().index() as u16;
+        h.locked = hw.locked.val() as u8;
+        h.alloc_v = hw.alloc_v.val() as u8;
+        h.alloc_ok = hw.alloc_ok.val() as u8;
+        h.alloc_idx = hw.alloc_idx.val().index() as u16;
+    }
+    o.active = x.active.val() as u8;
+    o.x_kind = x.x_kind.val().index() as u8;
+    o.x_tile = x.x_tile.val().index() as u8;
+    o.x_block = x.x_block.val().index() as u16;
+    o.x_line = x.x_line.val().index() as u8;
+    o.x_writeback = x.x_writeback.val() as u8;
+    o.x_source_v = x.x_source_v.val() as u8;
+    o.x_source = x.x_source.val().index() as u8;
+    o.x_left = x.x_left.val().index() as u16;
+    o.x_age = x.x_age.val().index() as u8;
+    o.last = x.last.val().index() as u8;
+    o
+}
+
+/// The unit against the simulator's after cycle `now`, through the comparator every
+/// lockstep uses.
 pub fn compare<const N: usize, const L: usize>(
     x: &Coherence<N, L>,
     m: &Model,
     now: u64,
 ) -> Result<(), String> {
-    let mut diffs = Vec::new();
-    let mut eq = |what: String, rtl: u64, sim: u64| {
-        if rtl != sim {
-            diffs.push(format!("{what}: rtl {rtl}, sim {sim}"));
-        }
-    };
-    for t in 0..N {
-        let (hw, sw) = (&x.tiles[t], &m.tiles[t]);
-        for i in 0..L {
-            let l = sw.cache.lines[i];
-            let at = |f: &str| format!("tile {t} line {i} {f}");
-            eq(at("tag"), hw.tags[i].val().index() as u64, l.tag as u64);
-            eq(
-                at("state"),
-                hw.states[i].val().index() as u64,
-                state_code(l.state),
-            );
-            eq(at("snoop"), hw.snoops[i].val() as u64, l.snoop as u64);
-        }
-        let at = |f: &str| format!("tile {t} {f}");
-        eq(
-            at("victim pointer"),
-            hw.vptr.val().index() as u64,
-            sw.cache.victim as u64,
-        );
-        eq(
-            at("request"),
-            hw.req_v.val() as u64,
-            sw.request.is_some() as u64,
-        );
-        if let Some(r) = sw.request {
-            let (code, b) = need_code(r.need);
-            eq(at("request need"), hw.req_need.val().index() as u64, code);
-            // (a node-lock or allocation request has no block: the key unit presents
-            // its current block with every need, and the unit ignores it)
-            if matches!(r.need, Need::Read(_) | Need::Write(_)) {
-                eq(
-                    at("request block"),
-                    hw.req_blk.val().index() as u64,
-                    b as u64,
-                );
-            }
-        }
-        eq(at("node lock"), hw.locked.val() as u64, sw.lock as u64);
-        eq(
-            at("allocation"),
-            hw.alloc_v.val() as u64,
-            sw.alloc.is_some() as u64,
-        );
-        if let Some(a) = sw.alloc {
-            eq(
-                at("allocation ok"),
-                hw.alloc_ok.val() as u64,
-                a.is_some() as u64,
-            );
-            if let Some(i) = a {
-                eq(
-                    at("allocation index"),
-                    hw.alloc_idx.val().index() as u64,
-                    i as u64,
-                );
-            }
-        }
-    }
-    eq(
-        "unit active".into(),
-        x.active.val() as u64,
-        m.active.is_some() as u64,
-    );
-    eq(
-        "unit last".into(),
-        x.last.val().index() as u64,
-        m.last as u64,
-    );
-    if let Some(a) = m.active {
-        eq(
-            "txn kind".into(),
-            x.x_kind.val().index() as u64,
-            kind_code(a.kind),
-        );
-        eq(
-            "txn tile".into(),
-            x.x_tile.val().index() as u64,
-            a.tile as u64,
-        );
-        eq(
-            "txn block".into(),
-            x.x_block.val().index() as u64,
-            a.block as u64,
-        );
-        eq(
-            "txn line".into(),
-            x.x_line.val().index() as u64,
-            a.line as u64,
-        );
-        eq(
-            "txn writeback".into(),
-            x.x_writeback.val() as u64,
-            a.writeback as u64,
-        );
-        eq(
-            "txn source".into(),
-            x.x_source_v.val() as u64,
-            a.source.is_some() as u64,
-        );
-        if let Some(s) = a.source {
-            eq(
-                "txn source tile".into(),
-                x.x_source.val().index() as u64,
-                s as u64,
-            );
-        }
-        eq(
-            "txn left".into(),
-            x.x_left.val().index() as u64,
-            a.left as u64,
-        );
-        eq(
-            "txn age".into(),
-            x.x_age.val().index() as u64,
-            (now + 1 - a.granted_at).min(3),
-        );
-    }
-    if diffs.is_empty() {
-        Ok(())
-    } else {
-        let lines: Vec<String> = m
-            .tiles
-            .iter()
-            .map(|t| format!("{:?} req {:?}", t.cache.lines, t.request))
-            .collect();
-        Err(format!(
-            "after cycle {now}: {} (simulator: {:?}; {})",
-            diffs.join("; "),
-            m.active,
-            lines.join(" | ")
-        ))
-    }
+    Comparator::new(None)
+        .check_unit(now, m, &unit_obs(x))
+        .map_err(|d| d.to_string())
 }

@@ -48,6 +48,20 @@ struct j1k_rtl_obs {
     uint8_t leds, halt, cur_b, cur_n, key_busy, blk_we, blk_wmask, slot_we;
 };
 
+// j1k_sim::lockstep::TileUnitObs and UnitObs, field for field.
+struct j1k_rtl_tile_unit {
+    uint16_t tags[4];
+    uint16_t req_blk, alloc_idx;
+    uint8_t states[4], snoops[4];
+    uint8_t vptr, req_v, req_need, locked, alloc_v, alloc_ok;
+};
+
+struct j1k_rtl_unit {
+    j1k_rtl_tile_unit tiles[8];
+    uint16_t x_block, x_left;
+    uint8_t active, x_kind, x_tile, x_line, x_writeback, x_source_v, x_source, x_age, last;
+};
+
 }  // extern "C"
 
 #include "obs_gen.h"
@@ -64,10 +78,11 @@ struct Sim {
     virtual void reset_load(const uint16_t *words, size_t n) = 0;
     virtual void set_rx(int valid, int data) = 0;
     virtual void observe(int k, j1k_rtl_obs *o) = 0;
+    virtual void observe_unit(j1k_rtl_unit *u) = 0;
     virtual uint32_t running() = 0;
     virtual bool halting() = 0;
     virtual uint64_t run(uint64_t max, bool rx_ended, j1k_rtl_obs *trace, uint32_t *runs,
-                         int *event) = 0;
+                         j1k_rtl_unit *units, int *event) = 0;
 };
 
 // eval() without the input region (see above): the generated Vtop___024root___eval
@@ -169,11 +184,12 @@ template <class V> struct Model : Sim {
     }
 
     void observe(int k, j1k_rtl_obs *o) override { observe_core(&top, k, o); }
+    void observe_unit(j1k_rtl_unit *u) override { ::observe_unit(&top, u); }
     uint32_t running() override { return running_mask(&top); }
     bool halting() override { return ::halting(&top); }
 
     uint64_t run(uint64_t max, bool ended, j1k_rtl_obs *trace, uint32_t *runs,
-                 int *event) override {
+                 j1k_rtl_unit *units, int *event) override {
         uint64_t n = 0;
         *event = 0;
         while (n < max) {
@@ -185,6 +201,7 @@ template <class V> struct Model : Sim {
                 for (int k = 0; k < cores; k++) observe_core(&top, k, &trace[n * cores + k]);
             }
             if (runs) runs[n] = running_mask(&top);
+            if (units) ::observe_unit(&top, &units[n]);
             tick_();
             n++;
         }
@@ -224,6 +241,9 @@ void j1k_rtl_set_rx(void *p, int valid, int data) { static_cast<Sim *>(p)->set_r
 // What core `k` shows in the current cycle.
 void j1k_rtl_observe(void *p, int k, j1k_rtl_obs *o) { static_cast<Sim *>(p)->observe(k, o); }
 
+// The coherence unit's registers in the current cycle (a one-core model: left as they are).
+void j1k_rtl_observe_unit(void *p, j1k_rtl_unit *u) { static_cast<Sim *>(p)->observe_unit(u); }
+
 // Bit k set while core k runs (the one-core top: 1).
 uint32_t j1k_rtl_running(void *p) { return static_cast<Sim *>(p)->running(); }
 
@@ -233,11 +253,12 @@ int j1k_rtl_halting(void *p) { return static_cast<Sim *>(p)->halting() ? 1 : 0; 
 // Runs at most `max` cycles, stopping before a cycle that needs the host
 // (*event = 1; `rx_ended`: input has ended, so a look at RX asks nothing).
 // With `trace`, what each cycle run showed goes to trace[0..n * cores] (every
-// core's in turn; room for `max` cycles), and with `runs` the running cores of
-// each cycle to runs[0..n]. Returns n, the cycles run.
+// core's in turn; room for `max` cycles), with `runs` the running cores of
+// each cycle to runs[0..n], and with `units` the coherence unit of each cycle to
+// units[0..n]. Returns n, the cycles run.
 uint64_t j1k_rtl_run(void *p, uint64_t max, int rx_ended, j1k_rtl_obs *trace, uint32_t *runs,
-                     int *event) {
-    return static_cast<Sim *>(p)->run(max, rx_ended != 0, trace, runs, event);
+                     j1k_rtl_unit *units, int *event) {
+    return static_cast<Sim *>(p)->run(max, rx_ended != 0, trace, runs, units, event);
 }
 
 }  // extern "C"

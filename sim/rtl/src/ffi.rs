@@ -1,8 +1,9 @@
-//! The C ABI of csrc/shim.cpp. `Obs` mirrors `struct j1k_rtl_obs` field for field.
+//! The C ABI of csrc/shim.cpp. `Obs` mirrors `struct j1k_rtl_obs` field for field, and
+//! `UnitObs` `struct j1k_rtl_unit`.
 
 use std::ffi::c_void;
 
-pub use j1k_sim::lockstep::Obs;
+pub use j1k_sim::lockstep::{Obs, UnitObs};
 
 extern "C" {
     /// A model of `cores` cores (1, 2 or 4); null when none is built for that count.
@@ -14,17 +15,20 @@ extern "C" {
     pub fn j1k_rtl_reset_load(m: *mut c_void, words: *const u16, n: usize);
     pub fn j1k_rtl_set_rx(m: *mut c_void, valid: i32, data: i32);
     pub fn j1k_rtl_observe(m: *mut c_void, core: i32, o: *mut Obs);
+    pub fn j1k_rtl_observe_unit(m: *mut c_void, u: *mut UnitObs);
     pub fn j1k_rtl_running(m: *mut c_void) -> u32;
     pub fn j1k_rtl_halting(m: *mut c_void) -> i32;
     /// Runs at most `max` cycles, stopping before one that needs the host
     /// (`*event` = 1); with `trace` non-null, writes each cycle's `Obs` of every core
-    /// there, and with `runs` non-null each cycle's running cores.
+    /// there, with `runs` non-null each cycle's running cores, and with `units` non-null
+    /// each cycle's coherence unit.
     pub fn j1k_rtl_run(
         m: *mut c_void,
         max: u64,
         rx_ended: i32,
         trace: *mut Obs,
         runs: *mut u32,
+        units: *mut UnitObs,
         event: *mut i32,
     ) -> u64;
 }

@@ -12,7 +12,7 @@
 mod ffi;
 mod lockstep;
 
-pub use ffi::Obs;
+pub use ffi::{Obs, UnitObs};
 pub use lockstep::{lockstep, lockstep_batched, Divergence, LOCKSTEP_BATCH};
 
 use j1k_sim::{Config, Limits, Outcome, RxPort, Uart};
@@ -162,6 +162,14 @@ impl Rtl {
         (0..self.cores).map(|k| self.observe_core(k)).collect()
     }
 
+    /// The coherence unit's registers in the current cycle (a model of several cores).
+    pub fn observe_unit(&self) -> UnitObs {
+        assert!(self.cores > 1, "a one-core model has no coherence unit");
+        let mut u = UnitObs::default();
+        unsafe { ffi::j1k_rtl_observe_unit(self.model.as_ptr(), &mut u) };
+        u
+    }
+
     /// Bit k set while core k runs (a one-core model: 1).
     pub fn running(&self) -> u32 {
         unsafe { ffi::j1k_rtl_running(self.model.as_ptr()) }
@@ -196,23 +204,37 @@ impl Rtl {
     /// same run, counts and end. With `trace`, what each cycle showed is appended to
     /// it: one [`Obs`] per core per cycle (what `step` returns, for one core), and
     /// the cycle's running cores ([`running`](Self::running)) to `runs`.
-    pub fn run_until_event(&mut self, max_cycles: u64, trace: Option<Trace>) -> Ran {
+    pub fn run_until_event(&mut self, max_cycles: u64, trace: Option<&mut Trace>) -> Ran {
         let model = self.model.as_ptr();
         let rx_ended = self.rx.exhausted as i32;
         let mut event = 0;
         let n = match trace {
-            Some((t, runs)) => {
+            Some(t) => {
                 let room = usize::try_from(max_cycles).expect("a trace of that many cycles");
-                t.reserve(room * self.cores);
-                runs.reserve(room);
-                // SAFETY: the shim writes at most `max_cycles` × cores whole `Obs` and
-                // `max_cycles` u32 (plain integers) into the room reserved after the ends.
+                let units = self.cores > 1;
+                t.obs.reserve(room * self.cores);
+                t.runs.reserve(room);
+                if units {
+                    t.units.reserve(room);
+                }
+                // SAFETY: the shim writes at most `max_cycles` × cores whole `Obs`,
+                // `max_cycles` u32 and (with several cores) `max_cycles` `UnitObs`, all
+                // plain integers, into the room reserved after the ends.
                 unsafe {
-                    let end = t.as_mut_ptr().add(t.len());
-                    let rend = runs.as_mut_ptr().add(runs.len());
-                    let n = ffi::j1k_rtl_run(model, max_cycles, rx_ended, end, rend, &mut event);
-                    t.set_len(t.len() + n as usize * self.cores);
-                    runs.set_len(runs.len() + n as usize);
+                    let end = t.obs.as_mut_ptr().add(t.obs.len());
+                    let rend = t.runs.as_mut_ptr().add(t.runs.len());
+                    let uend = if units {
+                        t.units.as_mut_ptr().add(t.units.len())
+                    } else {
+                        std::ptr::null_mut()
+                    };
+                    let n =
+                        ffi::j1k_rtl_run(model, max_cycles, rx_ended, end, rend, uend, &mut event);
+                    t.obs.set_len(t.obs.len() + n as usize * self.cores);
+                    t.runs.set_len(t.runs.len() + n as usize);
+                    if units {
+                        t.units.set_len(t.units.len() + n as usize);
+                    }
                     n
                 }
             }
@@ -221,6 +243,7 @@ impl Rtl {
                     model,
                     max_cycles,
                     rx_ended,
+                    std::ptr::null_mut(),
                     std::ptr::null_mut(),
                     std::ptr::null_mut(),
                     &mut event,
@@ -315,9 +338,24 @@ impl Rtl {
     }
 }
 
-/// Where [`Rtl::run_until_event`] records: every core's [`Obs`] per cycle, and each
-/// cycle's running cores.
-pub type Trace<'a> = (&'a mut Vec<Obs>, &'a mut Vec<u32>);
+/// Where [`Rtl::run_until_event`] records, cycle by cycle.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    /// Every core's [`Obs`], core 0 first.
+    pub obs: Vec<Obs>,
+    /// The running cores ([`Rtl::running`]).
+    pub runs: Vec<u32>,
+    /// The coherence unit ([`Rtl::observe_unit`]); a one-core model has none (empty).
+    pub units: Vec<UnitObs>,
+}
+
+impl Trace {
+    pub fn clear(&mut self) {
+        self.obs.clear();
+        self.runs.clear();
+        self.units.clear();
+    }
+}
 
 /// What [`Rtl::step_all`] saw during the cycle it ran.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -375,21 +413,18 @@ mod tests {
 
     /// Every cycle's observation, through `run_until_event` and `step`.
     fn traced(r: &mut Rtl, uart: &mut dyn Uart, limits: &Limits) -> Vec<Obs> {
-        let (mut trace, mut runs) = (Vec::new(), Vec::new());
+        let mut trace = Trace::default();
         while r.ended(limits).is_none() {
-            let ran = r.run_until_event(
-                r.cycles_left(limits).min(4096),
-                Some((&mut trace, &mut runs)),
-            );
+            let ran = r.run_until_event(r.cycles_left(limits).min(4096), Some(&mut trace));
             if ran.event {
                 let o = r.step(uart);
-                trace.push(o);
+                trace.obs.push(o);
                 if o.halt != 0 {
                     break;
                 }
             }
         }
-        trace
+        trace.obs
     }
 
     /// The C++ loop runs the same cycles as single steps: the same output,

@@ -12,7 +12,7 @@
 //! batch. A cycle that moves a UART byte or asks for input is run on both sides
 //! one at a time ([`Rtl::step`]), the Rust model first, as the console needs.
 
-use crate::{Obs, Rtl};
+use crate::{Rtl, Trace};
 pub use j1k_sim::lockstep::Divergence;
 use j1k_sim::lockstep::{Comparator, HwCycle};
 use j1k_sim::{Limits, Machine, Outcome, Step, Uart};
@@ -99,7 +99,7 @@ pub fn lockstep_batched(
     let n = rtl.cores();
     // (whether a core runs is compared on several cores; a one-core top has no such port)
     let running = |mask: u32, k: usize| (n > 1).then_some(mask >> k & 1 != 0);
-    let (mut trace, mut runs): (Vec<Obs>, Vec<u32>) = (Vec::new(), Vec::new());
+    let mut trace = Trace::default();
     let mut step = Step::default();
     loop {
         // The same end rules as Machine::run (the RTL side keeps the same
@@ -109,25 +109,30 @@ pub fn lockstep_batched(
         }
         if batch > 0 {
             trace.clear();
-            runs.clear();
             let left = rtl.cycles_left(limits).min(batch);
-            let ran = rtl.run_until_event(left, Some((&mut trace, &mut runs)));
+            let ran = rtl.run_until_event(left, Some(&mut trace));
             if ran.cycles > 0 {
                 let (now, now_running) = (rtl.observe_all(), rtl.running());
+                let now_unit = (n > 1).then(|| rtl.observe_unit());
                 for i in 0..ran.cycles as usize {
                     let cycle = m.cycles();
                     m.step_into(&mut RustSide(&mut tee), &mut step);
-                    let after = trace.get((i + 1) * n..(i + 2) * n).unwrap_or(&now);
-                    let after_running = runs.get(i + 1).copied().unwrap_or(now_running);
-                    for k in 0..n {
+                    let after = trace.obs.get((i + 1) * n..(i + 2) * n).unwrap_or(&now);
+                    let after_running = trace.runs.get(i + 1).copied().unwrap_or(now_running);
+                    let during = &trace.obs[i * n..(i + 1) * n];
+                    for (k, (during, after)) in during.iter().zip(after).enumerate() {
                         let rtl_cycle = HwCycle {
-                            during: &trace[i * n + k],
-                            after: &after[k],
+                            during,
+                            after,
                             tx: None,
                             early_look: false,
                             running: running(after_running, k),
                         };
                         cmp.check(cycle, m, &step, k, &rtl_cycle)?;
+                    }
+                    if let (Some(u), Some(now_unit)) = (m.coherence(), &now_unit) {
+                        let after = trace.units.get(i + 1).unwrap_or(now_unit);
+                        cmp.check_unit(cycle, u, after)?;
                     }
                     // (the RTL's halt stops a batch, so a halt here differs above)
                     if step.halted {
@@ -163,6 +168,9 @@ pub fn lockstep_batched(
                 running: running(after_running, k),
             };
             cmp.check(cycle, m, &step, k, &rtl_cycle)?;
+        }
+        if let Some(u) = m.coherence() {
+            cmp.check_unit(cycle, u, &rtl.observe_unit())?;
         }
         if step.halted {
             return Ok(Outcome::Halted);

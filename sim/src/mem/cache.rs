@@ -1,6 +1,7 @@
 //! One tile's block cache (docs/architecture.md §1–2): `L` lines, each a whole
 //! block, with a tag, a MESI state and a snoop flag per line.
 
+use j1k_isa::coherence;
 use serde::Serialize;
 
 /// A line's coherence state.
@@ -20,6 +21,15 @@ impl LineState {
     /// A write may proceed without a transaction (E becomes M).
     pub fn writable(self) -> bool {
         matches!(self, LineState::E | LineState::M)
+    }
+    /// The hardware's 2-bit encoding (j1k_isa::coherence).
+    pub const fn code(self) -> u8 {
+        match self {
+            LineState::I => coherence::STATE_I,
+            LineState::S => coherence::STATE_S,
+            LineState::E => coherence::STATE_E,
+            LineState::M => coherence::STATE_M,
+        }
     }
     pub fn letter(self) -> char {
         match self {

@@ -6,6 +6,7 @@
 
 use super::cache::{Cache, LineState};
 use super::store::Store;
+use j1k_isa::coherence;
 use serde::Serialize;
 
 /// What a key instruction needs from the memory system before its decode cycle.
@@ -144,7 +145,31 @@ pub struct Coherence {
     pub completions: u64,
 }
 
+impl Need {
+    /// The hardware's 2-bit encoding of a request (j1k_isa::coherence).
+    pub const fn code(self) -> u8 {
+        match self {
+            Need::Read(_) => coherence::NEED_READ,
+            Need::Write(_) => coherence::NEED_WRITE,
+            Need::NodeLock => coherence::NEED_LOCK,
+            Need::Alloc => coherence::NEED_ALLOC,
+        }
+    }
+}
+
 impl Kind {
+    /// The hardware's 3-bit encoding of a transaction (j1k_isa::coherence).
+    pub const fn code(self) -> u8 {
+        match self {
+            Kind::Nop => coherence::KIND_NOP,
+            Kind::Fill { write: false } => coherence::KIND_FILL_READ,
+            Kind::Fill { write: true } => coherence::KIND_FILL_WRITE,
+            Kind::Upgrade => coherence::KIND_UPGRADE,
+            Kind::Alloc => coherence::KIND_ALLOC,
+            Kind::NodeLock => coherence::KIND_LOCK,
+        }
+    }
+
     /// The name the tracer prints.
     pub fn name(self) -> &'static str {
         match self {

@@ -96,8 +96,7 @@ pub struct RtlBoard {
     rtl: j1k_rtl::Rtl,
     ram: Vec<u16>,
     /// What the cycles run in one call into the model showed (for their RAM writes).
-    trace: Vec<j1k_rtl::Obs>,
-    runs: Vec<u32>,
+    trace: j1k_rtl::Trace,
 }
 
 /// Cycles the RTL runs in one call into the model at most.
@@ -110,8 +109,7 @@ impl RtlBoard {
         RtlBoard {
             rtl,
             ram,
-            trace: Vec::new(),
-            runs: Vec::new(),
+            trace: j1k_rtl::Trace::default(),
         }
     }
 }
@@ -129,12 +127,9 @@ impl BoardModel for RtlBoard {
             // The cycles that need nothing from the line run in the model's own loop;
             // the one that does (a byte, a look at RX, a halt) runs through `step`.
             self.trace.clear();
-            self.runs.clear();
             let left = (cycles - self.rtl.cycles()).min(RTL_BATCH);
-            let ran = self
-                .rtl
-                .run_until_event(left, Some((&mut self.trace, &mut self.runs)));
-            for o in &self.trace {
+            let ran = self.rtl.run_until_event(left, Some(&mut self.trace));
+            for o in &self.trace.obs {
                 mirror(&mut self.ram, o);
             }
             if ran.event {

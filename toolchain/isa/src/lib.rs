@@ -109,3 +109,25 @@ pub const BLOCK_REGS: usize = 8;
 pub const NODE_REGS: usize = 4;
 /// The root node, whose read-write key sits in node register 0 of every core at reset.
 pub const ROOT_NODE: u16 = 1;
+
+/// The coherence unit's encodings, which the simulator's model (`LineState::code`,
+/// `Need::code`, `Kind::code`), the hardware (hdl/src/mem) and the lockstep share.
+pub mod coherence {
+    /// A cache line's state (2 bits).
+    pub const STATE_I: u8 = 0;
+    pub const STATE_S: u8 = 1;
+    pub const STATE_E: u8 = 2;
+    pub const STATE_M: u8 = 3;
+    /// What a key instruction asks of the unit (2 bits).
+    pub const NEED_READ: u8 = 0;
+    pub const NEED_WRITE: u8 = 1;
+    pub const NEED_LOCK: u8 = 2;
+    pub const NEED_ALLOC: u8 = 3;
+    /// A transaction's kind (3 bits).
+    pub const KIND_NOP: u8 = 0;
+    pub const KIND_FILL_READ: u8 = 1;
+    pub const KIND_FILL_WRITE: u8 = 2;
+    pub const KIND_UPGRADE: u8 = 3;
+    pub const KIND_ALLOC: u8 = 4;
+    pub const KIND_LOCK: u8 = 5;
+}
