@@ -76,6 +76,7 @@ struct Sim {
     virtual ~Sim() {}
     virtual void tick() = 0;
     virtual void reset_load(const uint16_t *words, size_t n) = 0;
+    virtual void reset() = 0;
     virtual void set_rx(int valid, int data) = 0;
     virtual void observe(int k, j1k_rtl_obs *o) = 0;
     virtual void observe_unit(j1k_rtl_unit *u) = 0;
@@ -175,6 +176,19 @@ template <class V> struct Model : Sim {
         m->eval();
     }
 
+    // Holds reset for 32 cycles (the key registers' RAM is cleared in 16, hdl/src/key/
+    // regs.rs) and releases it: every RAM keeps its words, as on the board.
+    void reset() override {
+        V *m = &top;
+        m->reset = 1;
+        m->uart_rx_valid = 0;
+        m->uart_rx_data = 0;
+        m->eval();
+        for (int i = 0; i < 32; i++) tick_();
+        m->reset = 0;
+        m->eval();
+    }
+
     void set_rx(int valid, int data) override {
         uint8_t v = valid ? 1 : 0, d = data & 0xff;
         if (top.uart_rx_valid == v && top.uart_rx_data == d) return;
@@ -234,6 +248,9 @@ void j1k_rtl_tick(void *p) { static_cast<Sim *>(p)->tick(); }
 void j1k_rtl_reset_load(void *p, const uint16_t *words, size_t n) {
     static_cast<Sim *>(p)->reset_load(words, n);
 }
+
+// The reset button: the model is then in cycle 0, every RAM as it was.
+void j1k_rtl_reset(void *p) { static_cast<Sim *>(p)->reset(); }
 
 // Drives the receiver's outputs into core 0 (RX valid and the data register).
 void j1k_rtl_set_rx(void *p, int valid, int data) { static_cast<Sim *>(p)->set_rx(valid, data); }

@@ -13,6 +13,7 @@ extern "C" {
     pub fn j1k_rtl_set_full_eval(m: *mut c_void, on: i32);
     pub fn j1k_rtl_tick(m: *mut c_void);
     pub fn j1k_rtl_reset_load(m: *mut c_void, words: *const u16, n: usize);
+    pub fn j1k_rtl_reset(m: *mut c_void);
     pub fn j1k_rtl_set_rx(m: *mut c_void, valid: i32, data: i32);
     pub fn j1k_rtl_observe(m: *mut c_void, core: i32, o: *mut Obs);
     pub fn j1k_rtl_observe_unit(m: *mut c_void, u: *mut UnitObs);

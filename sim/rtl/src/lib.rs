@@ -117,6 +117,19 @@ impl Rtl {
             return Err(RtlError::ImageTooLarge(words.len()));
         }
         unsafe { ffi::j1k_rtl_reset_load(self.model.as_ptr(), words.as_ptr(), words.len()) };
+        self.restart();
+        Ok(())
+    }
+
+    /// The reset button: every core restarts at word 0 and every RAM keeps its words
+    /// (`Machine::reset`).
+    pub fn reset(&mut self) {
+        unsafe { ffi::j1k_rtl_reset(self.model.as_ptr()) };
+        self.restart();
+    }
+
+    /// After a reset: cycle 0, no byte in the receiver, counts from zero.
+    fn restart(&mut self) {
         self.cycles = 0;
         self.quiet_since = 0;
         self.rx = RxPort {
@@ -125,7 +138,6 @@ impl Rtl {
         };
         self.stats = RtlStats::default();
         self.drive_rx();
-        Ok(())
     }
 
     pub fn cycles(&self) -> u64 {

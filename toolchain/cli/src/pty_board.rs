@@ -90,67 +90,32 @@ impl BoardModel for RustBoard {
     }
 }
 
-/// The Verilated RTL. Its RAM is mirrored from the write port it exposes, so a reset can
-/// reload what the program and the loader left there.
-pub struct RtlBoard {
-    rtl: j1k_rtl::Rtl,
-    ram: Vec<u16>,
-    /// What the cycles run in one call into the model showed (for their RAM writes).
-    trace: j1k_rtl::Trace,
-}
+/// The Verilated RTL, of one core or several.
+pub struct RtlBoard(pub j1k_rtl::Rtl);
 
 /// Cycles the RTL runs in one call into the model at most.
 const RTL_BATCH: u64 = 1024;
 
-impl RtlBoard {
-    pub fn new(rtl: j1k_rtl::Rtl, image: &[u16]) -> RtlBoard {
-        let mut ram = vec![0u16; j1k_isa::RAM_WORDS];
-        ram[..image.len()].copy_from_slice(image);
-        RtlBoard {
-            rtl,
-            ram,
-            trace: j1k_rtl::Trace::default(),
-        }
-    }
-}
-
-/// A RAM write the cycle made, into the mirror.
-fn mirror(ram: &mut [u16], o: &j1k_rtl::Obs) {
-    if o.ram_we != 0 {
-        ram[o.ram_waddr as usize % j1k_isa::RAM_WORDS] = o.ram_wdata;
-    }
-}
-
 impl BoardModel for RtlBoard {
     fn run_until(&mut self, cycles: u64, uart: &mut dyn Uart) -> bool {
-        while self.rtl.cycles() < cycles {
+        while self.0.cycles() < cycles {
             // The cycles that need nothing from the line run in the model's own loop;
-            // the one that does (a byte, a look at RX, a halt) runs through `step`.
-            self.trace.clear();
-            let left = (cycles - self.rtl.cycles()).min(RTL_BATCH);
-            let ran = self.rtl.run_until_event(left, Some(&mut self.trace));
-            for o in &self.trace.obs {
-                mirror(&mut self.ram, o);
-            }
-            if ran.event {
-                let s = self.rtl.step_all(uart);
-                mirror(&mut self.ram, &s.obs[0]);
-                if s.halting {
-                    return true;
-                }
+            // the one that does (a byte, a look at RX, a halt) runs through `step_all`.
+            let left = (cycles - self.0.cycles()).min(RTL_BATCH);
+            if self.0.run_until_event(left, None).event && self.0.step_all(uart).halting {
+                return true;
             }
         }
         false
     }
     fn press_reset(&mut self) {
-        // The image fits: it is the RAM's own size.
-        let _ = self.rtl.load_image(&self.ram);
+        self.0.reset();
     }
     fn pc(&self) -> u16 {
-        self.rtl.observe().pc
+        self.0.observe().pc
     }
     fn receive(&mut self, byte: u8) -> bool {
-        self.rtl.receive(byte)
+        self.0.receive(byte)
     }
     fn set_tx_busy_cycles(&mut self, _cycles: u64) -> bool {
         // hdl/src/sim_top.rs ties TX ready high: the busy time would need a port there.

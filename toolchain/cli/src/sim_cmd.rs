@@ -124,13 +124,6 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    if a.cores > 1 && a.rtl && a.pty {
-        return Err(CliError::Sim(format!(
-            "--cores {}: the simulated board on the RTL has one core for now (a reset \
-             reloads the RAM it mirrors, core 0's); run --pty --cores {} on the Rust model",
-            a.cores, a.cores
-        )));
-    }
     if a.check_coherence && (a.rtl || a.lockstep || a.pty) {
         return Err(CliError::Sim(
             "--check-coherence checks the Rust model: run it without --rtl, --lockstep and --pty"
@@ -296,10 +289,7 @@ fn run_pty(a: &SimArgs, machine: Machine, words: &[u16]) -> Result<(), CliError>
         max_cycles: a.max_cycles,
     };
     let (cycles, pc) = if a.rtl {
-        serve(
-            &mut RtlBoard::new(rtl_loaded(&machine, words)?, words),
-            &opts,
-        )?
+        serve(&mut RtlBoard(rtl_loaded(&machine, words)?), &opts)?
     } else {
         serve(&mut RustBoard(machine), &opts)?
     };

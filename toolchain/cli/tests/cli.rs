@@ -379,10 +379,6 @@ fn sim_runs_several_cores() {
             vec!["sim", hello, "--cores", "3", "--rtl"],
             "built for 1, 2 or 4 cores",
         ),
-        (
-            vec!["sim", hello, "--cores", "2", "--rtl", "--pty"],
-            "one core for now",
-        ),
     ] {
         let out = j1k().args(&args).output().unwrap();
         assert!(!out.status.success(), "{args:?}");

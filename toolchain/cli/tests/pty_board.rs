@@ -320,7 +320,18 @@ fn the_handshake_reports_the_simulated_builds_sizes() {
 /// alone, and the loader then reads what core 1 computed from its RAM.
 #[test]
 fn two_cores_on_the_simulated_board() {
-    let board = SimBoard::start(&["--cores", "2", "--baud", "1000000"]);
+    two_cores_on(&[]);
+}
+
+/// The same on the Verilated RTL of two cores (`--pty --rtl --cores 2`): a reset keeps
+/// every core's RAM there too.
+#[test]
+fn two_cores_on_the_rtl_board() {
+    two_cores_on(&["--rtl"]);
+}
+
+fn two_cores_on(model: &[&str]) {
+    let board = SimBoard::start(&[&["--cores", "2", "--baud", "1000000"], model].concat());
     let o = j1k(
         &[
             "load",
