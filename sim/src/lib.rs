@@ -22,7 +22,7 @@ mod stack;
 mod stats;
 mod step;
 pub mod trace;
-mod uart;
+pub mod uart;
 pub mod vcd;
 
 pub use crate::core::{Core, KeyBusy};
@@ -81,25 +81,40 @@ pub enum SimError {
 pub struct Limits {
     /// Stop when the machine's cycle count (since reset) reaches this.
     pub max_cycles: Option<u64>,
-    /// Once UART input is exhausted, stop when no UART byte has moved for this
-    /// many cycles (counted from the last byte moved, or from the cycle that
-    /// found the end of input if that came later).
+    /// Stop when the program has waited this many cycles for input that cannot come: from
+    /// its first look at the empty receiver after input ended, looking again at least every
+    /// [`uart::WAIT_GAP`] cycles, with no UART byte moved meanwhile ([`uart::Wait`]). A
+    /// computation that does not look at RX is never ended by this rule.
     pub idle_cycles: u64,
 }
 
 impl Limits {
-    /// The end condition that holds before the next cycle, if any: `cycles`
-    /// since reset, `quiet_since` the cycle count after the last UART movement
-    /// (or the discovery of the end of input), `exhausted` whether input ended.
-    /// The Rust model and the RTL runner (sim/rtl) both end runs by this rule.
-    pub fn ended(&self, cycles: u64, quiet_since: u64, exhausted: bool) -> Option<Outcome> {
-        if exhausted && cycles.saturating_sub(quiet_since) >= self.idle_cycles {
-            return Some(Outcome::Idle);
+    /// The end condition that holds before the next cycle, if any: `cycles` since reset,
+    /// `wait` the program's wait for input (`RxPort::wait`). The Rust model and the RTL
+    /// runner (sim/rtl) both end runs by this rule.
+    pub fn ended(&self, cycles: u64, wait: Option<uart::Wait>) -> Option<Outcome> {
+        if let Some(w) = wait {
+            if cycles - w.since >= self.idle_cycles && cycles - w.last <= uart::WAIT_GAP {
+                return Some(Outcome::Idle);
+            }
         }
         match self.max_cycles {
             Some(m) if cycles >= m => Some(Outcome::MaxCycles),
             _ => None,
         }
+    }
+}
+
+impl Limits {
+    /// The earliest cycle count, after `cycles`, at which a limit can end the run if no UART
+    /// byte moves meanwhile: a wait that began at `since` can end `idle_cycles` later, and
+    /// one that has not begun (or must begin again) no sooner than `idle_cycles` from now.
+    pub fn deadline(&self, cycles: u64, wait: Option<uart::Wait>) -> u64 {
+        let idle = match wait.map(|w| w.since.saturating_add(self.idle_cycles)) {
+            Some(end) if end > cycles => end,
+            _ => cycles.saturating_add(self.idle_cycles.max(1)),
+        };
+        self.max_cycles.unwrap_or(u64::MAX).min(idle)
     }
 }
 
@@ -117,7 +132,7 @@ impl Default for Limits {
 pub enum Outcome {
     /// After the first cycle in which every running core executed a jump to its own address.
     Halted,
-    /// Input exhausted and no UART byte moved for `idle_cycles` cycles (see [`Limits`]).
+    /// The program waited `idle_cycles` cycles for input after input ended (see [`Limits`]).
     Idle,
     /// The cycle count reached `max_cycles`.
     MaxCycles,

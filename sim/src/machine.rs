@@ -33,7 +33,6 @@ pub struct Machine {
     cycles: u64,
     /// Where the idle count starts: `cycles` just after the last cycle in which
     /// a UART byte moved or in which the end of input was found (0 if neither).
-    quiet_since: u64,
     counters: Counters,
     end: &'static str,
     scratch: Step,
@@ -173,7 +172,6 @@ impl Machine {
             rx: RxPort::default(),
             tx: TxPort::default(),
             cycles: 0,
-            quiet_since: 0,
             counters: Counters::default(),
             end: "running",
             scratch: Step::default(),
@@ -225,7 +223,7 @@ impl Machine {
         self.mem.reset();
         self.tx.reset();
         self.cycles = 0;
-        self.quiet_since = 0;
+        self.rx.wait = None;
         self.counters = Counters::default();
         self.end = "running";
         self.pending.fill(None);
@@ -359,7 +357,6 @@ impl Machine {
         s.uart_rx = None;
         s.cores.resize(self.cores.len(), CoreStep::default());
         let mut all_halt = true;
-        let was_exhausted = self.rx.exhausted;
         let control = self.mem.coh.is_some().then(|| {
             let running = self
                 .cores
@@ -477,8 +474,8 @@ impl Machine {
         }
         self.cycles += 1;
         s.halted = all_halt;
-        if s.uart_tx.is_some() || s.uart_rx.is_some() || self.rx.exhausted != was_exhausted {
-            self.quiet_since = self.cycles;
+        if s.uart_tx.is_some() || s.uart_rx.is_some() {
+            self.rx.wait = None;
         }
         if self.shadow.is_some() && self.violation.is_none() {
             self.violation = self.check(s).err();
@@ -523,17 +520,12 @@ impl Machine {
 
     /// The end condition that holds now, before another cycle, if any.
     fn ended(&self, limits: &Limits) -> Option<Outcome> {
-        limits.ended(self.cycles, self.quiet_since, self.rx.exhausted)
+        limits.ended(self.cycles, self.rx.wait)
     }
 
-    /// The cycle count at which a limit will end the run if nothing else happens.
+    /// The cycle count at which a limit can end the run if nothing else happens.
     fn deadline(&self, limits: &Limits) -> u64 {
-        let idle = if self.rx.exhausted {
-            self.quiet_since.saturating_add(limits.idle_cycles)
-        } else {
-            u64::MAX
-        };
-        limits.max_cycles.unwrap_or(u64::MAX).min(idle)
+        limits.deadline(self.cycles, self.rx.wait)
     }
 
     fn finish(&mut self, o: Outcome) -> Outcome {
@@ -593,12 +585,9 @@ impl Machine {
             if let Some(o) = self.ended(limits) {
                 break o;
             }
-            // Not past the end of the run, whatever ends it (an idle end can only come
-            // once input is found exhausted, at least `idle_cycles` later).
-            let mut h = self.deadline(limits).min(g + AHEAD);
-            if !self.rx.exhausted {
-                h = h.min(g.saturating_add(limits.idle_cycles.max(1)));
-            }
+            // Not past the end of the run, whatever ends it (an idle end comes
+            // `idle_cycles` after a wait began, and a wait begins in a stepped cycle).
+            let h = self.deadline(limits).min(g + AHEAD);
             let l = self.lanes.as_mut().expect("lanes");
             let (mut tx, mut rx) = (None, None);
             for (k, c) in self.cores.iter_mut().enumerate() {

@@ -68,7 +68,24 @@ pub struct RxPort {
     pub data: u8,
     /// `rx()` has returned `None`.
     pub exhausted: bool,
+    /// The program waiting for input that cannot come (see [`Wait`]).
+    pub wait: Option<Wait>,
 }
+
+/// Looks at RX the program made after input ended, finding no byte: each within
+/// [`WAIT_GAP`] cycles of the one before, since the last UART byte moved. The idle rule
+/// ([`crate::Limits`]) ends a run only while such a wait lasts, never during a computation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wait {
+    /// The cycle of the first look.
+    pub since: u64,
+    /// The cycle of the last look.
+    pub last: u64,
+}
+
+/// The most cycles between two looks at RX of one wait: a program that looks less often is
+/// computing, and a later look starts a new wait.
+pub const WAIT_GAP: u64 = 65_536;
 
 impl RxPort {
     /// A byte arrives from the wire now, as in the hardware receiver (hdl/src/uart.rs): it
@@ -79,6 +96,19 @@ impl RxPort {
         self.pending = true;
         self.data = byte;
         overrun
+    }
+
+    /// The program looked at RX in cycle `now` and found no byte after input ended.
+    pub fn looked_empty(&mut self, now: u64) {
+        match &mut self.wait {
+            Some(w) if now - w.last <= WAIT_GAP => w.last = now,
+            _ => {
+                self.wait = Some(Wait {
+                    since: now,
+                    last: now,
+                })
+            }
+        }
     }
 
     /// The program looks at RX: make a byte valid if one remains.

@@ -616,7 +616,7 @@ fn outcomes() {
     assert_eq!(m.run(&mut BufUart::default(), &l), Outcome::MaxCycles);
     assert_eq!(m.cycles(), 1001);
     assert_eq!(m.stats().end, "max-cycles");
-    // Idle: only once input is exhausted, counted from the last byte moved.
+    // Idle: only while the program waits for input after input ended (uart::Wait).
     let prog = vec![lit(0x1000), ior1(), ior2(), drop(), noop(), jmp(4)];
     let mut m = machine(&prog);
     let l = Limits {
@@ -640,8 +640,9 @@ fn outcomes() {
     ];
     let mut m = machine(&prog);
     assert_eq!(m.run(&mut BufUart::new(b"q"), &l), Outcome::Idle);
-    // 'q' consumed in cycle 3; the end of input found in cycle 6; idle from there.
-    assert_eq!(m.cycles(), 7 + 100);
+    // 'q' consumed in cycle 3; the look in cycle 6 finds the input ended: the wait begins
+    // there (the loop after it is within WAIT_GAP of that look).
+    assert_eq!(m.cycles(), 6 + 100);
     assert_eq!(m.stats().end, "idle");
     // A long computation before the first look at the UART is not cut short.
     let prog = vec![

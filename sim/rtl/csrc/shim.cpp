@@ -48,6 +48,13 @@ struct j1k_rtl_obs {
     uint8_t leds, halt, cur_b, cur_n, key_busy, blk_we, blk_wmask, slot_we;
 };
 
+// The program's wait for input after input ended (j1k_sim::uart::Wait; `active` = Some):
+// the loop extends it by every look at the empty receiver, as RxPort::looked_empty does.
+struct j1k_rtl_wait {
+    uint64_t since, last;
+    uint32_t active;
+};
+
 // j1k_sim::lockstep::TileUnitObs and UnitObs, field for field.
 struct j1k_rtl_tile_unit {
     uint16_t tags[4];
@@ -83,7 +90,8 @@ struct Sim {
     virtual uint32_t running() = 0;
     virtual bool halting() = 0;
     virtual uint64_t run(uint64_t max, bool rx_ended, j1k_rtl_obs *trace, uint32_t *runs,
-                         j1k_rtl_unit *units, int *event) = 0;
+                         j1k_rtl_unit *units, j1k_rtl_wait *wait, uint64_t cycle0,
+                         uint64_t gap, int *event) = 0;
 };
 
 // eval() without the input region (see above): the generated Vtop___024root___eval
@@ -203,7 +211,8 @@ template <class V> struct Model : Sim {
     bool halting() override { return ::halting(&top); }
 
     uint64_t run(uint64_t max, bool ended, j1k_rtl_obs *trace, uint32_t *runs,
-                 j1k_rtl_unit *units, int *event) override {
+                 j1k_rtl_unit *units, j1k_rtl_wait *wait, uint64_t cycle0, uint64_t gap,
+                 int *event) override {
         uint64_t n = 0;
         *event = 0;
         while (n < max) {
@@ -216,6 +225,15 @@ template <class V> struct Model : Sim {
             }
             if (runs) runs[n] = running_mask(&top);
             if (units) ::observe_unit(&top, &units[n]);
+            if (ended && top.uart_rx_look && !top.uart_rx_valid) {
+                uint64_t now = cycle0 + n;
+                if (wait->active && now - wait->last <= gap) {
+                    wait->last = now;
+                } else {
+                    wait->active = 1;
+                    wait->since = wait->last = now;
+                }
+            }
             tick_();
             n++;
         }
@@ -272,10 +290,14 @@ int j1k_rtl_halting(void *p) { return static_cast<Sim *>(p)->halting() ? 1 : 0; 
 // With `trace`, what each cycle run showed goes to trace[0..n * cores] (every
 // core's in turn; room for `max` cycles), with `runs` the running cores of
 // each cycle to runs[0..n], and with `units` the coherence unit of each cycle to
-// units[0..n]. Returns n, the cycles run.
+// units[0..n]. With input ended, each look at the empty receiver extends `wait` (the
+// current cycle is `cycle0`; looks more than `gap` cycles apart begin a new wait).
+// Returns n, the cycles run.
 uint64_t j1k_rtl_run(void *p, uint64_t max, int rx_ended, j1k_rtl_obs *trace, uint32_t *runs,
-                     j1k_rtl_unit *units, int *event) {
-    return static_cast<Sim *>(p)->run(max, rx_ended != 0, trace, runs, units, event);
+                     j1k_rtl_unit *units, j1k_rtl_wait *wait, uint64_t cycle0, uint64_t gap,
+                     int *event) {
+    return static_cast<Sim *>(p)->run(max, rx_ended != 0, trace, runs, units, wait, cycle0, gap,
+                                      event);
 }
 
 }  // extern "C"

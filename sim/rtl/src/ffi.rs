@@ -5,6 +5,15 @@ use std::ffi::c_void;
 
 pub use j1k_sim::lockstep::{Obs, UnitObs};
 
+/// `struct j1k_rtl_wait`: j1k_sim's `Option<Wait>` across the C ABI.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunWait {
+    pub since: u64,
+    pub last: u64,
+    pub active: u32,
+}
+
 extern "C" {
     /// A model of `cores` cores (1, 2 or 4); null when none is built for that count.
     pub fn j1k_rtl_new(cores: i32) -> *mut c_void;
@@ -30,6 +39,9 @@ extern "C" {
         trace: *mut Obs,
         runs: *mut u32,
         units: *mut UnitObs,
+        wait: *mut RunWait,
+        cycle0: u64,
+        gap: u64,
         event: *mut i32,
     ) -> u64;
 }

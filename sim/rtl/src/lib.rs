@@ -65,7 +65,6 @@ pub struct Rtl {
     cycles: u64,
     /// The receiver, kept by the Rust model's rule; the RTL's RX inputs follow it.
     rx: RxPort,
-    quiet_since: u64,
     stats: RtlStats,
 }
 
@@ -103,7 +102,6 @@ impl Rtl {
             cores: built.cores,
             cycles: 0,
             rx: RxPort::default(),
-            quiet_since: 0,
             stats: RtlStats::default(),
         };
         r.load_image(&[])?;
@@ -131,7 +129,6 @@ impl Rtl {
     /// After a reset: cycle 0, no byte in the receiver, counts from zero.
     fn restart(&mut self) {
         self.cycles = 0;
-        self.quiet_since = 0;
         self.rx = RxPort {
             exhausted: self.rx.exhausted,
             ..RxPort::default()
@@ -220,6 +217,15 @@ impl Rtl {
         let model = self.model.as_ptr();
         let rx_ended = self.rx.exhausted as i32;
         let mut event = 0;
+        let mut wait = match self.rx.wait {
+            Some(w) => ffi::RunWait {
+                since: w.since,
+                last: w.last,
+                active: 1,
+            },
+            None => ffi::RunWait::default(),
+        };
+        let (cycle0, gap) = (self.cycles, j1k_sim::uart::WAIT_GAP);
         let n = match trace {
             Some(t) => {
                 let room = usize::try_from(max_cycles).expect("a trace of that many cycles");
@@ -240,8 +246,10 @@ impl Rtl {
                     } else {
                         std::ptr::null_mut()
                     };
-                    let n =
-                        ffi::j1k_rtl_run(model, max_cycles, rx_ended, end, rend, uend, &mut event);
+                    let n = ffi::j1k_rtl_run(
+                        model, max_cycles, rx_ended, end, rend, uend, &mut wait, cycle0, gap,
+                        &mut event,
+                    );
                     t.obs.set_len(t.obs.len() + n as usize * self.cores);
                     t.runs.set_len(t.runs.len() + n as usize);
                     if units {
@@ -258,10 +266,17 @@ impl Rtl {
                     std::ptr::null_mut(),
                     std::ptr::null_mut(),
                     std::ptr::null_mut(),
+                    &mut wait,
+                    cycle0,
+                    gap,
                     &mut event,
                 )
             },
         };
+        self.rx.wait = (wait.active != 0).then_some(j1k_sim::uart::Wait {
+            since: wait.since,
+            last: wait.last,
+        });
         self.cycles += n;
         Ran {
             cycles: n,
@@ -277,7 +292,6 @@ impl Rtl {
     /// Runs one clock cycle; returns what every core showed during it.
     pub fn step_all(&mut self, uart: &mut dyn Uart) -> Stepped {
         let mut o = self.observe();
-        let was_exhausted = self.rx.exhausted;
         if o.uart_rx_look != 0 && !self.rx.pending && !self.rx.exhausted {
             self.rx.observe(uart);
             self.drive_rx();
@@ -287,7 +301,10 @@ impl Rtl {
         obs.extend((1..self.cores).map(|k| self.observe_core(k)));
         let running = self.running();
         let halting = unsafe { ffi::j1k_rtl_halting(self.model.as_ptr()) } != 0;
-        let mut moved = self.rx.exhausted != was_exhausted;
+        if o.uart_rx_look != 0 && !self.rx.pending && self.rx.exhausted {
+            self.rx.looked_empty(self.cycles);
+        }
+        let mut moved = false;
         if o.uart_tx_strobe != 0 {
             uart.tx_at(o.uart_tx_data, self.cycles);
             self.stats.uart_tx_bytes += 1;
@@ -307,7 +324,7 @@ impl Rtl {
         }
         self.cycles += 1;
         if moved {
-            self.quiet_since = self.cycles;
+            self.rx.wait = None;
         }
         Stepped {
             obs,
@@ -317,19 +334,15 @@ impl Rtl {
     }
 
     pub(crate) fn ended(&self, limits: &Limits) -> Option<Outcome> {
-        limits.ended(self.cycles, self.quiet_since, self.rx.exhausted)
+        limits.ended(self.cycles, self.rx.wait)
     }
 
     /// Cycles until a limit ends the run if no UART byte moves meanwhile (0 if
     /// one has): the most [`run_until_event`](Self::run_until_event) may run.
     pub(crate) fn cycles_left(&self, limits: &Limits) -> u64 {
-        let idle = if self.rx.exhausted {
-            self.quiet_since.saturating_add(limits.idle_cycles)
-        } else {
-            u64::MAX
-        };
-        let end = limits.max_cycles.unwrap_or(u64::MAX).min(idle);
-        end.saturating_sub(self.cycles)
+        limits
+            .deadline(self.cycles, self.rx.wait)
+            .saturating_sub(self.cycles)
     }
 
     /// Runs until a halt, an idle end or the cycle limit — the Rust model's rules.

@@ -35,7 +35,8 @@ pub struct SimArgs {
     /// Stop with an error after this many cycles
     #[arg(long, value_name = "N")]
     max_cycles: Option<u64>,
-    /// Once input is exhausted, end the run when no UART byte has moved for N cycles
+    /// End the run when the program has waited N cycles for input after the input ended
+    /// (looking at the empty receiver; a computation is never ended by this)
     #[arg(long, value_name = "N", default_value_t = 10_000_000)]
     idle_cycles: u64,
     /// Write run statistics as JSON ({"cycles": N, ...})
@@ -224,12 +225,20 @@ pub fn run(a: SimArgs) -> Result<(), CliError> {
     if let Some(v) = machine.violation() {
         return Err(CliError::Coherence(v.to_string()));
     }
-    finish(outcome, machine.cycles(), machine.core(0).pc())
+    finish(outcome, machine.cycles(), machine.core(0).pc(), &limits)
 }
 
-fn finish(outcome: Outcome, cycles: u64, pc: u16) -> Result<(), CliError> {
+/// How the run ended, as the exit status and (for an idle end) one line on stderr.
+fn finish(outcome: Outcome, cycles: u64, pc: u16, limits: &Limits) -> Result<(), CliError> {
     match outcome {
-        Outcome::Halted | Outcome::Idle => Ok(()),
+        Outcome::Halted => Ok(()),
+        Outcome::Idle => {
+            eprintln!(
+                "j1k sim: ended at cycle {cycles}: the program waited {} cycles for input after the input ended (--idle-cycles)",
+                limits.idle_cycles
+            );
+            Ok(())
+        }
         Outcome::MaxCycles => Err(CliError::MaxCycles { cycles, pc }),
         Outcome::Violation => unreachable!("reported by the caller"),
     }
@@ -263,7 +272,7 @@ fn run_rtl(
             v["end"] = outcome.name().into();
             write_json(p, &v)?;
         }
-        return finish(outcome, machine.cycles(), machine.core(0).pc());
+        return finish(outcome, machine.cycles(), machine.core(0).pc(), limits);
     }
     let outcome = rtl.run(uart, limits);
     uart.finish()?;
@@ -278,7 +287,7 @@ fn run_rtl(
         });
         write_json(p, &v)?;
     }
-    finish(outcome, rtl.cycles(), rtl.observe().pc)
+    finish(outcome, rtl.cycles(), rtl.observe().pc, limits)
 }
 
 /// `--pty`: the simulated board on a pseudo-terminal (the Rust model, or the RTL with --rtl).

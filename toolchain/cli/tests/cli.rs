@@ -559,3 +559,51 @@ fn outputs_are_checked_before_the_work() {
     assert!(stderr(&out).contains("no folder"), "{}", stderr(&out));
     assert!(out.stdout.is_empty(), "the program ran: {:?}", out.stdout);
 }
+
+/// Issue 16: the idle rule ends a run only while the program waits for input that cannot
+/// come (it keeps looking at the empty receiver), never during a computation, and a run it
+/// ends says so in one line on stderr. On the Rust model and on the RTL alike.
+#[test]
+fn the_idle_rule_ends_only_a_wait_for_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let words = ": emit  begin $2000 io@ 1 and until $1000 io! ;\n\
+                 : spin ( n -- )  begin 1 - dup 0 = until drop ;\n\
+                 : work  5 begin 0 spin 1 - dup 0 = until drop ;\n";
+    let program = |name: &str, main: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, format!("{words}: main  {main} ;\n")).unwrap();
+        p
+    };
+    // About 2.6 M cycles of work between `A` and `B`, with no look at RX: emit's polls of
+    // the TX-ready bit read the UART status too, but a byte moves right after them.
+    let compute = program("compute.fs", "65 emit work 66 emit 10 emit halt");
+    // One look at the empty receiver, then the same work: not a wait.
+    let peek = program("peek.fs", "$2000 io@ drop work 66 emit 10 emit halt");
+    // Waits for a key that never comes.
+    let wait = program("wait.fs", "65 emit begin $2000 io@ 2 and until halt");
+    for model in [&[][..], &["--rtl"][..]] {
+        let run = |p: &Path| {
+            ok(j1k()
+                .arg("sim")
+                .arg(p)
+                .args(["--idle-cycles", "100000"])
+                .args(model)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap())
+        };
+        for (p, out) in [(&compute, "AB\n"), (&peek, "B\n")] {
+            let o = run(p);
+            assert_eq!(String::from_utf8_lossy(&o.stdout), out, "{model:?} {p:?}");
+            assert!(!stderr(&o).contains("waited"), "{model:?}: {}", stderr(&o));
+        }
+        let o = run(&wait);
+        assert_eq!(String::from_utf8_lossy(&o.stdout), "A", "{model:?}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("the program waited 100000 cycles for input after the input ended"),
+            "{model:?}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
