@@ -113,6 +113,21 @@ pub fn validate_ice40(
         .collect()
 }
 
+/// The iCE40 cells of a [`validate_ice40`] mapping as one line: LUTs, flip-flops, carries,
+/// block RAMs.
+pub fn ice40_size(cells: &std::collections::BTreeMap<String, u64>) -> String {
+    let count = |f: &dyn Fn(&str) -> bool| -> u64 {
+        cells.iter().filter(|(c, _)| f(c)).map(|(_, n)| n).sum()
+    };
+    format!(
+        "{} LUTs, {} flip-flops, {} carries, {} block RAMs",
+        count(&|c| c == "SB_LUT4"),
+        count(&|c| c.starts_with("SB_DFF")),
+        count(&|c| c == "SB_CARRY"),
+        count(&|c| c.starts_with("SB_RAM40")),
+    )
+}
+
 /// A 16-bit register that also presents its value zero-extended to `W` bits
 /// (the stacks shift the head into a wide tail; reading a `Zext` of a register
 /// inside a large `always @(*)` makes Verilator see a false combinational loop).

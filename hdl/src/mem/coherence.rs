@@ -564,13 +564,10 @@ mod tests {
             ("4 tiles, 4 lines, 28 blocks", &hx8k_4),
         ] {
             let cells = crate::util::validate_ice40("j1k_coherence", "top", v);
-            let luts = cells.get("SB_LUT4").copied().unwrap_or(0);
-            let ffs: u64 = cells
-                .iter()
-                .filter(|(c, _)| c.starts_with("SB_DFF"))
-                .map(|(_, n)| n)
-                .sum();
-            eprintln!("coherence unit, {what}: {luts} LUTs, {ffs} flip-flops");
+            eprintln!(
+                "coherence unit, {what}: {}",
+                crate::util::ice40_size(&cells)
+            );
         }
     }
 }

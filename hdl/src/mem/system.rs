@@ -263,5 +263,15 @@ mod tests {
         let mut uut = MemSystem::<2, 2>::new(128, 16, None);
         uut.connect_all();
         validate("j1k_mem_system", &crate::util::verilog(&uut));
+        // Its iCE40 mapping in the two-core boards' shape (boards/*.toml `[[multicore]]`: 2
+        // tiles of 2 lines, 8 blocks of 128 words): the unit, the mover, the store.
+        let mut hx8k = MemSystem::<2, 2>::new(128, 8, None);
+        hx8k.connect_all();
+        let cells =
+            crate::util::validate_ice40("j1k_mem_system", "top", &crate::util::verilog(&hx8k));
+        eprintln!(
+            "memory system, 2 tiles of 2 lines, 8 blocks of 128 words: {}",
+            crate::util::ice40_size(&cells)
+        );
     }
 }
