@@ -56,6 +56,8 @@ pub enum ErrorKind {
     NotCode,
     /// The top-level source file cannot be read.
     Io,
+    /// A byte that is not UTF-8 outside a comment or a string.
+    NotUtf8,
 }
 
 impl ErrorKind {
@@ -84,6 +86,7 @@ impl ErrorKind {
             LeftOnStack => "j1k::asm::left_on_stack",
             NotCode => "j1k::asm::not_code",
             Io => "j1k::asm::io",
+            NotUtf8 => "j1k::asm::not_utf8",
         }
     }
 
@@ -112,6 +115,7 @@ impl ErrorKind {
             LeftOnStack => "a number outside a definition is pushed on the assembly-time stack; consume it with `,` `constant` `org` ..., or move it into a definition",
             NotCode => "a name used before its definition is compiled as a call; define constants, variables and created data before using them",
             Io => "check the path",
+            NotUtf8 => "comments and strings may hold any bytes (a string keeps them as they are); words and names must be UTF-8: save the file as UTF-8 or spell the word in ASCII",
         }
     }
 }

@@ -118,9 +118,9 @@ fn assemble(name: String, path: &Path, text: String) -> Result<Assembly, AsmErro
 /// Assembles a source file. `include` paths are relative to the including file.
 pub fn assemble_file(path: &Path) -> Result<Assembly, AsmError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| AsmError::bare(ErrorKind::Io, format!("{name}: cannot read: {e}")))?;
-    assemble(name, path, text)
+    assemble(name, path, source::decode(&bytes))
 }
 
 /// Assembles source text. `name` is used in messages; `include` paths are

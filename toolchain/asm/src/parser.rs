@@ -8,7 +8,7 @@ use crate::lexer::{LexError, Lexer, Token, TokenKind};
 use crate::listing::SymbolKind;
 use crate::number::{looks_numeric, parse_number, parse_radix, NumError};
 use crate::operand::{parse_alu, parse_reg, ALU_FIELDS_HELP};
-use crate::source::{FileId, Loc, SourceFile};
+use crate::source::{self, FileId, Loc, SourceFile};
 use crate::words::{self, Directive, HostOp};
 use j1k_isa::{Insn, KeyInsn, KeyOp, Operands};
 use std::path::Path;
@@ -103,6 +103,28 @@ impl Asm {
         }
     }
 
+    /// Code is UTF-8: a byte that is not (allowed in comments and strings) is refused at its
+    /// place.
+    fn utf8_only(&self, file: FileId, t: &Token) -> Result<(), AsmError> {
+        match t
+            .text
+            .char_indices()
+            .find_map(|(i, c)| Some((i, source::raw_byte(c)?)))
+        {
+            None => Ok(()),
+            Some((i, b)) => {
+                let at = t.start + i;
+                let len = t.text[i..].chars().next().map_or(1, char::len_utf8);
+                Err(self.err(
+                    ErrorKind::NotUtf8,
+                    Loc::new(file, at, at + len),
+                    format!("byte ${b:02x} is not UTF-8: code must be UTF-8 text"),
+                    "this byte",
+                ))
+            }
+        }
+    }
+
     /// A name operand (`: NAME`, `constant NAME`, …): raw, but not `;` and friends.
     fn name_operand<'a>(
         &self,
@@ -111,6 +133,7 @@ impl Asm {
         wloc: Loc,
     ) -> Result<Token<'a>, AsmError> {
         let t = self.operand(lx, file, wloc, "a name", true)?;
+        self.utf8_only(file, &t)?;
         if is_structural(t.text) {
             let word = self.text(wloc);
             return Err(self
@@ -204,6 +227,7 @@ impl Asm {
             return self.string(counted, text, loc);
         }
         let name = tok.text;
+        self.utf8_only(file, &tok)?;
         if let Some(d) = words::directive(name) {
             return self.directive(d, lx, file, loc);
         }
@@ -215,19 +239,27 @@ impl Asm {
     }
 
     fn string(&mut self, counted: bool, text: &str, loc: Loc) -> Result<(), AsmError> {
-        let mut bytes = Vec::with_capacity(text.len() + 1);
+        // UTF-8 as written; a byte that was not UTF-8 in the file as that byte.
+        let mut body = Vec::with_capacity(text.len());
+        for c in text.chars() {
+            match source::raw_byte(c) {
+                Some(b) => body.push(b),
+                None => body.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+            }
+        }
+        let mut bytes = Vec::with_capacity(body.len() + 1);
         if counted {
-            if text.len() > 255 {
+            if body.len() > 255 {
                 return Err(self.err(
                     ErrorKind::BadOperand,
                     loc,
-                    format!("counted string of {} bytes: at most 255", text.len()),
+                    format!("counted string of {} bytes: at most 255", body.len()),
                     "too long for a length byte",
                 ));
             }
-            bytes.push(text.len() as u8);
+            bytes.push(body.len() as u8);
         }
-        bytes.extend_from_slice(text.as_bytes());
+        bytes.extend_from_slice(&body);
         if !bytes.is_empty() {
             self.emit_data(&bytes, loc)?;
         }
@@ -598,7 +630,8 @@ impl Asm {
             }
             Char => {
                 let t = self.operand(lx, file, loc, "a character", true)?;
-                let c = t.text.chars().next().unwrap_or(' ') as u32;
+                let c = t.text.chars().next().unwrap_or(' ');
+                let c = source::raw_byte(c).map_or(c as u32, u32::from);
                 if c > 0xffff {
                     return Err(self.err(
                         ErrorKind::LiteralOutOfRange,
@@ -694,7 +727,7 @@ impl Asm {
         // Only regular files: `include /dev/zero` must not hang.
         let read = match std::fs::metadata(&full) {
             Ok(m) if !m.is_file() => Err(std::io::Error::other("not a regular file")),
-            Ok(_) => std::fs::read_to_string(&full),
+            Ok(_) => std::fs::read(&full).map(|b| source::decode(&b)),
             Err(e) => Err(e),
         };
         let text = match read {

@@ -37,6 +37,32 @@ pub(crate) struct SourceFile {
     line_starts: Vec<usize>,
 }
 
+/// Source bytes as text: UTF-8 as it is, and each byte that is not UTF-8 (Latin-1 and the
+/// like, in a comment or a string) as a private-use character that stands for that byte
+/// ([`raw_byte`]), so that a string keeps the byte and code that holds one is refused
+/// at its place.
+pub(crate) fn decode(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            text.push(char::from_u32(RAW_BASE + b as u32).expect("a private-use character"));
+        }
+    }
+    text
+}
+
+/// Where [`decode`] puts the bytes that are not UTF-8: U+F780..U+F7FF for $80..$ff.
+const RAW_BASE: u32 = 0xf700;
+
+/// The source byte a character of [`decode`]'s text stands for, if it stands for one.
+pub(crate) fn raw_byte(c: char) -> Option<u8> {
+    let v = c as u32;
+    (RAW_BASE + 0x80..=RAW_BASE + 0xff)
+        .contains(&v)
+        .then(|| (v - RAW_BASE) as u8)
+}
+
 impl SourceFile {
     pub fn new(name: String, dir: PathBuf, canon: Option<PathBuf>, text: String) -> SourceFile {
         let mut line_starts = vec![0];

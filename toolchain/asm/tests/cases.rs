@@ -88,7 +88,8 @@ fn fmt_words(w: &[u16]) -> String {
 }
 
 fn check(path: &Path) -> Result<(), String> {
-    let src = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let src =
+        String::from_utf8_lossy(&std::fs::read(path).map_err(|e| e.to_string())?).into_owned();
     let exp = parse_expect(&src)?;
     let result = assemble_file(path);
     if let Some((file, line, col, text)) = &exp.error {
