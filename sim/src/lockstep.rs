@@ -1,13 +1,14 @@
 //! The one comparison of a hardware model with the simulator, cycle by cycle and core by
 //! core, that every lockstep harness goes through: the Verilated RTL (j1k-rtl), and the
-//! rust-hdl simulation tops (hdl's tests). With several cores, the coherence unit too,
-//! after every cycle ([`Comparator::check_unit`], [`UnitObs`]): every tile's lines
-//! (tag, state, snoop flag), request, node lock and allocation, and the transaction granted. A harness observes each core of its model
+//! rust-hdl simulation tops (hdl's tests). A harness observes each core of its model
 //! during a cycle and after it ([`Obs`]), steps the simulator through the same cycle, and
 //! asks [`Comparator::check`]: what the cycle did (pc, instruction, halt, RAM write,
 //! block write, node-slot write, UART bytes) and the state after it (running, pc,
 //! instruction register, reboot flag, T, N, R, stack depths, LEDs, key registers,
-//! current selectors, fault count, key unit busy).
+//! current selectors, fault count, key unit busy). With several cores it observes the
+//! coherence unit after every cycle too ([`UnitObs`]) and asks
+//! [`Comparator::check_unit`]: every tile's lines (tag, state, snoop flag), request, node
+//! lock and allocation, and the transaction granted.
 
 use crate::mem::unit::{Coherence, Need};
 use crate::{Key, KeyConfig, Machine, Step};

@@ -3,7 +3,8 @@
 //! cycle did (pc, instruction, halt, RAM write, block write, node-slot write,
 //! UART bytes) and the state after it (pc, instruction register, T, N, R, stack
 //! depths, LEDs, key registers, current selectors, fault count, key unit busy,
-//! and on several cores whether the core runs).
+//! and on several cores whether the core runs); on several cores, the coherence
+//! unit after every cycle (every tile's lines and request, the transaction).
 //!
 //! The RTL runs ahead in batches of cycles that need nothing from the console
 //! ([`Rtl::run_until_event`]), recording what each showed; the Rust model then
