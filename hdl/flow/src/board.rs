@@ -190,10 +190,23 @@ fn bad(file: &str, field: &str, message: impl Into<String>) -> FlowError {
     }
 }
 
+/// A board or pin file as text: a regular file of at most [`j1k_isa::MAX_BOARD_FILE`] bytes,
+/// UTF-8.
+fn read_text(path: &Path) -> Result<String, FlowError> {
+    let bytes =
+        j1k_isa::read_input(path, j1k_isa::MAX_BOARD_FILE).map_err(|e| FlowError::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        FlowError::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
+        )
+    })
+}
+
 impl Board {
     /// Reads a board file and its pin file from disk, then validates.
     pub fn load(path: &Path) -> Result<Board, FlowError> {
-        let text = std::fs::read_to_string(path).map_err(|e| FlowError::io(path, e))?;
+        let text = read_text(path)?;
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -218,7 +231,7 @@ impl Board {
                 ),
             )
         })?;
-        let pcf = std::fs::read_to_string(pcf_path).map_err(|e| FlowError::io(pcf_path, e))?;
+        let pcf = read_text(pcf_path)?;
         Board::parse(&path.display().to_string(), &stem, &text, &pcf)
     }
 

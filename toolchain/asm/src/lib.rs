@@ -118,7 +118,7 @@ fn assemble(name: String, path: &Path, text: String) -> Result<Assembly, AsmErro
 /// Assembles a source file. `include` paths are relative to the including file.
 pub fn assemble_file(path: &Path) -> Result<Assembly, AsmError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path)
+    let bytes = j1k_isa::read_input(path, j1k_isa::MAX_PROGRAM_FILE)
         .map_err(|e| AsmError::bare(ErrorKind::Io, format!("{name}: cannot read: {e}")))?;
     assemble(name, path, source::decode(&bytes))
 }

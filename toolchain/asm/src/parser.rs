@@ -724,12 +724,9 @@ impl Asm {
     fn include(&mut self, path: &str, loc: Loc) -> Result<(), AsmError> {
         let dir = self.src.get(loc.file).dir.clone();
         let full = dir.join(path);
-        // Only regular files: `include /dev/zero` must not hang.
-        let read = match std::fs::metadata(&full) {
-            Ok(m) if !m.is_file() => Err(std::io::Error::other("not a regular file")),
-            Ok(_) => std::fs::read(&full).map(|b| source::decode(&b)),
-            Err(e) => Err(e),
-        };
+        // Only regular files of a bounded size: `include /dev/zero` must not hang.
+        let read =
+            j1k_isa::read_input(&full, j1k_isa::MAX_PROGRAM_FILE).map(|b| source::decode(&b));
         let text = match read {
             Ok(t) => t,
             Err(e) => {

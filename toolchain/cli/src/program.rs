@@ -9,7 +9,8 @@ pub fn read_image(path: &Path) -> Result<Vec<u16>, CliError> {
     let format = Format::from_path(path).ok_or_else(|| CliError::UnknownFormat {
         path: path.to_path_buf(),
     })?;
-    let bytes = std::fs::read(path).map_err(|e| CliError::io(path, e))?;
+    let bytes =
+        j1k_isa::read_input(path, j1k_isa::MAX_PROGRAM_FILE).map_err(|e| CliError::io(path, e))?;
     image::read(&bytes, format).map_err(|cause| CliError::Image {
         path: path.to_path_buf(),
         cause,

@@ -607,3 +607,51 @@ fn the_idle_rule_ends_only_a_wait_for_input() {
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
+
+/// Issue 16: an input that is not a regular file (a symlink to /dev/zero) is refused before
+/// it is read — as an image (disasm, sim, load, build --image, verilog --image), a source
+/// (asm, sim) or a board file — and an input past the largest valid one is refused too,
+/// instead of being read until memory runs out.
+#[test]
+fn inputs_must_be_regular_files_of_a_bounded_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    for n in ["z.hex", "z.fs", "z.toml"] {
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join(n)).unwrap();
+    }
+    let big = dir.path().join("big.toml");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(2 << 20)
+        .unwrap();
+    let (hex, fs, toml) = (at("z.hex"), at("z.fs"), at("z.toml"));
+    let out = at("out.hex");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["disasm", &hex], "not a regular file"),
+        (vec!["sim", &hex], "not a regular file"),
+        (vec!["sim", &fs], "not a regular file"),
+        (vec!["asm", &fs, "-o", &out], "not a regular file"),
+        (
+            vec!["verilog", "--board", "hx8k-breakout", "--image", &hex],
+            "not a regular file",
+        ),
+        (
+            vec!["build", "--board", "hx8k-breakout", "--image", &fs],
+            "not a regular file",
+        ),
+        (
+            vec!["load", &hex, "--port", "/dev/null"],
+            "not a regular file",
+        ),
+        (vec!["build", "--board", &toml], "not a regular file"),
+        (
+            vec!["build", "--board", big.to_str().unwrap()],
+            "larger than 1048576 bytes",
+        ),
+    ];
+    for (args, what) in cases {
+        let o = j1k().args(&args).stdin(Stdio::null()).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(what), "{args:?}: {}", stderr(&o));
+    }
+}

@@ -131,3 +131,35 @@ pub mod coherence {
     pub const KIND_ALLOC: u8 = 4;
     pub const KIND_LOCK: u8 = 5;
 }
+
+/// Reads an input file (an image, a source, a board or pin file): only a regular file (a
+/// symlink is followed), and at most `max` bytes — a device such as `/dev/zero`, a folder or
+/// a file past the largest valid input is refused before it is read into memory.
+pub fn read_input(path: &std::path::Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "not a regular file (a device, a folder or a pipe cannot be an input)",
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
+    std::fs::File::open(path)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("larger than {max} bytes, more than any valid input of this kind"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The most bytes [`read_input`] takes of a program source (and of each file it includes),
+/// or of an image file: far past any valid one (an image is at most 4096 words; a source
+/// that fills them with comments is not this long).
+pub const MAX_PROGRAM_FILE: u64 = 64 << 20;
+/// The most bytes of a board file or a pin file.
+pub const MAX_BOARD_FILE: u64 = 1 << 20;
