@@ -67,10 +67,7 @@ impl Core {
         let mut v = 0;
         if let Some(u) = x.uart.as_deref_mut() {
             if a & 0x3000 != 0 {
-                x.rx.observe(u);
-                if x.rx.exhausted && !x.rx.pending {
-                    x.rx.looked_empty(x.now);
-                }
+                x.rx.look(u, x.now);
             }
             if a & 0x1000 != 0 {
                 v |= x.rx.data as u16;
@@ -246,10 +243,7 @@ impl Core {
         }
         if self.io.rd && self.io.addr & 0x1000 != 0 {
             if let Some(u) = x.uart.as_deref_mut() {
-                x.rx.observe(u);
-                if x.rx.exhausted && !x.rx.pending {
-                    x.rx.looked_empty(x.now);
-                }
+                x.rx.look(u, x.now);
                 if x.rx.pending {
                     x.rx.pending = false;
                     *x.uart_rx = Some(x.rx.data);

@@ -103,9 +103,7 @@ impl Limits {
             _ => None,
         }
     }
-}
 
-impl Limits {
     /// The earliest cycle count, after `cycles`, at which a limit can end the run if no UART
     /// byte moves meanwhile: a wait that began at `since` can end `idle_cycles` later, and
     /// one that has not begun (or must begin again) no sooner than `idle_cycles` from now.

@@ -426,81 +426,73 @@ impl Comparator {
             if rust != rtl {
                 let name = name();
                 let show = |v: u64| match name.ends_with(" state") {
-                    true => ["I", "S", "E", "M"]
-                        .get(v as usize)
-                        .unwrap_or(&"?")
-                        .to_string(),
+                    true => state_letter(v).to_string(),
                     false => v.to_string(),
                 };
                 fields.push((name.clone(), show(rust), show(rtl)));
             }
         });
-        let tiles = |lines: &dyn Fn(usize) -> String| {
+        // Both sides in one shape: each tile's lines, then the transaction.
+        let tiles = |line: &dyn Fn(usize, usize) -> String| {
             (0..u.tiles.len())
-                .map(lines)
+                .map(|t| {
+                    (0..u.tiles[t].cache.lines.len())
+                        .map(|i| line(t, i))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
                 .collect::<Vec<_>>()
                 .join(" | ")
         };
+        let txn = |t: Option<(u8, usize, u16, usize, u32)>| match t {
+            Some((kind, tile, block, line, left)) => {
+                format!("kind {kind} tile {tile} block {block} line {line} left {left}")
+            }
+            None => "none".into(),
+        };
+        let rust_state = tiles(&|t, i| {
+            let l = &u.tiles[t].cache.lines[i];
+            line_text(l.state.code() as u64, l.tag, l.snoop)
+        });
+        let rtl_state = tiles(&|t, i| {
+            let h = &hw.tiles[t];
+            line_text(h.states[i] as u64, h.tags[i], h.snoops[i] != 0)
+        });
+        let rust_txn = u
+            .active
+            .map(|a| (a.kind.code(), a.tile, a.block, a.line, a.left));
+        let rtl_txn = (hw.active != 0).then_some((
+            hw.x_kind,
+            hw.x_tile as usize,
+            hw.x_block,
+            hw.x_line as usize,
+            hw.x_left as u32,
+        ));
         Err(Box::new(Divergence {
             cycle,
             core: None,
             fields,
-            rust_state: format!(
-                "{} txn {}",
-                tiles(&|t| {
-                    let c = &u.tiles[t].cache;
-                    c.lines
-                        .iter()
-                        .map(|l| {
-                            format!(
-                                "{}{}{}",
-                                l.state.letter(),
-                                l.tag,
-                                if l.snoop { "*" } else { "" }
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                }),
-                match u.active {
-                    Some(a) => format!(
-                        "kind {} tile {} block {} line {} left {}",
-                        a.kind.code(),
-                        a.tile,
-                        a.block,
-                        a.line,
-                        a.left
-                    ),
-                    None => "none".into(),
-                }
-            ),
-            rtl_state: format!(
-                "{} txn {}",
-                tiles(&|t| {
-                    let h = &hw.tiles[t];
-                    (0..u.tiles[t].cache.lines.len())
-                        .map(|i| {
-                            let state = ["I", "S", "E", "M"][h.states[i] as usize & 3];
-                            format!(
-                                "{state}{}{}",
-                                h.tags[i],
-                                if h.snoops[i] != 0 { "*" } else { "" }
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                }),
-                if hw.active != 0 {
-                    format!(
-                        "kind {} tile {} block {} line {} left {}",
-                        hw.x_kind, hw.x_tile, hw.x_block, hw.x_line, hw.x_left
-                    )
-                } else {
-                    "none".into()
-                }
-            ),
+            rust_state: format!("{rust_state} txn {}", txn(rust_txn)),
+            rtl_state: format!("{rtl_state} txn {}", txn(rtl_txn)),
         }))
     }
+}
+
+/// A line state's letter from its code (`j1k_isa::coherence::STATE_*`).
+fn state_letter(code: u64) -> &'static str {
+    ["I", "S", "E", "M"]
+        .get(code as usize)
+        .copied()
+        .unwrap_or("?")
+}
+
+/// A cache line as a divergence shows it: state letter, block, `*` when snooped.
+fn line_text(state: u64, tag: u16, snoop: bool) -> String {
+    format!(
+        "{}{tag}{}",
+        state_letter(state),
+        if snoop { "*" } else { "" }
+    )
 }
 
 /// Where [`unit_fields`] sends each field: its name (made only when asked), the Rust

@@ -31,8 +31,6 @@ pub struct Machine {
     rx: RxPort,
     tx: TxPort,
     cycles: u64,
-    /// Where the idle count starts: `cycles` just after the last cycle in which
-    /// a UART byte moved or in which the end of input was found (0 if neither).
     counters: Counters,
     end: &'static str,
     scratch: Step,

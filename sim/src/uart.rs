@@ -99,7 +99,7 @@ impl RxPort {
     }
 
     /// The program looked at RX in cycle `now` and found no byte after input ended.
-    pub fn looked_empty(&mut self, now: u64) {
+    fn looked_empty(&mut self, now: u64) {
         match &mut self.wait {
             Some(w) if now - w.last <= WAIT_GAP => w.last = now,
             _ => {
@@ -108,6 +108,15 @@ impl RxPort {
                     last: now,
                 })
             }
+        }
+    }
+
+    /// The program looks at RX in cycle `now`: make a byte valid if one remains, and with
+    /// none after input ended, count the look in the wait ([`looked_empty`](Self::looked_empty)).
+    pub fn look(&mut self, uart: &mut dyn Uart, now: u64) {
+        self.observe(uart);
+        if self.exhausted && !self.pending {
+            self.looked_empty(now);
         }
     }
 

@@ -161,40 +161,43 @@ template <class V> struct Model : Sim {
     }
     void tick() override { tick_(); }
 
-    // Holds reset, writes the image through the load port, releases reset: the
-    // model is then in cycle 0, the reboot cycle.
+    // Reset asserted, the receiver empty.
+    void hold_reset() {
+        top.reset = 1;
+        top.uart_rx_valid = 0;
+        top.uart_rx_data = 0;
+        top.eval();
+    }
+
+    // Reset released: the model is then in cycle 0, the reboot cycle.
+    void release_reset() {
+        top.reset = 0;
+        top.eval();
+    }
+
+    // Holds reset and writes the image through the load port.
     void reset_load(const uint16_t *words, size_t n) override {
-        V *m = &top;
-        m->reset = 1;
-        m->uart_rx_valid = 0;
-        m->uart_rx_data = 0;
-        m->eval();
+        hold_reset();
         tick_();
         for (size_t a = 0; a < 4096; a++) {
-            m->load_we = 1;
-            m->load_addr = a;
-            m->load_data = a < n ? words[a] : 0;
-            m->eval();
+            top.load_we = 1;
+            top.load_addr = a;
+            top.load_data = a < n ? words[a] : 0;
+            top.eval();
             tick_();
         }
-        m->load_we = 0;
-        m->eval();
+        top.load_we = 0;
+        top.eval();
         tick_();
-        m->reset = 0;
-        m->eval();
+        release_reset();
     }
 
     // Holds reset for 32 cycles (the key registers' RAM is cleared in 16, hdl/src/key/
-    // regs.rs) and releases it: every RAM keeps its words, as on the board.
+    // regs.rs): every RAM keeps its words, as on the board.
     void reset() override {
-        V *m = &top;
-        m->reset = 1;
-        m->uart_rx_valid = 0;
-        m->uart_rx_data = 0;
-        m->eval();
+        hold_reset();
         for (int i = 0; i < 32; i++) tick_();
-        m->reset = 0;
-        m->eval();
+        release_reset();
     }
 
     void set_rx(int valid, int data) override {

@@ -211,8 +211,8 @@ impl Rtl {
     /// input has ended), or halts — run that one with [`step`](Self::step). In the
     /// cycles it runs, `step` would only have run the clock, so the two give the
     /// same run, counts and end. With `trace`, what each cycle showed is appended to
-    /// it: one [`Obs`] per core per cycle (what `step` returns, for one core), and
-    /// the cycle's running cores ([`running`](Self::running)) to `runs`.
+    /// it ([`Trace`]). The program's wait for input ([`j1k_sim::uart::Wait`]) goes on
+    /// with the looks at RX in these cycles.
     pub fn run_until_event(&mut self, max_cycles: u64, trace: Option<&mut Trace>) -> Ran {
         let model = self.model.as_ptr();
         let rx_ended = self.rx.exhausted as i32;
@@ -292,18 +292,18 @@ impl Rtl {
     /// Runs one clock cycle; returns what every core showed during it.
     pub fn step_all(&mut self, uart: &mut dyn Uart) -> Stepped {
         let mut o = self.observe();
-        if o.uart_rx_look != 0 && !self.rx.pending && !self.rx.exhausted {
-            self.rx.observe(uart);
-            self.drive_rx();
-            o = self.observe();
+        if o.uart_rx_look != 0 {
+            let was_pending = self.rx.pending;
+            self.rx.look(uart, self.cycles);
+            if self.rx.pending != was_pending {
+                self.drive_rx();
+                o = self.observe();
+            }
         }
         let mut obs = vec![o];
         obs.extend((1..self.cores).map(|k| self.observe_core(k)));
         let running = self.running();
         let halting = unsafe { ffi::j1k_rtl_halting(self.model.as_ptr()) } != 0;
-        if o.uart_rx_look != 0 && !self.rx.pending && self.rx.exhausted {
-            self.rx.looked_empty(self.cycles);
-        }
         let mut moved = false;
         if o.uart_tx_strobe != 0 {
             uart.tx_at(o.uart_tx_data, self.cycles);
