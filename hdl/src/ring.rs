@@ -1,0 +1,116 @@
+//! A register kept once per context (docs/architecture.md §11.1): a ring of `K` flip-flops
+//! that moves every clock, so the value context k writes at the end of its phase comes out
+//! again at the start of its phase in the next round. With `K = 1` it is a flip-flop.
+//!
+//! `q` is the current context's value; `ahead` the value the next clock's context starts
+//! with (stage K − 2; for `K = 1`, `d`), which is what a block RAM must be addressed with
+//! a clock early. Every stage starts at 0, as an iCE40 flip-flop does.
+
+use rust_hdl::core::timing::TimingInfo;
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct Ring<const W: usize, const K: usize> {
+    pub clock: Signal<In, Clock>,
+    pub d: Signal<In, Bits<W>>,
+    pub q: Signal<Out, Bits<W>>,
+    pub ahead: Signal<Out, Bits<W>>,
+    /// The stages, `_s[0]` written last; the simulation's copy of the Verilog's.
+    _s: Vec<Bits<W>>,
+}
+
+impl<const W: usize, const K: usize> Default for Ring<W, K> {
+    fn default() -> Self {
+        assert!((1..=8).contains(&K), "a ring of {K} contexts");
+        Self {
+            clock: Default::default(),
+            d: Default::default(),
+            q: Default::default(),
+            ahead: Default::default(),
+            _s: vec![Bits::default(); K],
+        }
+    }
+}
+
+impl<const W: usize, const K: usize> Logic for Ring<W, K> {
+    fn update(&mut self) {
+        if self.clock.pos_edge() {
+            self._s.rotate_right(1);
+            self._s[0] = self.d.val();
+        }
+        self.q.next = self._s[K - 1];
+        self.ahead.next = if K == 1 { self.d.val() } else { self._s[K - 2] };
+    }
+    fn connect(&mut self) {
+        self.q.connect();
+        self.ahead.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        // one register per stage (an array would be a memory to yosys)
+        let mut v = String::new();
+        for i in 0..K {
+            v.push_str(&format!("reg [{}:0] s{i} = {W}'d0;\n", W - 1));
+        }
+        v.push_str("always @(posedge clock) begin\n    s0 <= d;\n");
+        for i in 1..K {
+            v.push_str(&format!("    s{i} <= s{};\n", i - 1));
+        }
+        v.push_str("end\n");
+        v.push_str(&format!("always @(*) q = s{};\n", K - 1));
+        if K == 1 {
+            v.push_str("always @(*) ahead = d;\n");
+        } else {
+            v.push_str(&format!("always @(*) ahead = s{};\n", K - 2));
+        }
+        Verilog::Custom(v)
+    }
+    fn timing(&self) -> Vec<TimingInfo> {
+        vec![TimingInfo {
+            name: "ring".into(),
+            clock: "clock".into(),
+            inputs: vec!["d".into()],
+            outputs: vec!["q".into()],
+        }]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::validate;
+
+    /// Three contexts: each reads back, three clocks later, what it wrote; `ahead` shows
+    /// the next clock's `q` a clock early.
+    #[test]
+    fn ring_returns_each_context_its_own_value() {
+        let mut uut = Ring::<8, 3>::default();
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<Ring<8, 3>>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut sim: Sim<Ring<8, 3>>| {
+            let mut x = sim.init()?;
+            wait_clock_false!(sim, clock, x);
+            let mut ahead = 0u64;
+            for clk in 0..30u64 {
+                // context clk % 3 reads its value of the last round and writes it + 1
+                let want = if clk < 3 { 0 } else { clk / 3 };
+                sim_assert_eq!(sim, x.q.val(), bits::<8>(want), x);
+                if clk > 0 {
+                    sim_assert_eq!(sim, x.q.val(), bits::<8>(ahead), x);
+                }
+                x.d.next = x.q.val() + 1;
+                ahead = x.ahead.val().index() as u64;
+                wait_clock_cycle!(sim, clock, x);
+            }
+            sim.done(x)
+        });
+        sim.run(Box::new(uut), 10_000).unwrap();
+    }
+
+    #[test]
+    fn ring_yosys_validate() {
+        let mut uut = Ring::<16, 4>::default();
+        uut.connect_all();
+        validate("j1k_ring", &crate::util::verilog(&uut));
+    }
+}
