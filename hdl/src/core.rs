@@ -7,15 +7,19 @@
 
 use crate::pcsel::PcSel;
 use crate::ram::CodeRam;
+use crate::ring::Ring;
 use crate::stack::Stack2;
+use crate::stack_ram::StackRam;
 use crate::stackctl::StackCtl;
-use crate::util::{k, Zext};
+use crate::util::{k, Pick, Zext};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
-pub struct Core {
+pub struct Core<const K: usize = 1> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// The context whose cycle this clock computes (docs/architecture.md §11; 0 with K = 1).
+    pub ctx: Signal<In, Bits<8>>,
     /// The io read bus (`io_din`).
     pub io_din: Signal<In, Bits<16>>,
     /// The RAM write gate.
@@ -71,23 +75,32 @@ pub struct Core {
     pub ram_wdata: Signal<Out, Bits<16>>,
     pub halt: Signal<Out, Bit>,
 
-    ram: CodeRam,
+    ram: CodeRam<K>,
     ctl: StackCtl,
     /// The next pc as a one-hot select (with the key unit; see pcsel.rs).
     psel: PcSel,
+    /// The stacks: shift registers with one context, block RAMs with several (the other
+    /// pair is tied off, and synthesis removes it); `many` says which.
     dstack: Stack2<240>,
     rstack: Stack2<272>,
+    dstack_m: StackRam<K, 15>,
+    rstack_m: StackRam<K, 17>,
+    many: Constant<Bit>,
+    /// N and R from the stacks in use (linked on, as the shift register's head was).
+    npick: Pick<2>,
+    rpick: Pick<2>,
+    which: Constant<Bits<8>>,
     /// pc and dsp are kept zero-extended to 16 bits (masks, not concatenation).
-    pc_r: DFF<Bits<16>>,
-    t_r: DFF<Bits<16>>,
+    pc_r: Ring<Bits<16>, K>,
+    t_r: Ring<Bits<16>, K>,
     /// `dsp` is kept as the value before the last edge plus the step taken at it, an
     /// add of registers early in the cycle: the step itself (decoded from the
     /// instruction late in the cycle) goes straight into `dsp_step`, not through an
     /// adder into `dsp` (that adder was the HX8K build's critical path).
-    dsp_base: DFF<Bits<16>>,
-    dsp_step: DFF<Bits<16>>,
+    dsp_base: Ring<Bits<16>, K>,
+    dsp_step: Ring<Bits<16>, K>,
     dsp_now: Signal<Local, Bits<16>>,
-    rdepth_r: DFF<Bits<5>>,
+    rdepth_r: Ring<Bits<5>, K>,
 
     key_on: Constant<Bit>,
     /// Built for several cores: `run`, `start` and the remote RAM ports act.
@@ -167,9 +180,18 @@ impl Core {
     /// A core whose RAM holds `image`; `key_on` builds the key-instruction path;
     /// `control`: one of several cores (run, start, remote RAM access).
     pub fn new(image: &[u16], ram_words: usize, key_on: bool, control: bool) -> Self {
+        Core::<1>::contexts(image, &[ram_words], key_on, control)
+    }
+}
+
+impl<const K: usize> Core<K> {
+    /// `K` cores on one circuit (docs/architecture.md §11), context k's RAM of
+    /// `ram_words[k]` words; otherwise as [`Core::new`].
+    pub fn contexts(image: &[u16], ram_words: &[usize], key_on: bool, control: bool) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            ctx: Default::default(),
             io_din: Default::default(),
             unlocked: Default::default(),
             k_hold: Default::default(),
@@ -205,11 +227,17 @@ impl Core {
             ram_waddr: Default::default(),
             ram_wdata: Default::default(),
             halt: Default::default(),
-            ram: CodeRam::new(image, ram_words),
+            ram: CodeRam::contexts(image, ram_words),
             ctl: StackCtl::new(key_on),
             psel: PcSel::new(key_on),
             dstack: Default::default(),
             rstack: Default::default(),
+            dstack_m: Default::default(),
+            rstack_m: Default::default(),
+            many: Constant::new(K > 1),
+            npick: Default::default(),
+            rpick: Default::default(),
+            which: k((K > 1) as u64),
             pc_r: Default::default(),
             t_r: Default::default(),
             dsp_base: Default::default(),
@@ -284,7 +312,7 @@ impl Core {
     }
 }
 
-impl Logic for Core {
+impl<const K: usize> Logic for Core<K> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, pc_r, t_r, dsp_base, dsp_step, rdepth_r);
@@ -294,18 +322,31 @@ impl Logic for Core {
         // combinational loop core -> key unit -> core.
         Signal::<Out, Bits<16>>::link(&mut self.insn, &mut self.ram.insn);
         Signal::<Out, Bits<16>>::link(&mut self.t, &mut self.t_r.q);
-        Signal::<Out, Bits<16>>::link(&mut self.n, &mut self.dstack.head_q);
+        Signal::<Out, Bits<16>>::link(&mut self.n, &mut self.npick.y);
         Signal::<Out, Bits<16>>::link(&mut self.pc_full, &mut self.pc_r.q);
         self.ram.reset.next = self.reset.val();
         self.ram.clock.next = self.clock.val();
+        self.ram.ctx.next = self.ctx.val();
+        self.npick.sel.next = self.which.val();
+        self.npick.d[0].next = self.dstack.head_q.val();
+        self.npick.d[1].next = self.dstack_m.head_q.val();
+        self.rpick.sel.next = self.which.val();
+        self.rpick.d[0].next = self.rstack.head_q.val();
+        self.rpick.d[1].next = self.rstack_m.head_q.val();
+        self.dstack_m.clock.next = self.clock.val();
+        self.rstack_m.clock.next = self.clock.val();
+        self.dstack_m.ctx.next = self.ctx.val();
+        self.rstack_m.ctx.next = self.ctx.val();
         self.stopped.next = self.ctl_on.val() && !self.run.val();
         self.spc16.a.next = self.start_pc.val();
         // a key instruction is fetched once (ram.rs)
         self.ram.hold.next = self.k_hold.val() && !self.stopped.val();
         self.dstack.clock.next = self.clock.val();
         self.rstack.clock.next = self.clock.val();
-        self.dstack.reset.next = self.reset.val();
-        self.rstack.reset.next = self.reset.val();
+        self.dstack.reset.next = self.reset.val() && !self.many.val();
+        self.rstack.reset.next = self.reset.val() && !self.many.val();
+        self.dstack_m.reset.next = self.reset.val() && self.many.val();
+        self.rstack_m.reset.next = self.reset.val() && self.many.val();
         self.ctl.x.next = self.ram.insn.val();
         self.ctl.p12.next = self.pc_r.q.val().get_bit(12);
         self.ctl.booted.next = !self.ram.reboot.val();
@@ -319,7 +360,7 @@ impl Logic for Core {
         // Verilator then orders psel apart from this block, which reads its output)
         self.psel.tz.next = self.t_r.q.val() == self.c16_0.val();
         self.psel.pc1.next = (self.pc_r.q.val() + self.c16_1.val()) & self.c16_pc.val();
-        self.psel.rret.next = (self.rstack.head_q.val() >> self.c16_1.val()) & self.c16_pc.val();
+        self.psel.rret.next = (self.rpick.y.val() >> self.c16_1.val()) & self.c16_pc.val();
         self.ctl.k_pop.next = self.k_pop.val();
         self.ctl.k_move.next = self.k_move.val();
         self.ctl.reset.next = self.reset.val();
@@ -333,8 +374,8 @@ impl Logic for Core {
             self.insn_l.next = self.c16_0.val();
         }
         self.st0.next = self.t_r.q.val();
-        self.st1.next = self.dstack.head_q.val();
-        self.rst0.next = self.rstack.head_q.val();
+        self.st1.next = self.npick.y.val();
+        self.rst0.next = self.rpick.y.val();
         self.pc1.next = (self.pc_r.q.val() + self.c16_1.val()) & self.c16_pc.val();
         self.iclass.next = self.insn_l.val().get_bits::<2>(13);
         self.target.next = self.insn_l.val() & self.c16_pc.val();
@@ -606,18 +647,26 @@ impl Logic for Core {
             self.dsp_step.d.next = self.c16_0.val();
         }
         self.rdepth_r.d.next = self.rdepth_r.q.val() + self.r_add.val();
-        self.dstack.we.next = self.sd_we.val();
-        self.dstack.hce.next = self.sd_hce.val();
-        self.dstack.tce.next = self.sd_tce.val();
-        self.rstack.hce.next = self.sr_hce.val();
-        self.rstack.tce.next = self.sr_tce.val();
+        self.dstack.we.next = self.sd_we.val() && !self.many.val();
+        self.dstack.hce.next = self.sd_hce.val() && !self.many.val();
+        self.dstack.tce.next = self.sd_tce.val() && !self.many.val();
+        self.rstack.hce.next = self.sr_hce.val() && !self.many.val();
+        self.rstack.tce.next = self.sr_tce.val() && !self.many.val();
         self.dstack.mv.next = self.sd_mv.val();
         self.dstack.dir.next = self.sd_dir.val();
         self.dstack.wd.next = self.st0.val();
-        self.rstack.we.next = self.sr_we.val();
+        self.rstack.we.next = self.sr_we.val() && !self.many.val();
         self.rstack.mv.next = self.sr_mv.val();
         self.rstack.dir.next = self.sr_dir.val();
         self.rstack.wd.next = self.r_wd.val();
+        self.dstack_m.we.next = self.sd_we.val() && self.many.val();
+        self.dstack_m.mv.next = self.sd_mv.val() && self.many.val();
+        self.dstack_m.dir.next = self.sd_dir.val();
+        self.dstack_m.wd.next = self.st0.val();
+        self.rstack_m.we.next = self.sr_we.val() && self.many.val();
+        self.rstack_m.mv.next = self.sr_mv.val() && self.many.val();
+        self.rstack_m.dir.next = self.sr_dir.val();
+        self.rstack_m.wd.next = self.r_wd.val();
         self.ram.raddr.next = self.pc_n.val().get_bits::<12>(0);
         if self.stopped.val() {
             self.pc_r.d.next = self.pc_r.q.val();

@@ -13,11 +13,12 @@
 //! top does nothing (`run`); a start clears its registers but the LEDs and opens the
 //! RAM write gate.
 
+use crate::ring::Ring;
 use crate::util::{k, Zext};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
-pub struct IoPorts {
+pub struct IoPorts<const K: usize = 1> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
     /// The core's strobes this cycle (already suppressed in the reboot cycle).
@@ -61,7 +62,7 @@ pub struct IoPorts {
     pub rw_target: Signal<Out, Bits<3>>,
     pub rw_addr: Signal<Out, Bits<12>>,
     pub rw_data: Signal<Out, Bits<16>>,
-    rp_r: DFF<Bits<16>>,
+    rp_r: Ring<Bits<16>, K>,
     p1: Signal<Local, Bits<16>>,
     p2: Signal<Local, Bits<16>>,
     p3: Signal<Local, Bits<16>>,
@@ -75,12 +76,12 @@ pub struct IoPorts {
     ncores: Constant<Bits<16>>,
     hi3: Constant<Bits<16>>,
     lo12: Constant<Bits<16>>,
-    rd_: DFF<Bit>,
-    wr_: DFF<Bit>,
-    dout_: DFF<Bits<16>>,
-    addr_: DFF<Bits<16>>,
-    unlocked_: DFF<Bit>,
-    leds_: DFF<Bits<5>>,
+    rd_: Ring<Bit, K>,
+    wr_: Ring<Bit, K>,
+    dout_: Ring<Bits<16>, K>,
+    addr_: Ring<Bits<16>, K>,
+    unlocked_: Ring<Bit, K>,
+    leds_: Ring<Bits<5>, K>,
     rx16: Zext<8, 16>,
     id: Constant<Bits<16>>,
     zero16: Constant<Bits<16>>,
@@ -94,6 +95,13 @@ impl IoPorts {
     /// `core_id` is what port `$4000` reads; `cores`: N (the core-control ports exist
     /// when N ≥ 2, the remote pointer on core 0 only).
     pub fn new(core_id: u16, cores: u16) -> Self {
+        IoPorts::<1>::contexts(core_id, cores)
+    }
+}
+
+impl<const K: usize> IoPorts<K> {
+    /// As [`IoPorts::new`], every register kept once per context (docs/architecture.md §11).
+    pub fn contexts(core_id: u16, cores: u16) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -157,7 +165,7 @@ impl IoPorts {
     }
 }
 
-impl Logic for IoPorts {
+impl<const K: usize> Logic for IoPorts<K> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, rd_, wr_, dout_, addr_, unlocked_, leds_, rp_r);

@@ -16,7 +16,7 @@ use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 
 /// What every lockstep compares of a tile, as the Verilator harness's shim fills it.
-pub fn tile_obs(t: &Tile) -> Obs {
+pub fn tile_obs<const K: usize>(t: &Tile<K>) -> Obs {
     let b = [
         &t.breg0, &t.breg1, &t.breg2, &t.breg3, &t.breg4, &t.breg5, &t.breg6, &t.breg7,
     ];

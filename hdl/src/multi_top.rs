@@ -118,6 +118,7 @@ impl<const N: usize, const L: usize> Logic for MultiTop<N, L> {
         for t in 0..N {
             self.tiles[t].clock.next = self.clock.val();
             self.tiles[t].reset.next = self.reset.val();
+            self.tiles[t].ctx.next = self.z8.val();
             self.tiles[t].load_we.next = self.load_we.val();
             self.tiles[t].load_addr.next = self.load_addr.val();
             self.tiles[t].load_data.next = self.load_data.val();

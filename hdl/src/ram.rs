@@ -24,13 +24,17 @@
 //! register, in their decode, so that no gate sits between the RAM and the
 //! decode (a gate there was one more LUT level on every critical path).
 
+use crate::ring::Ring;
+use crate::util::Pick;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
-pub struct CodeRam {
+pub struct CodeRam<const K: usize = 1> {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: the next cycle is the reboot cycle.
     pub reset: Signal<In, Bit>,
+    /// The context whose cycle this clock computes (docs/architecture.md §11; 0 with K = 1).
+    pub ctx: Signal<In, Bits<8>>,
     pub raddr: Signal<In, Bits<12>>,
     /// Keep the instruction register as it is at this edge (do not read `raddr`).
     pub hold: Signal<In, Bit>,
@@ -41,64 +45,85 @@ pub struct CodeRam {
     pub we: Signal<In, Bit>,
     pub waddr: Signal<In, Bits<12>>,
     pub wdata: Signal<In, Bits<16>>,
-    cells: CodeCells,
+    /// Each context's words: read and written only in its phase, so its read data hold
+    /// until its next phase.
+    cells: [CodeCells; K],
+    pick: Pick<K>,
+    no: [Constant<Bits<8>>; K],
     /// Not the reboot cycle (0 after reset, so that power-up equals reset).
-    booted: DFF<Bit>,
+    booted: Ring<Bit, K>,
     /// The write, as registered at the rising edge; done at the falling edge.
     wa_r: DFF<Bits<12>>,
     wd_r: DFF<Bits<16>>,
     we_r: DFF<Bit>,
+    /// Whose write it is.
+    wc_r: DFF<Bits<8>>,
 }
 
 impl CodeRam {
     /// A RAM of `words` words (a power of two, 256 to 4096) holding `image` from word 0
     /// (the rest zero). Panics if the image does not fit.
     pub fn new(image: &[u16], words: usize) -> Self {
-        assert!(
-            words.is_power_of_two() && (256..=j1k_isa::RAM_WORDS).contains(&words),
-            "{words} words of RAM"
-        );
         assert!(image.len() <= words, "image over {words} words");
-        let mut init = vec![0u16; words];
-        init[..image.len()].copy_from_slice(image);
+        CodeRam::<1>::contexts(image, &[words])
+    }
+}
+
+impl<const K: usize> CodeRam<K> {
+    /// One RAM per context, of `words[k]` words each (as [`CodeRam::new`]), every one
+    /// holding as many of the image's first words as fit.
+    pub fn contexts(image: &[u16], words: &[usize]) -> Self {
+        assert_eq!(words.len(), K, "a size per context");
         Self {
             clock: Default::default(),
             raddr: Default::default(),
             hold: Default::default(),
             reset: Default::default(),
+            ctx: Default::default(),
             insn: Default::default(),
             reboot: Default::default(),
             we: Default::default(),
             waddr: Default::default(),
             wdata: Default::default(),
-            cells: CodeCells::new(init),
+            cells: std::array::from_fn(|c| CodeCells::new(image, words[c])),
+            pick: Default::default(),
+            no: std::array::from_fn(|c| crate::util::k(c as u64)),
             booted: Default::default(),
             wa_r: Default::default(),
             wd_r: Default::default(),
             we_r: Default::default(),
+            wc_r: Default::default(),
         }
     }
 }
 
-impl Logic for CodeRam {
+impl<const K: usize> Logic for CodeRam<K> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, booted, wa_r, wd_r, we_r);
+        dff_setup!(self, clock, booted, wa_r, wd_r, we_r, wc_r);
         self.booted.d.next = !self.reset.val();
         self.reboot.next = !self.booted.q.val();
-        // The read port as links, not assignments in this block's `always`: so Verilator
-        // sees no path from the address to the data through it (the read is clocked).
-        Signal::<In, Bits<12>>::link(&mut self.raddr, &mut self.cells.read_address);
-        Signal::<Out, Bits<16>>::link(&mut self.insn, &mut self.cells.read_data);
-        self.cells.read_clock.next = self.clock.val();
-        self.cells.read_enable.next = !self.hold.val();
-        self.cells.write_clock.next = !self.clock.val();
+        // The read data through a picker, linked, not assigned in this block's `always`: so
+        // Verilator sees no path from the address to the data through it (the read is
+        // clocked). With one context the picker is a wire.
+        Signal::<Out, Bits<16>>::link(&mut self.insn, &mut self.pick.y);
+        self.pick.sel.next = self.ctx.val();
         self.wa_r.d.next = self.waddr.val();
         self.wd_r.d.next = self.wdata.val();
         self.we_r.d.next = self.we.val();
-        self.cells.write_address.next = self.wa_r.q.val();
-        self.cells.write_data.next = self.wd_r.q.val();
-        self.cells.write_enable.next = self.we_r.q.val();
+        self.wc_r.d.next = self.ctx.val();
+        for c in 0..K {
+            self.cells[c].read_address.next = self.raddr.val();
+            self.cells[c].read_clock.next = self.clock.val();
+            self.cells[c].read_enable.next =
+                !self.hold.val() && (self.ctx.val() == self.no[c].val());
+            self.cells[c].write_clock.next = !self.clock.val();
+            self.cells[c].write_address.next = self.wa_r.q.val();
+            self.cells[c].write_data.next = self.wd_r.q.val();
+            self.cells[c].write_enable.next =
+                self.we_r.q.val() && (self.wc_r.q.val() == self.no[c].val());
+            self.pick.d[c].next = self.cells[c].read_data.val();
+        }
     }
 }
 
@@ -118,7 +143,15 @@ struct CodeCells {
 }
 
 impl CodeCells {
-    fn new(words: Vec<u16>) -> Self {
+    /// `words` words holding `image`'s first ones (the rest zero).
+    fn new(image: &[u16], words: usize) -> Self {
+        assert!(
+            words.is_power_of_two() && (256..=j1k_isa::RAM_WORDS).contains(&words),
+            "{words} words of RAM"
+        );
+        let mut init = vec![0u16; words];
+        let n = image.len().min(words);
+        init[..n].copy_from_slice(&image[..n]);
         Self {
             read_address: Default::default(),
             read_clock: Default::default(),
@@ -128,7 +161,7 @@ impl CodeCells {
             write_clock: Default::default(),
             write_data: Default::default(),
             write_enable: Default::default(),
-            _words: words,
+            _words: init,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! A register kept once per context (docs/architecture.md §11.1): a ring of `K` flip-flops
 //! that moves every clock, so the value context k writes at the end of its phase comes out
-//! again at the start of its phase in the next round. With `K = 1` it is a flip-flop.
+//! again at the start of its phase in the next round. With `K = 1` it is a flip-flop: it
+//! has `DFF`'s ports, so `dff_setup!` drives it, and a block generic over its contexts
+//! declares `Ring<T, K>` where it declared `DFF<T>`.
 //!
 //! `q` is the current context's value; `ahead` the value the next clock's context starts
 //! with (stage K − 2; for `K = 1`, `d`), which is what a block RAM must be addressed with
@@ -10,16 +12,16 @@ use rust_hdl::core::timing::TimingInfo;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
-pub struct Ring<const W: usize, const K: usize> {
+pub struct Ring<T: Synth, const K: usize = 1> {
     pub clock: Signal<In, Clock>,
-    pub d: Signal<In, Bits<W>>,
-    pub q: Signal<Out, Bits<W>>,
-    pub ahead: Signal<Out, Bits<W>>,
+    pub d: Signal<In, T>,
+    pub q: Signal<Out, T>,
+    pub ahead: Signal<Out, T>,
     /// The stages, `_s[0]` written last; the simulation's copy of the Verilog's.
-    _s: Vec<Bits<W>>,
+    _s: Vec<T>,
 }
 
-impl<const W: usize, const K: usize> Default for Ring<W, K> {
+impl<T: Synth, const K: usize> Default for Ring<T, K> {
     fn default() -> Self {
         assert!((1..=8).contains(&K), "a ring of {K} contexts");
         Self {
@@ -27,12 +29,12 @@ impl<const W: usize, const K: usize> Default for Ring<W, K> {
             d: Default::default(),
             q: Default::default(),
             ahead: Default::default(),
-            _s: vec![Bits::default(); K],
+            _s: vec![T::default(); K],
         }
     }
 }
 
-impl<const W: usize, const K: usize> Logic for Ring<W, K> {
+impl<T: Synth, const K: usize> Logic for Ring<T, K> {
     fn update(&mut self) {
         if self.clock.pos_edge() {
             self._s.rotate_right(1);
@@ -47,9 +49,10 @@ impl<const W: usize, const K: usize> Logic for Ring<W, K> {
     }
     fn hdl(&self) -> Verilog {
         // one register per stage (an array would be a memory to yosys)
+        let w = T::BITS;
         let mut v = String::new();
         for i in 0..K {
-            v.push_str(&format!("reg [{}:0] s{i} = {W}'d0;\n", W - 1));
+            v.push_str(&format!("reg [{}:0] s{i} = {w}'d0;\n", w - 1));
         }
         v.push_str("always @(posedge clock) begin\n    s0 <= d;\n");
         for i in 1..K {
@@ -83,11 +86,13 @@ mod tests {
     /// the next clock's `q` a clock early.
     #[test]
     fn ring_returns_each_context_its_own_value() {
-        let mut uut = Ring::<8, 3>::default();
+        let mut uut = Ring::<Bits<8>, 3>::default();
         uut.connect_all();
         let mut sim = Simulation::new();
-        sim.add_clock(5, |x: &mut Box<Ring<8, 3>>| x.clock.next = !x.clock.val());
-        sim.add_testbench(move |mut sim: Sim<Ring<8, 3>>| {
+        sim.add_clock(5, |x: &mut Box<Ring<Bits<8>, 3>>| {
+            x.clock.next = !x.clock.val()
+        });
+        sim.add_testbench(move |mut sim: Sim<Ring<Bits<8>, 3>>| {
             let mut x = sim.init()?;
             wait_clock_false!(sim, clock, x);
             let mut ahead = 0u64;
@@ -109,7 +114,7 @@ mod tests {
 
     #[test]
     fn ring_yosys_validate() {
-        let mut uut = Ring::<16, 4>::default();
+        let mut uut = Ring::<Bits<16>, 4>::default();
         uut.connect_all();
         validate("j1k_ring", &crate::util::verilog(&uut));
     }

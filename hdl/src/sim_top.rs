@@ -8,7 +8,7 @@ use crate::HwConfig;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
-pub struct SimTop {
+pub struct SimTop<const K: usize = 1> {
     pub clock: Signal<In, Clock>,
     /// Synchronous, active high; the first cycle after it drops is the reboot cycle (cycle 0).
     pub reset: Signal<In, Bit>,
@@ -62,7 +62,13 @@ pub struct SimTop {
     pub slot_waddr: Signal<Out, Bits<16>>,
     pub slot_wdata: Signal<Out, Bits<16>>,
 
-    pub(crate) tile: Tile,
+    pub(crate) tile: Tile<K>,
+    /// The phase (docs/architecture.md §11): context `phase` computes its cycle in this
+    /// clock. It runs free from configuration (0 at the first clock), reset or not, so a
+    /// harness knows it by counting clocks; with one context it is always 0.
+    phase: DFF<Bits<8>>,
+    last_phase: Constant<Bits<8>>,
+    one8: Constant<Bits<8>>,
     z3: Constant<Bits<3>>,
     z8: Constant<Bits<8>>,
     z12: Constant<Bits<12>>,
@@ -71,6 +77,15 @@ pub struct SimTop {
 
 impl SimTop {
     pub fn new(cfg: &HwConfig, image: &[u16]) -> Self {
+        SimTop::<1>::contexts(cfg, image)
+    }
+}
+
+impl<const K: usize> SimTop<K> {
+    /// `K` one-core machines on one tile circuit, each with `image` in its RAM (a harness
+    /// may load each its own program during reset, in its phase); the outputs are the
+    /// current context's.
+    pub fn contexts(cfg: &HwConfig, image: &[u16]) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -119,7 +134,10 @@ impl SimTop {
             slot_we: Default::default(),
             slot_waddr: Default::default(),
             slot_wdata: Default::default(),
-            tile: Tile::new(cfg, image, 0, 1),
+            tile: Tile::contexts(cfg, image, 0, 1),
+            phase: Default::default(),
+            last_phase: crate::util::k(K as u64 - 1),
+            one8: crate::util::k(1),
             z3: crate::util::k(0),
             z8: crate::util::k(0),
             z12: crate::util::k(0),
@@ -128,11 +146,17 @@ impl SimTop {
     }
 }
 
-impl Logic for SimTop {
+impl<const K: usize> Logic for SimTop<K> {
     #[hdl_gen]
     fn update(&mut self) {
+        dff_setup!(self, clock, phase);
+        self.phase.d.next = self.phase.q.val() + self.one8.val();
+        if self.phase.q.val() == self.last_phase.val() {
+            self.phase.d.next = self.z8.val();
+        }
         self.tile.clock.next = self.clock.val();
         self.tile.reset.next = self.reset.val();
+        self.tile.ctx.next = self.phase.q.val();
         // one core: no memory system, no core control (tile.rs)
         self.tile.links.met.next = false;
         self.tile.links.line.next = self.z3.val();
@@ -359,6 +383,181 @@ create tbl 11 , 22 , 33 ,
         let image = assemble("readonly.fs", &src);
         let n = halts(key_cfg(8, 4, 4, 4), &image, b"", 20_000);
         eprintln!("readonly.fs halted after {n} cycles");
+    }
+
+    /// A random J1a program (no key instructions: the ALU words keep bit 12 clear): ALU
+    /// words, stores, literals, jumps and calls forward, conditional jumps anywhere, calls
+    /// into the fetch path; it loops back to its start at its end, and it opens the RAM's
+    /// write gate first (an io write: swapforth's `hack`, N→io[T]), so that its stores land.
+    fn random_j1a(seed: u64) -> Vec<u16> {
+        let io_store = j1k_isa::ALU_WORDS
+            .iter()
+            .find(|(n, _)| *n == "hack")
+            .unwrap()
+            .1;
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let len = 48 + next() % 200;
+        let mut words = vec![0x8000, 0x8000, io_store];
+        for i in 3..len - 1 {
+            let r = next();
+            let w = (r >> 20) as u16;
+            // (a jump backward would soon trap a random program in a loop of a few words)
+            let ahead = (i + 1 + (r >> 40) % (len - i - 1)) as u16;
+            words.push(match r % 100 {
+                // ALU words without R→PC (a return lands at 0 early on), and stores
+                0..=44 => 0x6000 | (w & 0x0f7f),
+                45..=54 => 0x6030 | (w & 0x0f0f),
+                55..=74 => 0x8000 | (w & 0x7fff),
+                75..=82 => ahead,
+                83..=89 => 0x2000 | (w % len as u16),
+                90..=94 => 0x4000 | ahead,
+                _ => 0x4000 | 0x1000 | (w & 0x0fff),
+            });
+        }
+        words.push(3);
+        words
+    }
+
+    /// Four J1a contexts on one tile circuit (docs/architecture.md §11), each running a
+    /// program of its own: every context's every cycle equals the simulator's run of that
+    /// program alone, through the one comparator. Returns the first divergence, or the
+    /// RAM writes, stack moves and cycles compared. A program that stores a key
+    /// instruction (the ALU class with bit 12) into its code and reaches it has left the
+    /// J1a, which these contexts are (no key unit): its context is compared up to there.
+    /// `crossed`: the hardware's contexts 1 and 2 get each other's program (for the test
+    /// that shows a mix-up is caught).
+    fn contexts_agree(
+        seeds: [u64; 4],
+        cycles: u64,
+        crossed: bool,
+    ) -> Result<(u64, u64, u64), String> {
+        use j1k_sim::lockstep::{Comparator, HwCycle, Obs};
+        use j1k_sim::{BufUart, Config, Machine, Step};
+        const K: usize = 4;
+        let cfg = HwConfig {
+            key: None,
+            ..HwConfig::default()
+        };
+        let programs: Vec<Vec<u16>> = seeds.iter().map(|&s| random_j1a(s)).collect();
+        let mut uut = SimTop::<K>::contexts(&cfg, &[]);
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<SimTop<K>>| x.clock.next = !x.clock.val());
+        let (send, recv) = std::sync::mpsc::channel();
+        sim.add_testbench(move |mut sim: Sim<SimTop<K>>| {
+            let mut ms: Vec<Machine> = programs
+                .iter()
+                .map(|p| {
+                    let mut m = Machine::new(Config::default()).unwrap();
+                    m.load_program(p).unwrap();
+                    m
+                })
+                .collect();
+            let mut uarts: Vec<BufUart> = (0..K).map(|_| BufUart::new(&[])).collect();
+            let cmp = Comparator::new(None);
+            let mut pending: Vec<Option<(Obs, Step)>> = vec![None; K];
+            let (mut writes, mut moves, mut compared) = (0u64, 0u64, 0u64);
+            let mut left_j1a = [false; K];
+            let loaded = |c: usize| {
+                if crossed && (c == 1 || c == 2) {
+                    3 - c
+                } else {
+                    c
+                }
+            };
+            let mut x = sim.init()?;
+            // the phase counts clocks from the first: clock c is context c % K's
+            let mut clock = 0u64;
+            x = sim.watch(|x| !x.clock.val().clk, x)?;
+            // reset: the stack RAMs' clearing (32 K clocks), during which each context's
+            // RAM takes its program, a word per round in its phase
+            let longest = programs.iter().map(Vec::len).max().unwrap() as u64;
+            let rounds = longest.max(32);
+            x.reset.next = true;
+            for _ in 0..rounds * K as u64 {
+                let c = (clock % K as u64) as usize;
+                let a = clock / K as u64;
+                let p = &programs[loaded(c)];
+                x.load_we.next = (a as usize) < p.len();
+                x.load_addr.next = bits::<12>(a);
+                x.load_data.next = bits::<16>(*p.get(a as usize).unwrap_or(&0) as u64);
+                x = sim.watch(|x| x.clock.val().clk, x)?;
+                x = sim.watch(|x| !x.clock.val().clk, x)?;
+                clock += 1;
+            }
+            x.reset.next = false;
+            x.load_we.next = false;
+            for _ in 0..cycles * K as u64 {
+                let c = (clock % K as u64) as usize;
+                let cycle = clock / K as u64 - rounds;
+                x = sim.wait(1, x)?;
+                let now = crate::lockstep::tile_obs(&x.tile);
+                if let Some((during, step)) = pending[c].take() {
+                    let hw = HwCycle {
+                        during: &during,
+                        after: &now,
+                        tx: during.uart_tx_strobe.ne(&0).then_some(during.uart_tx_data),
+                        early_look: false,
+                        running: None,
+                    };
+                    if let Err(d) = cmp.check(cycle - 1, &ms[c], &step, 0, &hw) {
+                        send.send(Err(format!("context {c}: {d}"))).unwrap();
+                        return sim.done(x);
+                    }
+                    writes += during.ram_we as u64;
+                    moves += (during.dsp != now.dsp || during.rdepth != now.rdepth) as u64;
+                    compared += 1;
+                }
+                left_j1a[c] |= now.insn & 0xf000 == 0x7000 && now.pc & 0x1000 == 0;
+                if left_j1a[c] {
+                    x = sim.watch(|x| x.clock.val().clk, x)?;
+                    x = sim.watch(|x| !x.clock.val().clk, x)?;
+                    clock += 1;
+                    continue;
+                }
+                let mut step = Step::default();
+                ms[c].step_into(&mut uarts[c], &mut step);
+                pending[c] = Some((now, step));
+                x = sim.watch(|x| x.clock.val().clk, x)?;
+                x = sim.watch(|x| !x.clock.val().clk, x)?;
+                clock += 1;
+            }
+            send.send(Ok((writes, moves, compared))).unwrap();
+            sim.done(x)
+        });
+        sim.run(Box::new(uut), 20 * 10 * (cycles + 300) * K as u64)
+            .unwrap();
+        recv.recv().unwrap()
+    }
+
+    #[test]
+    fn four_contexts_run_their_own_j1a_programs() {
+        for base in [1u64, 100, 200] {
+            let seeds = [base, base + 1, base + 2, base + 3];
+            let (writes, moves, compared) = contexts_agree(seeds, 1_500, false)
+                .unwrap_or_else(|e| panic!("seeds {seeds:?}: {e}"));
+            eprintln!(
+                "seeds {seeds:?}: {compared} of 4 x 1,500 cycles compared, {writes} RAM \
+                 writes, {moves} cycles that move a stack"
+            );
+            assert!(
+                compared > 4_000 && writes > 100 && moves > 1_000,
+                "the programs did too little"
+            );
+        }
+    }
+
+    /// The check sees a context run another's program (contexts 1 and 2 crossed).
+    #[test]
+    fn a_context_running_another_program_is_caught() {
+        let e = contexts_agree([1, 2, 3, 4], 1_500, true).expect_err("the crossing went unseen");
+        assert!(e.starts_with("context 1:"), "{e}");
     }
 
     #[test]

@@ -75,6 +75,7 @@ impl Logic for Soc {
         self.utx.clock.next = self.clock.val();
         self.urx.clock.next = self.clock.val();
         self.tile.reset.next = self.rst.val();
+        self.tile.ctx.next = self.z8.val();
         // one core: no memory system, no core control (tile.rs)
         self.tile.links.met.next = false;
         self.tile.links.line.next = self.z3.val();

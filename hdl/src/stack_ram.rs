@@ -28,8 +28,8 @@ pub struct StackRam<const K: usize, const D: usize> {
     pub wd: Signal<In, Bits<16>>,
     /// The current context's head (`N` or `R`).
     pub head_q: Signal<Out, Bits<16>>,
-    head: Ring<16, K>,
-    ptr: Ring<5, K>,
+    head: Ring<Bits<16>, K>,
+    ptr: Ring<Bits<5>, K>,
     /// The pointer and the next context's, widened for the address.
     pz: Zext<5, 8>,
     paz: Zext<5, 8>,
@@ -41,6 +41,11 @@ pub struct StackRam<const K: usize, const D: usize> {
     last_ctx: Constant<Bits<8>>,
     last_slot: Constant<Bits<5>>,
     five: Constant<Bits<8>>,
+    one5: Constant<Bits<5>>,
+    zero5: Constant<Bits<5>>,
+    one8: Constant<Bits<8>>,
+    zero8: Constant<Bits<8>>,
+    zero16: Constant<Bits<16>>,
     fill: Constant<Bits<16>>,
     /// Pops write `$55aa` (false only in the test that shows the check catches it).
     fill_on: Constant<Bit>,
@@ -48,7 +53,8 @@ pub struct StackRam<const K: usize, const D: usize> {
 
 impl<const K: usize, const D: usize> StackRam<K, D> {
     fn build(fill_on: bool) -> Self {
-        assert!((2..=8).contains(&K), "a stack RAM of {K} contexts");
+        // (K = 1 builds, as a core of one context holds it tied off; it is no stack then)
+        assert!((1..=8).contains(&K), "a stack RAM of {K} contexts");
         assert!((2..=32).contains(&D), "a stack of {D} slots");
         Self {
             clock: Default::default(),
@@ -71,6 +77,11 @@ impl<const K: usize, const D: usize> StackRam<K, D> {
             last_ctx: k((K - 1) as u64),
             last_slot: k((D - 1) as u64),
             five: k(5),
+            one5: k(1),
+            zero5: k(0),
+            one8: k(1),
+            zero8: k(0),
+            zero16: k(0),
             fill: k(j1k_isa::STACK_FILL as u64),
             fill_on: Constant::new(fill_on),
         }
@@ -100,17 +111,17 @@ impl<const K: usize, const D: usize> Logic for StackRam<K, D> {
         self.paz.a.next = self.ptr.ahead.val();
         self.head_q.next = self.head.q.val();
         // the slots above and below the top, circularly
-        self.up.next = self.ptr.q.val() + 1;
+        self.up.next = self.ptr.q.val() + self.one5.val();
         if self.ptr.q.val() == self.last_slot.val() {
-            self.up.next = 0.into();
+            self.up.next = self.zero5.val();
         }
-        self.down.next = self.ptr.q.val() - 1;
-        if self.ptr.q.val() == 0 {
+        self.down.next = self.ptr.q.val() - self.one5.val();
+        if self.ptr.q.val() == self.zero5.val() {
             self.down.next = self.last_slot.val();
         }
-        self.next_ctx.next = self.ctx.val() + 1;
+        self.next_ctx.next = self.ctx.val() + self.one8.val();
         if self.ctx.val() == self.last_ctx.val() {
-            self.next_ctx.next = 0.into();
+            self.next_ctx.next = self.zero8.val();
         }
         // the next context's top slot, for its phase
         self.ram.raddr.next = (self.next_ctx.val() << self.five.val()) | self.paz.y.val();
@@ -118,19 +129,20 @@ impl<const K: usize, const D: usize> Logic for StackRam<K, D> {
         self.ptr.d.next = self.ptr.q.val();
         self.ram.we.next = false;
         // the slot above the top (a push's), in the context's 32 words
-        self.ram.waddr.next = ((self.ctx.val() << self.five.val()) | self.pz.y.val()) + 1;
+        self.ram.waddr.next =
+            ((self.ctx.val() << self.five.val()) | self.pz.y.val()) + self.one8.val();
         if self.ptr.q.val() == self.last_slot.val() {
             self.ram.waddr.next = self.ctx.val() << self.five.val();
         }
         self.ram.wdata.next = self.head.q.val();
-        self.sweep.d.next = 0.into();
+        self.sweep.d.next = self.zero8.val();
         if self.reset.val() {
-            self.head.d.next = 0.into();
-            self.ptr.d.next = 0.into();
-            self.sweep.d.next = self.sweep.q.val() + 1;
+            self.head.d.next = self.zero16.val();
+            self.ptr.d.next = self.zero5.val();
+            self.sweep.d.next = self.sweep.q.val() + self.one8.val();
             self.ram.we.next = true;
             self.ram.waddr.next = self.sweep.q.val();
-            self.ram.wdata.next = 0.into();
+            self.ram.wdata.next = self.zero16.val();
         } else {
             if self.we.val() {
                 self.head.d.next = self.wd.val();

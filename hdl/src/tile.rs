@@ -71,10 +71,12 @@ pub struct TileLinks {
 }
 
 #[derive(LogicBlock)]
-pub struct Tile {
+pub struct Tile<const K: usize = 1> {
     pub clock: Signal<In, Clock>,
     /// Synchronous, active high; the first cycle after it drops is the reboot cycle.
     pub reset: Signal<In, Bit>,
+    /// The context whose cycle this clock computes (docs/architecture.md §11; 0 with K = 1).
+    pub ctx: Signal<In, Bits<8>>,
     /// Image loading (hold `reset` meanwhile): write `load_data` to RAM word `load_addr`.
     pub load_we: Signal<In, Bit>,
     pub load_addr: Signal<In, Bits<12>>,
@@ -128,13 +130,15 @@ pub struct Tile {
     pub slot_wdata: Signal<Out, Bits<16>>,
     pub links: TileLinks,
 
-    core: Core,
-    io: IoPorts,
+    core: Core<K>,
+    io: IoPorts<K>,
     key: KeyUnit,
     zero16: Constant<Bits<16>>,
-    /// The address bits above the RAM's: a load there is not this core's (its RAM holds
-    /// the image's first words only).
-    load_hi: Constant<Bits<12>>,
+    /// The address bits above each context's RAM: a load there is not this core's (its
+    /// RAM holds the image's first words only).
+    load_hi: [Constant<Bits<12>>; K],
+    no: [Constant<Bits<8>>; K],
+    lhi: Signal<Local, Bits<12>>,
     zero12: Constant<Bits<12>>,
 }
 
@@ -142,15 +146,32 @@ impl Tile {
     /// Core `core_id` (its io port `$4000` reads it) of `cores` with `image` in its RAM:
     /// 4096 words on core 0, `cfg.worker_ram` on the others (holding the image's first words).
     pub fn new(cfg: &HwConfig, image: &[u16], core_id: u16, cores: u16) -> Self {
+        Tile::<1>::contexts(cfg, image, core_id, cores)
+    }
+}
+
+impl<const K: usize> Tile<K> {
+    /// `K` tiles on one circuit (docs/architecture.md §11): contexts of cores `core_id`
+    /// up, otherwise as [`Tile::new`]. Several contexts are built so far as one-core
+    /// machines without the key unit (each context a J1a of its own).
+    pub fn contexts(cfg: &HwConfig, image: &[u16], core_id: u16, cores: u16) -> Self {
+        assert!(
+            K == 1 || (cores == 1 && cfg.key.is_none()),
+            "contexts are built without the key unit and the core control so far"
+        );
         let several = cores > 1;
-        let ram_words = if core_id == 0 {
-            j1k_isa::RAM_WORDS
-        } else {
-            cfg.worker_ram
+        let words = |c: usize| {
+            if core_id as usize + c == 0 {
+                j1k_isa::RAM_WORDS
+            } else {
+                cfg.worker_ram
+            }
         };
+        let ram_words: Vec<usize> = (0..K).map(words).collect();
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            ctx: Default::default(),
             load_we: Default::default(),
             load_addr: Default::default(),
             load_data: Default::default(),
@@ -198,31 +219,35 @@ impl Tile {
             slot_waddr: Default::default(),
             slot_wdata: Default::default(),
             links: Default::default(),
-            core: Core::new(
-                &image[..image.len().min(ram_words)],
-                ram_words,
-                cfg.key.is_some(),
-                several,
-            ),
-            io: IoPorts::new(core_id, cores),
+            core: Core::contexts(image, &ram_words, cfg.key.is_some(), several),
+            io: IoPorts::contexts(core_id, cores),
             key: KeyUnit::new(cfg.key.as_ref(), cfg.block_memory, several),
             zero16: crate::util::k(0),
-            load_hi: crate::util::k(!(ram_words as u64 - 1) & 0xfff),
+            load_hi: std::array::from_fn(|c| crate::util::k(!(words(c) as u64 - 1) & 0xfff)),
+            no: std::array::from_fn(|c| crate::util::k(c as u64)),
+            lhi: Default::default(),
             zero12: crate::util::k(0),
         }
     }
 }
 
-impl Logic for Tile {
+impl<const K: usize> Logic for Tile<K> {
     #[hdl_gen]
     fn update(&mut self) {
         self.core.clock.next = self.clock.val();
+        self.core.ctx.next = self.ctx.val();
+        self.lhi.next = self.load_hi[0].val();
+        for c in 0..K {
+            if self.ctx.val() == self.no[c].val() {
+                self.lhi.next = self.load_hi[c].val();
+            }
+        }
         self.io.clock.next = self.clock.val();
         self.key.clock.next = self.clock.val();
         self.core.reset.next = self.reset.val();
         self.core.load_we.next = self.load_we.val()
             && self.reset.val()
-            && (self.load_addr.val() & self.load_hi.val()) == self.zero12.val();
+            && (self.load_addr.val() & self.lhi.val()) == self.zero12.val();
         self.core.load_addr.next = self.load_addr.val();
         self.core.load_data.next = self.load_data.val();
         self.io.reset.next = self.reset.val();

@@ -228,3 +228,43 @@ pub fn fix_links(v: &str) -> String {
     }
     out
 }
+
+/// `y = d[sel]` over `K` words (`K = 1`: a wire). A block of its own so that a word picked
+/// from registers or RAM outputs by the context (docs/architecture.md §11) can be linked
+/// onwards: Verilator then sees no path through the picker's reader.
+#[derive(LogicBlock)]
+pub struct Pick<const K: usize> {
+    pub sel: Signal<In, Bits<8>>,
+    pub d: [Signal<In, Bits<16>>; K],
+    pub y: Signal<Out, Bits<16>>,
+}
+
+impl<const K: usize> Default for Pick<K> {
+    fn default() -> Self {
+        Self {
+            sel: Default::default(),
+            d: std::array::from_fn(|_| Default::default()),
+            y: Default::default(),
+        }
+    }
+}
+
+impl<const K: usize> Logic for Pick<K> {
+    fn update(&mut self) {
+        self.y.next = self.d[self.sel.val().index() % K].val();
+    }
+    fn connect(&mut self) {
+        self.y.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        if K == 1 {
+            return Verilog::Custom("always @(*) y = d$0;".into());
+        }
+        let mut v = String::from("always @(*) begin\n    case (sel)\n");
+        for i in 1..K {
+            v.push_str(&format!("        8'd{i}: y = d${i};\n"));
+        }
+        v.push_str("        default: y = d$0;\n    endcase\nend");
+        Verilog::Custom(v)
+    }
+}
