@@ -3,7 +3,7 @@
 //! j1k-flow).
 
 use crate::error::CliError;
-use crate::program::load_program;
+use crate::program::board_program;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use j1k_flow::{Board, BuildOptions, Placement, Placer, Progress};
@@ -102,9 +102,17 @@ pub fn firmware_image(build: &FirmwareBuild) -> Result<Vec<u16>, CliError> {
 /// word 0 goes to the entry slot, word 0 keeps jumping to the bootloader.
 pub fn firmware_with(build: &FirmwareBuild, program: &[u16]) -> Result<Vec<u16>, CliError> {
     let mut image = firmware_image(build)?;
+    if program.is_empty() {
+        return Err(CliError::EmptyImage("the image has no words".into()));
+    }
     if program.len() > BOOT_START {
+        let content = match program[BOOT_START..].iter().position(|&w| w != 0) {
+            Some(at) => format!(", word {:#x} not zero", BOOT_START + at),
+            None => String::new(),
+        };
         return Err(CliError::BoardImageTooLarge(format!(
-            "the program has {} words; under the bootloader a program may use words 0..{:#x} ({} words)",
+            "the program has {} words{content}; under the bootloader a program may use words \
+             0..{:#x} ({} words)",
             program.len(),
             BOOT_START - 1,
             BOOT_START
@@ -169,7 +177,7 @@ pub fn board_image(board: &Board, image: Option<&Path>) -> Result<(Vec<u16>, Str
     let build = FirmwareBuild::for_board(board);
     match image {
         Some(p) => Ok((
-            firmware_with(&build, &load_program(p)?)?,
+            firmware_with(&build, &board_program(p, BOOT_START)?)?,
             format!("{} under firmware/boot.fs", p.display()),
         )),
         None => Ok((

@@ -170,6 +170,10 @@ pub enum CliError {
     BoardImageTooLarge(String),
 
     #[error("{0}")]
+    #[diagnostic(help("assemble a program of at least one word"))]
+    EmptyImage(String),
+
+    #[error("{0}")]
     #[diagnostic(help(
         "upload without --core: every core gets the image, and a core of fewer words its first \
          ones, which must hold what it runs (docs/architecture.md §6)"
@@ -222,7 +226,8 @@ impl From<j1k_loader::LoaderError> for CliError {
             L::AmbiguousPort { .. } => CliError::AmbiguousPort(text),
             L::NoAnswer { .. } => CliError::NoAnswer(text),
             L::IsaMismatch { .. } | L::ProtocolVersion { .. } => CliError::VersionMismatch(text),
-            L::ImageTooLarge { .. } | L::EmptyImage => CliError::BoardImageTooLarge(text),
+            L::ImageTooLarge { .. } => CliError::BoardImageTooLarge(text),
+            L::EmptyImage => CliError::EmptyImage(text),
             L::CoreRamTooSmall { .. } => CliError::CoreRamTooSmall(text),
             L::NoSuchCore { .. } => CliError::NoSuchCore(text),
             L::RetriesExhausted { .. } => CliError::RetriesExhausted(text),

@@ -30,3 +30,20 @@ pub fn load_program(path: &Path) -> Result<Vec<u16>, CliError> {
     }
     Ok(j1k_asm::assemble_file(path)?.words)
 }
+
+/// A program for a board's RAM, under the firmware (`load`, `build --image`, `verilog
+/// --image`): as [`load_program`], with zero padding from `limit` up dropped — a
+/// `$readmemh` image of 4096 lines, zero above the program, as J1a tools write them — and
+/// said on stderr. A word there that is not zero stays, for the caller to refuse.
+pub fn board_program(path: &Path, limit: usize) -> Result<Vec<u16>, CliError> {
+    let mut words = load_program(path)?;
+    if words.len() > limit && words[limit..].iter().all(|&w| w == 0) {
+        eprintln!(
+            "j1k: {}: words ${limit:x}..${:x} are zero, taken as padding (the firmware lives there)",
+            path.display(),
+            words.len() - 1
+        );
+        words.truncate(limit);
+    }
+    Ok(words)
+}

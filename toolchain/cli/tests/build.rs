@@ -484,6 +484,50 @@ fn a_failing_tool_points_at_its_log() {
     assert!(err.contains("syntax error"), "the log's last lines: {err}");
 }
 
+/// Issue 16: `--image` takes a 4096-line image whose words from the firmware's region up
+/// are zero (padding, said in one line), refuses one with content there (naming the word),
+/// and calls an empty image empty, not too long.
+#[test]
+fn zero_padding_is_taken_and_content_under_the_firmware_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let verilog = |image: &std::path::Path| {
+        j1k()
+            .args(["verilog", "--board", "icestick", "-o"])
+            .arg(dir.path().join("out.v"))
+            .arg("--image")
+            .arg(image)
+            .output()
+            .unwrap()
+    };
+    let padded = dir.path().join("padded.hex");
+    std::fs::write(&padded, "8001\n".repeat(10) + &"0000\n".repeat(4086)).unwrap();
+    let o = verilog(&padded);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("words $b00..$fff are zero, taken as padding"),
+        "{err}"
+    );
+    let mut words = vec!["0000"; 4096];
+    words[0] = "8001";
+    words[0xc00] = "1234";
+    let content = dir.path().join("content.hex");
+    std::fs::write(&content, words.join("\n")).unwrap();
+    let err = failed(verilog(&content));
+    assert!(
+        err.contains("word 0xc00 not zero") && err.contains("shorten"),
+        "{err}"
+    );
+    let empty = dir.path().join("empty.hex");
+    std::fs::write(&empty, "").unwrap();
+    let err = failed(verilog(&empty));
+    assert!(
+        err.contains("no words") && err.contains("at least one word"),
+        "{err}"
+    );
+    assert!(!err.contains("shorten"), "{err}");
+}
+
 /// Issue 16: a program too long to sit under the bootloader, given to `--image`, is told to
 /// shorten the program (the help pointed at `j1k sim --help`).
 #[test]

@@ -29,6 +29,22 @@ fn j1k(args: &[&str], stdin: &[u8]) -> Output {
     o
 }
 
+/// `j1k load IMAGE --port PORT --baud 1000000 --monitor` (a board started at 1 Mbaud).
+fn load_and_monitor(port: &str, image: &str) -> Output {
+    j1k(
+        &[
+            "load",
+            image,
+            "--port",
+            port,
+            "--baud",
+            "1000000",
+            "--monitor",
+        ],
+        b"",
+    )
+}
+
 /// Opens the port (which resets the simulated board) and collects what it sends for `for_`.
 fn listen(path: &str, for_: Duration) -> Vec<u8> {
     let mut link = SerialLink::open(path, 115_200).unwrap();
@@ -47,18 +63,7 @@ fn listen(path: &str, for_: Duration) -> Vec<u8> {
 #[test]
 fn upload_run_and_monitor_on_the_paced_board() {
     let board = SimBoard::start(&["--baud", "1000000"]);
-    let o = j1k(
-        &[
-            "load",
-            "examples/hello.fs",
-            "--port",
-            &board.path,
-            "--baud",
-            "1000000",
-            "--monitor",
-        ],
-        b"",
-    );
+    let o = load_and_monitor(&board.path, "examples/hello.fs");
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
     assert!(err.contains("board `sim`: 1 core(s)"), "{err}");
@@ -270,9 +275,13 @@ fn a_faulty_line_never_starts_a_partial_image() {
 fn bad_images_are_refused_before_anything_is_sent() {
     let board = SimBoard::start(&[]);
     let dir = tempfile::tempdir().unwrap();
-    // Too large: 3073 words reach the bootloader's region.
+    // Too large: 3073 words of content reach the bootloader's region (zeros there would be
+    // padding, a_zero_padded_j1a_image_loads_and_runs).
     let big = dir.path().join("big.hex");
-    std::fs::write(&big, "0000\n".repeat(3073)).unwrap();
+    std::fs::write(&big, "8001\n".repeat(3073)).unwrap();
+    // Empty: not "too long".
+    let empty = dir.path().join("empty.hex");
+    std::fs::write(&empty, "").unwrap();
     // Truncated: an odd number of bytes in a .bin image.
     let odd = dir.path().join("odd.bin");
     std::fs::write(&odd, [1u8, 2, 3]).unwrap();
@@ -287,6 +296,7 @@ fn bad_images_are_refused_before_anything_is_sent() {
         (&odd, "byte"),
         (&txt, "notes.txt"),
         (&bad, "line 2"),
+        (&empty, "at least one word"),
     ] {
         let o = j1k(
             &["load", file.to_str().unwrap(), "--port", &board.path],
@@ -296,10 +306,38 @@ fn bad_images_are_refused_before_anything_is_sent() {
         assert_eq!(o.status.code(), Some(1), "{err}");
         assert!(err.contains(says), "{}: {err}", file.display());
         assert!(!err.contains("panicked"), "{err}");
+        assert!(file != &empty || !err.contains("shorten"), "{err}");
     }
     // Nothing was written or started: the fresh board still has no program.
     let after = listen(&board.path, Duration::from_millis(300));
     assert_eq!(String::from_utf8_lossy(&after), "j1k sim ready\r\n");
+}
+
+/// Issue 16: a J1a image of 4096 `$readmemh` lines, zero above the program (as swapforth's
+/// tools write them), loads: the zeros from the firmware's region up are padding, said in
+/// one line.
+#[test]
+fn a_zero_padded_j1a_image_loads_and_runs() {
+    let board = SimBoard::start(&["--baud", "1000000"]);
+    let dir = tempfile::tempdir().unwrap();
+    let hex = dir.path().join("hello.hex");
+    let o = j1k(
+        &["asm", "examples/hello.fs", "-o", hex.to_str().unwrap()],
+        b"",
+    );
+    assert!(o.status.success(), "{}", text(&o).1);
+    let mut lines = std::fs::read_to_string(&hex).unwrap();
+    let n = lines.lines().count();
+    lines.push_str(&"0000\n".repeat(4096 - n));
+    std::fs::write(&hex, lines).unwrap();
+    let o = load_and_monitor(&board.path, hex.to_str().unwrap());
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("words $b00..$fff are zero, taken as padding"),
+        "{err}"
+    );
+    assert_eq!(out, "Hello, world!\n");
 }
 
 /// The handshake reports the build's sizes and clock (patched into the firmware), not defaults.
@@ -332,18 +370,7 @@ fn two_cores_on_the_rtl_board() {
 
 fn two_cores_on(model: &[&str]) {
     let board = SimBoard::start(&[&["--cores", "2", "--baud", "1000000"], model].concat());
-    let o = j1k(
-        &[
-            "load",
-            "examples/pipe.fs",
-            "--port",
-            &board.path,
-            "--baud",
-            "1000000",
-            "--monitor",
-        ],
-        b"",
-    );
+    let o = load_and_monitor(&board.path, "examples/pipe.fs");
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
     assert!(err.contains("board `sim`: 2 core(s)"), "{err}");
@@ -412,18 +439,7 @@ fn a_smaller_core_gets_the_words_that_fit() {
     let image = dir.path().join("long.hex");
     let hex: String = words.iter().map(|w| format!("{w:04x}\n")).collect();
     std::fs::write(&image, hex).unwrap();
-    let o = j1k(
-        &[
-            "load",
-            image.to_str().unwrap(),
-            "--port",
-            &board.path,
-            "--baud",
-            "1000000",
-            "--monitor",
-        ],
-        b"",
-    );
+    let o = load_and_monitor(&board.path, image.to_str().unwrap());
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
     assert!(
