@@ -389,7 +389,8 @@ create tbl 11 , 22 , 33 ,
     /// words, stores, literals, jumps and calls forward, conditional jumps anywhere, calls
     /// into the fetch path; it loops back to its start at its end, and it opens the RAM's
     /// write gate first (an io write: swapforth's `hack`, N→io[T]), so that its stores land.
-    fn random_j1a(seed: u64) -> Vec<u16> {
+    /// `keys`: one word in four a key instruction that leaves the store as it is.
+    fn random_j1a(seed: u64, keys: bool) -> Vec<u16> {
         let io_store = j1k_isa::ALU_WORDS
             .iter()
             .find(|(n, _)| *n == "hack")
@@ -409,6 +410,16 @@ create tbl 11 , 22 , 33 ,
             let w = (r >> 20) as u16;
             // (a jump backward would soon trap a random program in a loop of a few words)
             let ahead = (i + 1 + (r >> 40) % (len - i - 1)) as u16;
+            if keys && (r >> 8) % 4 == 0 {
+                let op = loop {
+                    let op = (next() % 27) as u16;
+                    if !writes_the_store(op) {
+                        break op;
+                    }
+                };
+                words.push(0x7000 | (op << 7) | (w & 0x7f));
+                continue;
+            }
             words.push(match r % 100 {
                 // ALU words without R→PC (a return lands at 0 early on), and stores
                 0..=44 => 0x6000 | (w & 0x0f7f),
@@ -424,6 +435,26 @@ create tbl 11 , 22 , 33 ,
         words
     }
 
+    /// What a run of [`contexts_agree`] did: cycles compared, RAM writes, cycles that moved
+    /// a stack, cycles that changed a key register, a selector or `faults`.
+    #[derive(Default, Debug)]
+    struct Counts {
+        compared: u64,
+        writes: u64,
+        moves: u64,
+        key_changes: u64,
+    }
+
+    /// Key instructions that write the store or allocate (`nb!`, `nn!`, `nb!i`, `nn!i`,
+    /// `balloc`, `nalloc`): one-core contexts share one store, so the key-register test
+    /// leaves them out (block writes fault: every block key is null there).
+    fn writes_the_store(op: u16) -> bool {
+        use j1k_isa::KeyOp::*;
+        [NbStore, NnStore, NbStoreI, NnStoreI, Balloc, Nalloc]
+            .iter()
+            .any(|&o| o as u16 == op)
+    }
+
     /// Four J1a contexts on one tile circuit (docs/architecture.md §11), each running a
     /// program of its own: every context's every cycle equals the simulator's run of that
     /// program alone, through the one comparator. Returns the first divergence, or the
@@ -431,20 +462,24 @@ create tbl 11 , 22 , 33 ,
     /// instruction (the ALU class with bit 12) into its code and reaches it has left the
     /// J1a, which these contexts are (no key unit): its context is compared up to there.
     /// `crossed`: the hardware's contexts 1 and 2 get each other's program (for the test
-    /// that shows a mix-up is caught).
+    /// that shows a mix-up is caught). `keys`: the key unit is built and the programs use
+    /// its registers (random_j1a); a context that reaches a stored key instruction that
+    /// writes the store is compared up to there.
     fn contexts_agree(
         seeds: [u64; 4],
         cycles: u64,
         crossed: bool,
-    ) -> Result<(u64, u64, u64), String> {
+        keys: bool,
+    ) -> Result<Counts, String> {
         use j1k_sim::lockstep::{Comparator, HwCycle, Obs};
         use j1k_sim::{BufUart, Config, Machine, Step};
         const K: usize = 4;
+        let key = j1k_isa::KeyConfig::default();
         let cfg = HwConfig {
-            key: None,
+            key: keys.then_some(key),
             ..HwConfig::default()
         };
-        let programs: Vec<Vec<u16>> = seeds.iter().map(|&s| random_j1a(s)).collect();
+        let programs: Vec<Vec<u16>> = seeds.iter().map(|&s| random_j1a(s, keys)).collect();
         let mut uut = SimTop::<K>::contexts(&cfg, &[]);
         uut.connect_all();
         let mut sim = Simulation::new();
@@ -460,9 +495,9 @@ create tbl 11 , 22 , 33 ,
                 })
                 .collect();
             let mut uarts: Vec<BufUart> = (0..K).map(|_| BufUart::new(&[])).collect();
-            let cmp = Comparator::new(None);
+            let cmp = Comparator::new(keys.then_some(&key));
             let mut pending: Vec<Option<(Obs, Step)>> = vec![None; K];
-            let (mut writes, mut moves, mut compared) = (0u64, 0u64, 0u64);
+            let mut n = Counts::default();
             let mut left_j1a = [false; K];
             let loaded = |c: usize| {
                 if crossed && (c == 1 || c == 2) {
@@ -510,11 +545,17 @@ create tbl 11 , 22 , 33 ,
                         send.send(Err(format!("context {c}: {d}"))).unwrap();
                         return sim.done(x);
                     }
-                    writes += during.ram_we as u64;
-                    moves += (during.dsp != now.dsp || during.rdepth != now.rdepth) as u64;
-                    compared += 1;
+                    n.writes += during.ram_we as u64;
+                    n.moves += (during.dsp != now.dsp || during.rdepth != now.rdepth) as u64;
+                    n.key_changes += (during.breg != now.breg
+                        || during.nreg != now.nreg
+                        || (during.cur_b, during.cur_n, during.faults)
+                            != (now.cur_b, now.cur_n, now.faults))
+                        as u64;
+                    n.compared += 1;
                 }
-                left_j1a[c] |= now.insn & 0xf000 == 0x7000 && now.pc & 0x1000 == 0;
+                let key_insn = now.insn & 0xf000 == 0x7000 && now.pc & 0x1000 == 0;
+                left_j1a[c] |= key_insn && (!keys || writes_the_store((now.insn >> 7) & 0x1f));
                 if left_j1a[c] {
                     x = sim.watch(|x| x.clock.val().clk, x)?;
                     x = sim.watch(|x| !x.clock.val().clk, x)?;
@@ -528,7 +569,7 @@ create tbl 11 , 22 , 33 ,
                 x = sim.watch(|x| !x.clock.val().clk, x)?;
                 clock += 1;
             }
-            send.send(Ok((writes, moves, compared))).unwrap();
+            send.send(Ok(n)).unwrap();
             sim.done(x)
         });
         sim.run(Box::new(uut), 20 * 10 * (cycles + 300) * K as u64)
@@ -540,23 +581,40 @@ create tbl 11 , 22 , 33 ,
     fn four_contexts_run_their_own_j1a_programs() {
         for base in [1u64, 100, 200] {
             let seeds = [base, base + 1, base + 2, base + 3];
-            let (writes, moves, compared) = contexts_agree(seeds, 1_500, false)
+            let n = contexts_agree(seeds, 1_500, false, false)
                 .unwrap_or_else(|e| panic!("seeds {seeds:?}: {e}"));
-            eprintln!(
-                "seeds {seeds:?}: {compared} of 4 x 1,500 cycles compared, {writes} RAM \
-                 writes, {moves} cycles that move a stack"
-            );
+            eprintln!("seeds {seeds:?}, 4 x 1,500 cycles: {n:?}");
             assert!(
-                compared > 4_000 && writes > 100 && moves > 1_000,
+                n.compared > 4_000 && n.writes > 100 && n.moves > 1_000,
                 "the programs did too little"
             );
         }
     }
 
+    /// The same with the key unit: each context's key registers, selectors and `faults`
+    /// (one block RAM for all, docs/architecture.md §11.2) against the simulator's.
+    #[test]
+    fn four_contexts_keep_their_own_key_registers() {
+        let mut changes = 0;
+        for base in [1u64, 300, 600] {
+            let seeds = [base, base + 1, base + 2, base + 3];
+            let n = contexts_agree(seeds, 1_500, false, true)
+                .unwrap_or_else(|e| panic!("seeds {seeds:?}: {e}"));
+            eprintln!("seeds {seeds:?}, keys, 4 x 1,500 cycles: {n:?}");
+            assert!(n.compared > 4_000, "the programs did too little");
+            changes += n.key_changes;
+        }
+        assert!(
+            changes > 200,
+            "the programs changed key state in {changes} cycles only"
+        );
+    }
+
     /// The check sees a context run another's program (contexts 1 and 2 crossed).
     #[test]
     fn a_context_running_another_program_is_caught() {
-        let e = contexts_agree([1, 2, 3, 4], 1_500, true).expect_err("the crossing went unseen");
+        let e =
+            contexts_agree([1, 2, 3, 4], 1_500, true, false).expect_err("the crossing went unseen");
         assert!(e.starts_with("context 1:"), "{e}");
     }
 

@@ -132,7 +132,7 @@ pub struct Tile<const K: usize = 1> {
 
     core: Core<K>,
     io: IoPorts<K>,
-    key: KeyUnit,
+    key: KeyUnit<K>,
     zero16: Constant<Bits<16>>,
     /// The address bits above each context's RAM: a load there is not this core's (its
     /// RAM holds the image's first words only).
@@ -153,11 +153,12 @@ impl Tile {
 impl<const K: usize> Tile<K> {
     /// `K` tiles on one circuit (docs/architecture.md §11): contexts of cores `core_id`
     /// up, otherwise as [`Tile::new`]. Several contexts are built so far as one-core
-    /// machines without the key unit (each context a J1a of its own).
+    /// machines (each context a J1a of its own, its key registers its own), for the tests:
+    /// their key unit's store — blocks, nodes, allocators — is one, shared.
     pub fn contexts(cfg: &HwConfig, image: &[u16], core_id: u16, cores: u16) -> Self {
         assert!(
-            K == 1 || (cores == 1 && cfg.key.is_none()),
-            "contexts are built without the key unit and the core control so far"
+            K == 1 || cores == 1,
+            "contexts are built as one-core machines so far (no core control, no unit)"
         );
         let several = cores > 1;
         let words = |c: usize| {
@@ -236,6 +237,7 @@ impl<const K: usize> Logic for Tile<K> {
     fn update(&mut self) {
         self.core.clock.next = self.clock.val();
         self.core.ctx.next = self.ctx.val();
+        self.key.ctx.next = self.ctx.val();
         self.lhi.next = self.load_hi[0].val();
         for c in 0..K {
             if self.ctx.val() == self.no[c].val() {

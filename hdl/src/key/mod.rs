@@ -60,6 +60,7 @@ pub mod reg_ram;
 pub mod regs;
 
 use crate::mem::lines::{NEED_ALLOC, NEED_LOCK, NEED_READ, NEED_WRITE};
+use crate::ring::Ring;
 use crate::util::{k, Zext};
 use crate::BlockMemory;
 use alloc::Allocator;
@@ -76,9 +77,11 @@ fn op(o: KeyOp) -> Constant<Bits<5>> {
 }
 
 #[derive(LogicBlock)]
-pub struct KeyUnit {
+pub struct KeyUnit<const K: usize = 1> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// The context whose cycle this clock computes (docs/architecture.md §11; 0 with K = 1).
+    pub ctx: Signal<In, Bits<8>>,
     /// The core's pc (zero-extended): bit 12 set is a fetch cycle, not an instruction.
     pub pc: Signal<In, Bits<16>>,
     /// The code RAM's read data: the instruction, except in the reboot cycle (the
@@ -157,7 +160,7 @@ pub struct KeyUnit {
     pub n_avail: Signal<In, Bit>,
     pub n_idx: Signal<In, Bits<16>>,
 
-    regs: KeyRegs,
+    regs: KeyRegs<K>,
     dec: KeyDecode,
     blocks: BlockStore,
     nodes: NodeStore,
@@ -166,67 +169,67 @@ pub struct KeyUnit {
 
     // ---- the second and later cycles: which one this is ----
     /// b! / bc! / bxchg, cycle 2: write N (bc!: its low byte in both lanes).
-    s_w: DFF<Bit>,
+    s_w: Ring<Bit, K>,
     /// bxadd, cycle 3: writes the sum latched in cycle 2 (`w_sum`), so that no path
     /// runs from the store's read data through the adder to its write data.
-    s_add: DFF<Bit>,
+    s_add: Ring<Bit, K>,
     /// The block write data, latched in the cycle before every write: N (b! bc! bxchg
     /// write N, which their decode cycle sees already; bc! its low byte in both lanes),
     /// bxadd's sum, 0 for a zeroing cycle (a synchronous clear, which the iCE40's
     /// flip-flops have). So the store's write data come from a register, with no mux.
-    w_sum: DFF<Bits<16>>,
+    w_sum: Ring<Bits<16>, K>,
     /// nb@ nn@ nb@i nn@i, cycle 2: the register := the slot read.
-    s_nload: DFF<Bit>,
+    s_nload: Ring<Bit, K>,
     /// balloc / nalloc: zeroing one word / slot pair a cycle.
-    s_bz: DFF<Bit>,
-    s_nz: DFF<Bit>,
+    s_bz: Ring<Bit, K>,
+    s_nz: Ring<Bit, K>,
     // ---- latched in a decode cycle (used by the next) ----
     /// T's high byte := the word's (b@, bxchg, bxadd); T's low byte := the word's low
     /// byte (those and an even bc@), its high byte (an odd bc@); none of them when the
     /// current block key is null (T := 0).
-    f_word: DFF<Bit>,
-    f_lo: DFF<Bit>,
-    f_hi: DFF<Bit>,
+    f_word: Ring<Bit, K>,
+    f_lo: Ring<Bit, K>,
+    f_hi: Ring<Bit, K>,
     /// T := faults; T := the rights of the key read (b? n? read the current register).
-    f_flt: DFF<Bit>,
-    f_q: DFF<Bit>,
+    f_flt: Ring<Bit, K>,
+    f_q: Ring<Bit, K>,
     /// T := the comparison of the key read with the current block / node key
     /// (bkey= nkey=): registered, so that T' does not wait for an opcode test of the
     /// code RAM's read data.
-    f_eqb: DFF<Bit>,
-    f_eqn: DFF<Bit>,
+    f_eqb: Ring<Bit, K>,
+    f_eqn: Ring<Bit, K>,
     /// The current node key is read-only; the slot goes to a block register. (A slot
     /// read through the null node key is null without a gate: node 0 is never
     /// written, and the store is all null at configuration.)
-    n_weak: DFF<Bit>,
-    n_tob: DFF<Bit>,
+    n_weak: Ring<Bit, K>,
+    n_tob: Ring<Bit, K>,
     /// Copies of the current block / node register: the stores are addressed from them,
     /// not from the register RAM, which answers a cycle after it is asked.
-    cbr: DFF<Bits<16>>,
-    cnr: DFF<Bits<16>>,
+    cbr: Ring<Bits<16>, K>,
+    cnr: Ring<Bits<16>, K>,
     /// The execute cycle: the one after a decode cycle.
-    s_e: DFF<Bit>,
+    s_e: Ring<Bit, K>,
     /// Push (and T := `tval`) this cycle: a value instruction's execute cycle, the
     /// last zeroing cycle.
-    pushr: DFF<Bit>,
+    pushr: Ring<Bit, K>,
     /// The core-facing answers of the execute and later cycles, one register each
     /// (`hold` is `kf` ORed with `h2`): busy (this is not a decode cycle), hold, pop,
     /// tload, and the last zeroing cycle (with `pushr` and `t2`: T := true).
-    busy_r: DFF<Bit>,
+    busy_r: Ring<Bit, K>,
     /// Not the reboot cycle (as the code RAM's: 0 at power-up and after reset).
-    booted: DFF<Bit>,
-    h2: DFF<Bit>,
-    p2: DFF<Bit>,
+    booted: Ring<Bit, K>,
+    h2: Ring<Bit, K>,
+    p2: Ring<Bit, K>,
     /// `pushr | p2`.
-    mv2: DFF<Bit>,
-    t2: DFF<Bit>,
-    lastr: DFF<Bit>,
+    mv2: Ring<Bit, K>,
+    t2: Ring<Bit, K>,
+    lastr: Ring<Bit, K>,
     /// The lanes (bc! one, else both), bc! and bxadd, of the decode cycle: what a
     /// later write uses.
-    w_lanes: DFF<Bits<2>>,
-    w_add: DFF<Bit>,
+    w_lanes: Ring<Bits<2>, K>,
+    w_add: Ring<Bit, K>,
     /// The word / slot being zeroed.
-    zc: DFF<Bits<16>>,
+    zc: Ring<Bits<16>, K>,
 
     // build parameters
     on: Constant<Bit>,
@@ -316,22 +319,22 @@ pub struct KeyUnit {
     /// The execute cycle's one-cycle work, decoded in the decode cycle: the code RAM's
     /// read data are late (its clock-to-out), and these drive the key registers' and
     /// the stores' write enables, so they come from flip-flops.
-    c_bsel: DFF<Bit>,
-    c_nsel: DFF<Bit>,
-    c_bcopy: DFF<Bit>,
-    c_ncopy: DFF<Bit>,
-    c_bweaken: DFF<Bit>,
-    c_nweaken: DFF<Bit>,
+    c_bsel: Ring<Bit, K>,
+    c_nsel: Ring<Bit, K>,
+    c_bcopy: Ring<Bit, K>,
+    c_ncopy: Ring<Bit, K>,
+    c_bweaken: Ring<Bit, K>,
+    c_nweaken: Ring<Bit, K>,
     c_bfetch: Signal<Local, Bit>,
-    c_bstore: DFF<Bit>,
+    c_bstore: Ring<Bit, K>,
     c_xchg: Signal<Local, Bit>,
     x_add: Signal<Local, Bit>,
     c_nload: Signal<Local, Bit>,
-    c_nbst: DFF<Bit>,
-    c_nnst: DFF<Bit>,
-    c_balloc: DFF<Bit>,
-    c_nalloc: DFF<Bit>,
-    c_resv: DFF<Bit>,
+    c_nbst: Ring<Bit, K>,
+    c_nnst: Ring<Bit, K>,
+    c_balloc: Ring<Bit, K>,
+    c_nalloc: Ring<Bit, K>,
+    c_resv: Ring<Bit, K>,
     /// The states and the zeroing counter at the next edge.
     bz_n: Signal<Local, Bit>,
     nz_n: Signal<Local, Bit>,
@@ -411,14 +414,14 @@ pub struct KeyUnit {
     /// cycle) the copy of the second's, as the data mover may have read the source's cache
     /// RAM in between (its port is the mover's from the third cycle after a grant).
     rd_word: Signal<Local, Bits<16>>,
-    old_r: DFF<Bits<16>>,
+    old_r: Ring<Bits<16>, K>,
 }
 
 fn log2(v: u16) -> u64 {
     v.trailing_zeros() as u64
 }
 
-impl KeyUnit {
+impl<const K: usize> KeyUnit<K> {
     /// `None`: no key unit (outputs null, nothing built that yosys keeps). `cached`: one
     /// tile of several cores — block words in the tile's cache, nodes and allocators in
     /// the memory system, reached through the `c_*`, `m_*` and `n_*` ports; a key
@@ -445,6 +448,7 @@ impl KeyUnit {
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            ctx: Default::default(),
             pc: Default::default(),
             insn: Default::default(),
             t: Default::default(),
@@ -696,7 +700,7 @@ impl KeyUnit {
     }
 }
 
-impl Logic for KeyUnit {
+impl<const K: usize> Logic for KeyUnit<K> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -711,6 +715,7 @@ impl Logic for KeyUnit {
         self.balloc.clock.next = self.clock.val();
         self.nalloc.clock.next = self.clock.val();
         self.regs.reset.next = self.reset.val();
+        self.regs.ctx.next = self.ctx.val();
         self.balloc.reset.next = self.reset.val();
         self.nalloc.reset.next = self.reset.val();
 
@@ -1387,7 +1392,7 @@ mod tests {
 
     #[test]
     fn key_unit_yosys_validate() {
-        let mut uut = KeyUnit::new(Some(&small()), BlockMemory::Bram, false);
+        let mut uut = KeyUnit::<1>::new(Some(&small()), BlockMemory::Bram, false);
         uut.connect_all();
         validate("j1k_key_unit", &crate::util::verilog(&uut));
     }

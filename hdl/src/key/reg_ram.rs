@@ -11,24 +11,32 @@ use super::block_store::COLLISION;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
-pub struct RegRam {
+pub struct RegRam<const K: usize = 1> {
     pub clock: Signal<In, Clock>,
-    /// Bits 3:0 address a word; the others are ignored.
+    /// Bits 3:0 address a word, and with K contexts the bits above them the context
+    /// (context × 16 + register; docs/architecture.md §11.2); the others are ignored.
     pub raddr: Signal<In, Bits<16>>,
     pub rdata: Signal<Out, Bits<16>>,
     pub we: Signal<In, Bit>,
     pub waddr: Signal<In, Bits<16>>,
     pub wdata: Signal<In, Bits<16>>,
-    _cells: [u16; 16],
+    _cells: Vec<u16>,
 }
 
 /// The root key, word 8's value at configuration.
 const ROOT_KEY: u16 = 0x8000 | j1k_isa::ROOT_NODE;
 
-impl Default for RegRam {
+impl<const K: usize> RegRam<K> {
+    /// Words: 16 per context, rounded up to a power of two.
+    const WORDS: usize = (16 * K).next_power_of_two();
+}
+
+impl<const K: usize> Default for RegRam<K> {
     fn default() -> Self {
-        let mut cells = [0; 16];
-        cells[8] = ROOT_KEY;
+        let mut cells = vec![0; Self::WORDS];
+        for c in 0..K {
+            cells[16 * c + 8] = ROOT_KEY;
+        }
         Self {
             clock: Default::default(),
             raddr: Default::default(),
@@ -41,11 +49,11 @@ impl Default for RegRam {
     }
 }
 
-impl Logic for RegRam {
+impl<const K: usize> Logic for RegRam<K> {
     fn update(&mut self) {
         if self.clock.pos_edge() {
-            let ra = self.raddr.val().index() & 15;
-            let wa = self.waddr.val().index() & 15;
+            let ra = self.raddr.val().index() % Self::WORDS;
+            let wa = self.waddr.val().index() % Self::WORDS;
             self.rdata.next = bits::<16>(self._cells[ra] as u64);
             if self.we.val() {
                 if ra == wa {
@@ -59,18 +67,22 @@ impl Logic for RegRam {
         self.rdata.connect();
     }
     fn hdl(&self) -> Verilog {
+        let (n, hi) = (Self::WORDS, Self::WORDS.trailing_zeros() - 1);
+        let roots: String = (0..K)
+            .map(|c| format!("    mem[{}] = 16'h{ROOT_KEY:04x};\n", 16 * c + 8))
+            .collect();
         Verilog::Custom(format!(
             "\
-(* no_rw_check, ram_style = \"block\" *) reg [15:0] mem[0:15];
+(* no_rw_check, ram_style = \"block\" *) reg [15:0] mem[0:{last}];
 integer i;
 initial begin
-    for (i = 0; i < 16; i = i + 1) mem[i] = 16'h0;
-    mem[8] = 16'h{ROOT_KEY:04x};
-end
+    for (i = 0; i < {n}; i = i + 1) mem[i] = 16'h0;
+{roots}end
 always @(posedge clock) begin
-    rdata <= mem[raddr[3:0]];
-    if (we) mem[waddr[3:0]] <= wdata;
-end"
+    rdata <= mem[raddr[{hi}:0]];
+    if (we) mem[waddr[{hi}:0]] <= wdata;
+end",
+            last = n - 1
         ))
     }
     fn timing(&self) -> Vec<TimingInfo> {
@@ -90,7 +102,7 @@ mod tests {
 
     #[test]
     fn reg_ram_simulates() {
-        let mut uut = RegRam::default();
+        let mut uut = RegRam::<1>::default();
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<RegRam>| x.clock.next = !x.clock.val());
@@ -121,7 +133,7 @@ mod tests {
 
     #[test]
     fn reg_ram_yosys_validate() {
-        let mut uut = RegRam::default();
+        let mut uut = RegRam::<1>::default();
         uut.connect_all();
         validate("j1k_reg_ram", &crate::util::verilog(&uut));
     }

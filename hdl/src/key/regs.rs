@@ -18,13 +18,16 @@
 //! RAM, for the simulation top's lockstep comparison; nothing in the key unit
 //! reads them, so a board build (which leaves them unconnected) has none.
 
+use crate::ring::Ring;
 use crate::util::k;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
-pub struct KeyRegs {
+pub struct KeyRegs<const K: usize = 1> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// The context whose cycle this clock computes (docs/architecture.md §11; 0 with K = 1).
+    pub ctx: Signal<In, Bits<8>>,
     /// The operand fields: block register (imm 2:0), node register (imm 1:0), node register (bits 6:5).
     pub sel_b: Signal<In, Bits<3>>,
     pub sel_na: Signal<In, Bits<2>>,
@@ -65,26 +68,38 @@ pub struct KeyRegs {
     pub n2: Signal<Out, Bits<16>>,
     pub n3: Signal<Out, Bits<16>>,
 
-    rb0: DFF<Bits<16>>,
-    rb1: DFF<Bits<16>>,
-    rb2: DFF<Bits<16>>,
-    rb3: DFF<Bits<16>>,
-    rb4: DFF<Bits<16>>,
-    rb5: DFF<Bits<16>>,
-    rb6: DFF<Bits<16>>,
-    rb7: DFF<Bits<16>>,
-    rn0: DFF<Bits<16>>,
-    rn1: DFF<Bits<16>>,
-    rn2: DFF<Bits<16>>,
-    rn3: DFF<Bits<16>>,
-    curb: DFF<Bits<3>>,
-    curn: DFF<Bits<2>>,
-    flt: DFF<Bits<16>>,
-    ram: super::reg_ram::RegRam,
+    rb0: Ring<Bits<16>, K>,
+    rb1: Ring<Bits<16>, K>,
+    rb2: Ring<Bits<16>, K>,
+    rb3: Ring<Bits<16>, K>,
+    rb4: Ring<Bits<16>, K>,
+    rb5: Ring<Bits<16>, K>,
+    rb6: Ring<Bits<16>, K>,
+    rb7: Ring<Bits<16>, K>,
+    rn0: Ring<Bits<16>, K>,
+    rn1: Ring<Bits<16>, K>,
+    rn2: Ring<Bits<16>, K>,
+    rn3: Ring<Bits<16>, K>,
+    curb: Ring<Bits<3>, K>,
+    curn: Ring<Bits<2>, K>,
+    flt: Ring<Bits<16>, K>,
+    ram: super::reg_ram::RegRam<K>,
+    /// With K contexts: each context's register read, presented to the RAM at the edge
+    /// before its next phase (`ahead`), and the context then (docs/architecture.md §11.2).
+    ra: Ring<Bits<16>, K>,
+    next_ctx: Signal<Local, Bits<16>>,
+    ctx16: Signal<Local, Bits<16>>,
+    ctx_z: crate::util::Zext<8, 16>,
+    last_ctx: Constant<Bits<16>>,
+    many: Constant<Bit>,
+    clr_mask: Constant<Bits<16>>,
+    four: Constant<Bits<16>>,
+    /// The valid bits the read sees (the next context's with several).
+    vnow: Signal<Local, Bits<16>>,
     /// The word `reset` clears (counts while reset is held).
     clr: DFF<Bits<16>>,
     /// `clearable`: a valid bit per RAM word; the read's word was valid / is `n0`.
-    vld: DFF<Bits<16>>,
+    vld: Ring<Bits<16>, K>,
     rv: DFF<Bit>,
     rroot: DFF<Bit>,
     vsh: Signal<Local, Bits<16>>,
@@ -124,12 +139,23 @@ pub struct KeyRegs {
     t3: Constant<Bits<2>>,
 }
 
-impl KeyRegs {
+impl<const K: usize> KeyRegs<K> {
     /// `on` false: the unit is not built; every output is null (and yosys drops the registers).
     /// `blocks` / `nodes`: the store sizes, which bound the key indices. `clearable`: a
-    /// start can reset the registers (`clear`: several cores).
+    /// start can reset the registers (`clear`: several cores). With K contexts, each
+    /// context's registers (reset then takes 16 K clocks, rounded up to a power of two).
     pub fn new(on: bool, blocks: u16, nodes: u16, clearable: bool) -> Self {
         Self {
+            ctx: Default::default(),
+            ra: Default::default(),
+            next_ctx: Default::default(),
+            ctx16: Default::default(),
+            ctx_z: Default::default(),
+            last_ctx: k(K as u64 - 1),
+            many: Constant::new(K > 1),
+            clr_mask: k((16 * K).next_power_of_two() as u64 - 1),
+            four: k(4),
+            vnow: Default::default(),
             clock: Default::default(),
             reset: Default::default(),
             sel_b: Default::default(),
@@ -221,7 +247,7 @@ pub fn key_mask(count: u16) -> u64 {
     0x8000 | (((1u64 << bits) - 1) & 0x7fff)
 }
 
-impl Logic for KeyRegs {
+impl<const K: usize> Logic for KeyRegs<K> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -229,6 +255,14 @@ impl Logic for KeyRegs {
             flt, clr, vld, rv, rroot
         );
         self.ram.clock.next = self.clock.val();
+        self.ra.clock.next = self.clock.val();
+        self.ra.d.next = self.raddr.val();
+        self.ctx_z.a.next = self.ctx.val();
+        self.ctx16.next = self.ctx_z.y.val() << self.four.val();
+        self.next_ctx.next = (self.ctx_z.y.val() + self.one16.val()) << self.four.val();
+        if self.ctx_z.y.val() == self.last_ctx.val() {
+            self.next_ctx.next = self.z16.val();
+        }
         // ---- writes ----
         if self.set_cur_b.val() {
             self.curb.d.next = self.sel_b.val();
@@ -328,19 +362,20 @@ impl Logic for KeyRegs {
             self.wd.next = self.wdata.val() & self.bkm.val();
         }
         self.ram.we.next = (self.we.val() || self.reset.val()) && self.on.val();
-        self.ram.waddr.next = self.wa.val();
+        self.ram.waddr.next = self.ctx16.val() | self.wa.val();
         self.ram.wdata.next = self.wd.val();
-        // reset: word `clr` := its reset value (every word null but n0's)
+        // reset: word `clr` := its reset value (every word null but each context's n0)
         self.clr.d.next = self.z16.val();
         if self.reset.val() {
-            self.clr.d.next = (self.clr.q.val() + self.one16.val()) & self.m15.val();
+            self.clr.d.next = (self.clr.q.val() + self.one16.val()) & self.clr_mask.val();
             self.ram.waddr.next = self.clr.q.val();
             self.ram.wdata.next = self.z16.val();
-            if self.clr.q.val() == self.eight.val() {
+            if (self.clr.q.val() & self.m15.val()) == self.eight.val() {
                 self.ram.wdata.next = self.root.val();
             }
         }
-        self.ram.raddr.next = self.raddr.val();
+        // the next clock's context's read (with one context: this cycle's, as `ahead` is d)
+        self.ram.raddr.next = self.next_ctx.val() | (self.ra.ahead.val() & self.m15.val());
         // valid bits (`clearable`): a write validates its word, a start none, reset all
         if self.we.val() {
             self.vld.d.next = self.vld.q.val() | (self.one16.val() << self.wa.val());
@@ -351,9 +386,16 @@ impl Logic for KeyRegs {
         if self.reset.val() {
             self.vld.d.next = self.all16.val();
         }
-        self.vsh.next = self.vld.q.val() >> (self.raddr.val() & self.m15.val());
+        // the read's valid bit, beside the RAM's read: of the next clock's context (whose
+        // last write is in; one context reads at the edge that writes, which no
+        // instruction does: regs.rs's top comment), with one context as it was
+        self.vnow.next = self.vld.q.val();
+        if self.many.val() {
+            self.vnow.next = self.vld.ahead.val();
+        }
+        self.vsh.next = self.vnow.val() >> (self.ra.ahead.val() & self.m15.val());
         self.rv.d.next = self.vsh.val().get_bit(0);
-        self.rroot.d.next = (self.raddr.val() & self.m15.val()) == self.eight.val();
+        self.rroot.d.next = (self.ra.ahead.val() & self.m15.val()) == self.eight.val();
         // (masked: the RAM bits no key has are never written but synthesis cannot know)
         self.rdata.next = self.ram.rdata.val() & self.anykm.val();
         if self.clr_on.val() && !self.rv.q.val() {
@@ -516,7 +558,7 @@ mod tests {
 
     #[test]
     fn key_regs_yosys_validate() {
-        let mut uut = KeyRegs::new(true, 16, 8, true);
+        let mut uut = KeyRegs::<1>::new(true, 16, 8, true);
         uut.connect_all();
         validate("j1k_key_regs", &crate::util::verilog(&uut));
     }
