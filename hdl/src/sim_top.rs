@@ -67,8 +67,7 @@ pub struct SimTop<const K: usize = 1> {
     /// clock. It runs free from configuration (0 at the first clock), reset or not, so a
     /// harness knows it by counting clocks; with one context it is always 0.
     phase: DFF<Bits<8>>,
-    last_phase: Constant<Bits<8>>,
-    one8: Constant<Bits<8>>,
+    next_phase: crate::util::NextCtx<K>,
     z3: Constant<Bits<3>>,
     z8: Constant<Bits<8>>,
     z12: Constant<Bits<12>>,
@@ -136,8 +135,7 @@ impl<const K: usize> SimTop<K> {
             slot_wdata: Default::default(),
             tile: Tile::contexts(cfg, image, 0, 1),
             phase: Default::default(),
-            last_phase: crate::util::k(K as u64 - 1),
-            one8: crate::util::k(1),
+            next_phase: Default::default(),
             z3: crate::util::k(0),
             z8: crate::util::k(0),
             z12: crate::util::k(0),
@@ -150,10 +148,8 @@ impl<const K: usize> Logic for SimTop<K> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, phase);
-        self.phase.d.next = self.phase.q.val() + self.one8.val();
-        if self.phase.q.val() == self.last_phase.val() {
-            self.phase.d.next = self.z8.val();
-        }
+        self.next_phase.ctx.next = self.phase.q.val();
+        self.phase.d.next = self.next_phase.y.val();
         self.tile.clock.next = self.clock.val();
         self.tile.reset.next = self.reset.val();
         self.tile.ctx.next = self.phase.q.val();

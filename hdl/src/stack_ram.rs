@@ -12,7 +12,7 @@
 //! Reset writes zeros, a slot a clock from address 0: hold it 32 K clocks.
 
 use crate::ring::Ring;
-use crate::util::{k, Zext};
+use crate::util::{k, NextCtx, Zext};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -35,10 +35,9 @@ pub struct StackRam<const K: usize, const D: usize> {
     paz: Zext<5, 8>,
     ram: StackCells,
     sweep: DFF<Bits<8>>,
-    next_ctx: Signal<Local, Bits<8>>,
+    next_ctx: NextCtx<K>,
     up: Signal<Local, Bits<5>>,
     down: Signal<Local, Bits<5>>,
-    last_ctx: Constant<Bits<8>>,
     last_slot: Constant<Bits<5>>,
     five: Constant<Bits<8>>,
     one5: Constant<Bits<5>>,
@@ -74,7 +73,6 @@ impl<const K: usize, const D: usize> StackRam<K, D> {
             next_ctx: Default::default(),
             up: Default::default(),
             down: Default::default(),
-            last_ctx: k((K - 1) as u64),
             last_slot: k((D - 1) as u64),
             five: k(5),
             one5: k(1),
@@ -119,12 +117,9 @@ impl<const K: usize, const D: usize> Logic for StackRam<K, D> {
         if self.ptr.q.val() == self.zero5.val() {
             self.down.next = self.last_slot.val();
         }
-        self.next_ctx.next = self.ctx.val() + self.one8.val();
-        if self.ctx.val() == self.last_ctx.val() {
-            self.next_ctx.next = self.zero8.val();
-        }
+        self.next_ctx.ctx.next = self.ctx.val();
         // the next context's top slot, for its phase
-        self.ram.raddr.next = (self.next_ctx.val() << self.five.val()) | self.paz.y.val();
+        self.ram.raddr.next = (self.next_ctx.y.val() << self.five.val()) | self.paz.y.val();
         self.head.d.next = self.head.q.val();
         self.ptr.d.next = self.ptr.q.val();
         self.ram.we.next = false;

@@ -268,3 +268,26 @@ impl<const K: usize> Logic for Pick<K> {
         Verilog::Custom(v)
     }
 }
+
+/// The context after `ctx` of `K` (0 after K − 1): the phase of the next clock
+/// (docs/architecture.md §11), which a RAM shared by the contexts is read for.
+#[derive(LogicBlock, Default)]
+pub struct NextCtx<const K: usize> {
+    pub ctx: Signal<In, Bits<8>>,
+    pub y: Signal<Out, Bits<8>>,
+}
+
+impl<const K: usize> Logic for NextCtx<K> {
+    fn update(&mut self) {
+        self.y.next = bits::<8>((self.ctx.val().index() as u64 + 1) % K as u64);
+    }
+    fn connect(&mut self) {
+        self.y.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(format!(
+            "always @(*) y = (ctx == 8'd{}) ? 8'd0 : ctx + 8'd1;",
+            K - 1
+        ))
+    }
+}

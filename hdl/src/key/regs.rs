@@ -87,10 +87,10 @@ pub struct KeyRegs<const K: usize = 1> {
     /// With K contexts: each context's register read, presented to the RAM at the edge
     /// before its next phase (`ahead`), and the context then (docs/architecture.md §11.2).
     ra: Ring<Bits<16>, K>,
-    next_ctx: Signal<Local, Bits<16>>,
+    next_ctx: crate::util::NextCtx<K>,
     ctx16: Signal<Local, Bits<16>>,
     ctx_z: crate::util::Zext<8, 16>,
-    last_ctx: Constant<Bits<16>>,
+    next_z: crate::util::Zext<8, 16>,
     many: Constant<Bit>,
     clr_mask: Constant<Bits<16>>,
     four: Constant<Bits<16>>,
@@ -151,7 +151,7 @@ impl<const K: usize> KeyRegs<K> {
             next_ctx: Default::default(),
             ctx16: Default::default(),
             ctx_z: Default::default(),
-            last_ctx: k(K as u64 - 1),
+            next_z: Default::default(),
             many: Constant::new(K > 1),
             clr_mask: k((16 * K).next_power_of_two() as u64 - 1),
             four: k(4),
@@ -259,10 +259,8 @@ impl<const K: usize> Logic for KeyRegs<K> {
         self.ra.d.next = self.raddr.val();
         self.ctx_z.a.next = self.ctx.val();
         self.ctx16.next = self.ctx_z.y.val() << self.four.val();
-        self.next_ctx.next = (self.ctx_z.y.val() + self.one16.val()) << self.four.val();
-        if self.ctx_z.y.val() == self.last_ctx.val() {
-            self.next_ctx.next = self.z16.val();
-        }
+        self.next_ctx.ctx.next = self.ctx.val();
+        self.next_z.a.next = self.next_ctx.y.val();
         // ---- writes ----
         if self.set_cur_b.val() {
             self.curb.d.next = self.sel_b.val();
@@ -375,7 +373,8 @@ impl<const K: usize> Logic for KeyRegs<K> {
             }
         }
         // the next clock's context's read (with one context: this cycle's, as `ahead` is d)
-        self.ram.raddr.next = self.next_ctx.val() | (self.ra.ahead.val() & self.m15.val());
+        self.ram.raddr.next =
+            (self.next_z.y.val() << self.four.val()) | (self.ra.ahead.val() & self.m15.val());
         // valid bits (`clearable`): a write validates its word, a start none, reset all
         if self.we.val() {
             self.vld.d.next = self.vld.q.val() | (self.one16.val() << self.wa.val());

@@ -102,9 +102,6 @@ pub fn firmware_image(build: &FirmwareBuild) -> Result<Vec<u16>, CliError> {
 /// word 0 goes to the entry slot, word 0 keeps jumping to the bootloader.
 pub fn firmware_with(build: &FirmwareBuild, program: &[u16]) -> Result<Vec<u16>, CliError> {
     let mut image = firmware_image(build)?;
-    if program.is_empty() {
-        return Err(CliError::EmptyImage("the image has no words".into()));
-    }
     if program.len() > BOOT_START {
         let content = match program[BOOT_START..].iter().position(|&w| w != 0) {
             Some(at) => format!(", word {:#x} not zero", BOOT_START + at),
@@ -177,7 +174,7 @@ pub fn board_image(board: &Board, image: Option<&Path>) -> Result<(Vec<u16>, Str
     let build = FirmwareBuild::for_board(board);
     match image {
         Some(p) => Ok((
-            firmware_with(&build, &board_program(p, BOOT_START)?)?,
+            firmware_with(&build, &board_program(p)?)?,
             format!("{} under firmware/boot.fs", p.display()),
         )),
         None => Ok((

@@ -1,6 +1,5 @@
 //! `j1k load`: upload a program to a board's bootloader, verify it, start it.
 
-use crate::build_cmd::BOOT_START;
 use crate::error::CliError;
 use crate::program::board_program;
 use crate::serial_args::{resolve_port, PortArgs};
@@ -47,7 +46,7 @@ fn seconds(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(a: LoadArgs) -> Result<(), CliError> {
-    let words = board_program(&a.image, BOOT_START)?;
+    let words = board_program(&a.image)?;
     let port = resolve_port(&a.port)?;
     let link = SerialLink::open(&port, a.port.baud)?;
     let opts = Options {

@@ -1,5 +1,6 @@
 //! Turning a PROGRAM argument into RAM words: an image is read, anything else is assembled.
 
+use crate::build_cmd::BOOT_START;
 use crate::error::CliError;
 use j1k_isa::image::{self, Format};
 use std::path::Path;
@@ -32,11 +33,19 @@ pub fn load_program(path: &Path) -> Result<Vec<u16>, CliError> {
 }
 
 /// A program for a board's RAM, under the firmware (`load`, `build --image`, `verilog
-/// --image`): as [`load_program`], with zero padding from `limit` up dropped — a
-/// `$readmemh` image of 4096 lines, zero above the program, as J1a tools write them — and
-/// said on stderr. A word there that is not zero stays, for the caller to refuse.
-pub fn board_program(path: &Path, limit: usize) -> Result<Vec<u16>, CliError> {
+/// --image`): as [`load_program`], refusing an empty one, with zero padding from the
+/// firmware's first word (`$B00`) up dropped — a `$readmemh` image of 4096 lines, zero above
+/// the program, as J1a tools write them — and said on stderr. A word there that is not zero
+/// stays, for the caller to refuse.
+pub fn board_program(path: &Path) -> Result<Vec<u16>, CliError> {
     let mut words = load_program(path)?;
+    if words.is_empty() {
+        return Err(CliError::EmptyImage(format!(
+            "{}: the image has no words",
+            path.display()
+        )));
+    }
+    let limit = BOOT_START;
     if words.len() > limit && words[limit..].iter().all(|&w| w == 0) {
         eprintln!(
             "j1k: {}: words ${limit:x}..${:x} are zero, taken as padding (the firmware lives there)",
