@@ -35,6 +35,19 @@ pub struct LoadArgs {
     /// Retransmissions of one frame before giving up
     #[arg(long, default_value_t = 8)]
     pub retries: u32,
+    /// Seconds a board may take to answer beyond the line time, 0 to 60 (USB serial
+    /// adapters: the default; raise it for a board slower than its clock, such as the
+    /// simulated RTL board on a busy machine)
+    #[arg(long, default_value_t = Options::default().latency.as_secs_f64(), value_parser = latency)]
+    pub latency: f64,
+}
+
+/// A latency in seconds from 0 to a minute.
+fn latency(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=60.0).contains(&v) => Ok(v),
+        _ => Err("expected a number of seconds from 0 to 60".into()),
+    }
 }
 
 /// A time in seconds from 0.05 to an hour (clap checks it before anything runs).
@@ -54,6 +67,7 @@ pub fn run(a: LoadArgs) -> Result<(), CliError> {
         verify: !a.no_verify,
         retries: a.retries,
         connect_timeout: Duration::from_secs_f64(a.connect_timeout),
+        latency: Duration::from_secs_f64(a.latency),
         ..Options::default()
     };
     let mut client = Client::new(link, opts);

@@ -30,6 +30,8 @@ fn j1k(args: &[&str], stdin: &[u8]) -> Output {
 }
 
 /// `j1k load IMAGE --port PORT --baud 1000000 --monitor` (a board started at 1 Mbaud).
+/// A simulated board lags behind its clock on a loaded machine (the RTL of two cores by
+/// seconds), so the loader gives it `--latency 1`.
 fn load_and_monitor(port: &str, image: &str) -> Output {
     j1k(
         &[
@@ -39,6 +41,8 @@ fn load_and_monitor(port: &str, image: &str) -> Output {
             port,
             "--baud",
             "1000000",
+            "--latency",
+            "1",
             "--monitor",
         ],
         b"",
@@ -94,6 +98,10 @@ fn a_1_mbaud_upload_on_the_hardware_uart_loses_no_byte() {
         link,
         j1k_loader::Options {
             baud: 1_000_000,
+            // The simulated board lags behind its clock on a loaded machine; a timeout then
+            // resends a frame that may land while the board sums for CHECK and does not
+            // poll (by design, docs/protocol.md §4): lost bytes the test is not about.
+            latency: Duration::from_secs(2),
             ..j1k_loader::Options::default()
         },
     );
@@ -119,11 +127,7 @@ fn a_1_mbaud_upload_on_the_hardware_uart_loses_no_byte() {
         session.contains(" 0 RX overruns") && session.contains(" 0 TX bytes dropped"),
         "{session}"
     );
-    // A retransmission here would be a timeout (tens of ms: a very loaded machine), not a
-    // lost byte; say so rather than fail.
-    if retransmissions > 0 {
-        eprintln!("note: {retransmissions} retransmissions (timeouts) with no byte lost");
-    }
+    assert_eq!(retransmissions, 0, "every frame answered the first time");
 }
 
 #[test]
@@ -153,6 +157,8 @@ fn the_rtl_board_takes_an_upload() {
             "examples/hello.fs",
             "--port",
             &board.path,
+            "--latency",
+            "1",
             "--monitor",
         ],
         b"",
@@ -180,6 +186,8 @@ fn the_paced_rtl_board_takes_an_upload_without_overruns() {
             &board.path,
             "--baud",
             "1000000",
+            "--latency",
+            "1",
             "--no-start",
         ],
         b"",
@@ -377,7 +385,7 @@ fn two_cores_on(model: &[&str]) {
     assert!(err.contains("into cores 0..=1, verified"), "{err}");
     assert!(err.contains("core 0 started"), "{err}");
     let squares: String = (1..=40u32).map(|i| format!("{} ", i * i)).collect();
-    assert_eq!(out, squares + "\n");
+    assert_eq!(out, squares + "\n", "{err}");
 
     let dir = tempfile::tempdir().unwrap();
     let worker = dir.path().join("worker.fs");
@@ -397,6 +405,8 @@ fn two_cores_on(model: &[&str]) {
             &board.path,
             "--baud",
             "1000000",
+            "--latency",
+            "1",
         ],
         b"",
     );
@@ -410,6 +420,7 @@ fn two_cores_on(model: &[&str]) {
         link,
         j1k_loader::Options {
             baud: 1_000_000,
+            latency: Duration::from_secs(1),
             ..j1k_loader::Options::default()
         },
     );
