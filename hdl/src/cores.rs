@@ -6,6 +6,7 @@
 //! own on in which the target is stopped or not in a key instruction's middle (`mid`); a
 //! start clears the target's registers (the tile does) and runs it at `start_pc`.
 
+use crate::step_reg::StepReg;
 use crate::util::{k, Zext};
 use rust_hdl::prelude::*;
 
@@ -14,6 +15,8 @@ use rust_hdl::prelude::*;
 pub struct CoreSlot<const N: usize> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// The round edge: the registers step (tied high with one context).
+    pub step: Signal<In, Bit>,
     /// Every core's write of this cycle (its io top's `w_*`), core w's at bit w, bits
     /// 3w.., 12w.. (buses: rust-hdl's Verilog cannot index an array of a block array).
     pub w_start: Signal<In, Bits<8>>,
@@ -28,11 +31,11 @@ pub struct CoreSlot<const N: usize> {
     /// Stopped in this cycle and the one before: its RAM's read data are the word at
     /// the remote pointer.
     pub settled: Signal<Out, Bit>,
-    rn: DFF<Bit>,
-    was: DFF<Bit>,
-    pv: DFF<Bit>,
-    ps: DFF<Bit>,
-    pa: DFF<Bits<12>>,
+    rn: StepReg<Bit>,
+    was: StepReg<Bit>,
+    pv: StepReg<Bit>,
+    ps: StepReg<Bit>,
+    pa: StepReg<Bits<12>>,
     nv: Signal<Local, Bit>,
     ns: Signal<Local, Bit>,
     na: Signal<Local, Bits<12>>,
@@ -58,6 +61,7 @@ impl<const N: usize> CoreSlot<N> {
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            step: Default::default(),
             w_start: Default::default(),
             w_stop: Default::default(),
             w_target: Default::default(),
@@ -97,6 +101,11 @@ impl<const N: usize> Logic for CoreSlot<N> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, rn, was, pv, ps, pa);
+        self.rn.en.next = self.step.val();
+        self.was.en.next = self.step.val();
+        self.pv.en.next = self.step.val();
+        self.ps.en.next = self.step.val();
+        self.pa.en.next = self.step.val();
         // this cycle's write to this core: the lowest-numbered writer's
         self.nv.next = false;
         self.ns.next = false;
@@ -148,6 +157,8 @@ impl<const N: usize> Logic for CoreSlot<N> {
 pub struct CoreCtl<const N: usize> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// The round edge: the registers step (tied high with one context).
+    pub step: Signal<In, Bit>,
     pub w_start: [Signal<In, Bit>; N],
     pub w_stop: [Signal<In, Bit>; N],
     pub w_target: [Signal<In, Bits<3>>; N],
@@ -183,6 +194,7 @@ impl<const N: usize> Default for CoreCtl<N> {
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            step: Default::default(),
             w_start: std::array::from_fn(|_| Default::default()),
             w_stop: std::array::from_fn(|_| Default::default()),
             w_target: std::array::from_fn(|_| Default::default()),
@@ -217,6 +229,7 @@ impl<const N: usize> Logic for CoreCtl<N> {
         for t in 0..N {
             self.slot[t].clock.next = self.clock.val();
             self.slot[t].reset.next = self.reset.val();
+            self.slot[t].step.next = self.step.val();
             self.slot[t].mid.next = self.mid[t].val();
             self.run[t].next = self.slot[t].run.val();
             self.start[t].next = self.slot[t].start.val();
@@ -281,6 +294,7 @@ mod tests {
         sim.add_clock(5, |x: &mut Box<CoreCtl<3>>| x.clock.next = !x.clock.val());
         sim.add_testbench(move |mut sim: Sim<CoreCtl<3>>| {
             let mut x = sim.init()?;
+            x.step.next = true;
             wait_clock_false!(sim, clock, x);
             x.reset.next = true;
             wait_clock_cycle!(sim, clock, x);

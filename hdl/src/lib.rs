@@ -20,6 +20,7 @@ pub mod soc;
 pub mod stack;
 pub mod stack_ram;
 pub mod stackctl;
+pub mod step_reg;
 pub mod tile;
 pub mod uart;
 pub mod util;

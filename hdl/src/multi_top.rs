@@ -103,11 +103,15 @@ impl<const N: usize, const L: usize> Logic for MultiTop<N, L> {
     fn update(&mut self) {
         self.mem.clock.next = self.clock.val();
         self.mem.reset.next = self.reset.val();
+        self.mem.step.next = true;
+        self.mem.first.next = true;
         self.ctl.clock.next = self.clock.val();
         self.ctl.reset.next = self.reset.val();
+        self.ctl.step.next = true;
         self.nodes.clock.next = self.clock.val();
         self.nalloc.clock.next = self.clock.val();
         self.nalloc.reset.next = self.reset.val();
+        self.nalloc.step.next = true;
         self.nd_raddr.next = self.z16.val();
         self.nd_we_b.next = false;
         self.nd_we_n.next = false;
@@ -119,6 +123,7 @@ impl<const N: usize, const L: usize> Logic for MultiTop<N, L> {
             self.tiles[t].clock.next = self.clock.val();
             self.tiles[t].reset.next = self.reset.val();
             self.tiles[t].ctx.next = self.z8.val();
+            self.mem.phase[t].next = true;
             self.tiles[t].load_we.next = self.load_we.val();
             self.tiles[t].load_addr.next = self.load_addr.val();
             self.tiles[t].load_data.next = self.load_data.val();

@@ -7,6 +7,7 @@
 //! pointer is at `limit − 1`, an equality with a constant (a few LUTs; a
 //! less-than on the incremented pointer took a carry chain and twice the LUTs).
 
+use crate::step_reg::StepReg;
 use crate::util::k;
 use rust_hdl::prelude::*;
 
@@ -14,13 +15,15 @@ use rust_hdl::prelude::*;
 pub struct Allocator {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// The round edge: the registers step (tied high with one context).
+    pub step: Signal<In, Bit>,
     pub take: Signal<In, Bit>,
     /// The index the next `take` gets.
     pub idx: Signal<Out, Bits<16>>,
     /// An index is left.
     pub avail: Signal<Out, Bit>,
-    ptr: DFF<Bits<16>>,
-    avail_r: DFF<Bit>,
+    ptr: StepReg<Bits<16>>,
+    avail_r: StepReg<Bit>,
     ptr_n: Signal<Local, Bits<16>>,
     /// An index is left after this one (`ptr != limit − 1`).
     more: Signal<Local, Bit>,
@@ -37,6 +40,7 @@ impl Allocator {
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            step: Default::default(),
             take: Default::default(),
             idx: Default::default(),
             avail: Default::default(),
@@ -57,6 +61,8 @@ impl Logic for Allocator {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, ptr, avail_r);
+        self.ptr.en.next = self.step.val();
+        self.avail_r.en.next = self.step.val();
         self.idx.next = self.ptr.q.val();
         self.avail.next = self.avail_r.q.val();
         self.ptr_n.next = self.ptr.q.val() & self.pmask.val();
@@ -92,6 +98,7 @@ mod tests {
         sim.add_clock(5, |x: &mut Box<Allocator>| x.clock.next = !x.clock.val());
         sim.add_testbench(move |mut sim: Sim<Allocator>| {
             let mut x = sim.init()?;
+            x.step.next = true;
             wait_clock_false!(sim, clock, x);
             x.reset.next = true;
             wait_clock_cycle!(sim, clock, x);

@@ -34,6 +34,10 @@ pub const SPRAM_WORDS: usize = 16384;
 pub struct BlockStore {
     pub clock: Signal<In, Clock>,
     pub raddr: Signal<In, Bits<16>>,
+    /// Read enable: the read data change only at an edge where it is high (a RAM that
+    /// several contexts take turns on keeps one context's word for its next phase). The
+    /// SPRAM reads at every edge: with it `re` must stay high.
+    pub re: Signal<In, Bit>,
     pub rdata: Signal<Out, Bits<16>>,
     pub we: Signal<In, Bit>,
     pub wmask: Signal<In, Bits<2>>,
@@ -51,6 +55,7 @@ impl BlockStore {
         Self {
             clock: Default::default(),
             raddr: Default::default(),
+            re: Default::default(),
             rdata: Default::default(),
             we: Default::default(),
             wmask: Default::default(),
@@ -167,7 +172,9 @@ integer i;
 initial begin
 {init}end
 always @(posedge clock) begin
-{rd}{rowsel}{wr}end
+    if (re) begin
+{rd}{rowsel}    end
+{wr}end
 always @(*) begin
     rdata = q0;
 {out}end",
@@ -232,7 +239,7 @@ always @(posedge clock) begin
         if (wmask[0]) lo[addr[{am}:0]] <= wdata[7:0];
         if (wmask[1]) hi[addr[{am}:0]] <= wdata[15:8];
         q <= 16'h{collision:04x};
-    end else begin
+    end else if (re) begin
         q <= {{hi[addr[{am}:0]], lo[addr[{am}:0]]}};
     end
 end
@@ -248,12 +255,19 @@ impl Logic for BlockStore {
         if self.clock.pos_edge() {
             let ra = self.raddr.val().index() % self._size;
             let wa = self.waddr.val().index() % self._size;
-            self.rdata.next = bits::<16>(self._cells[ra] as u64);
+            let re = self.re.val();
+            assert!(
+                re || self._memory == BlockMemory::Bram,
+                "the SPRAM store reads at every edge: hold `re` high"
+            );
+            if re {
+                self.rdata.next = bits::<16>(self._cells[ra] as u64);
+            }
             let collides = match self._memory {
                 BlockMemory::Bram => ra == wa,
                 BlockMemory::Spram => true,
             };
-            if self.we.val() && collides {
+            if self.we.val() && collides && re {
                 self.rdata.next = bits::<16>(COLLISION as u64);
             }
             if self.we.val() {
@@ -285,6 +299,7 @@ impl Logic for BlockStore {
             clock: "clock".into(),
             inputs: vec![
                 "raddr".into(),
+                "re".into(),
                 "we".into(),
                 "wmask".into(),
                 "waddr".into(),
@@ -308,6 +323,7 @@ mod tests {
         sim.add_clock(5, |x: &mut Box<BlockStore>| x.clock.next = !x.clock.val());
         sim.add_testbench(move |mut sim: Sim<BlockStore>| {
             let mut x = sim.init()?;
+            x.re.next = true;
             wait_clock_false!(sim, clock, x);
             // a full word, then one lane each
             x.we.next = true;
@@ -348,6 +364,7 @@ mod tests {
         sim.add_clock(5, |x: &mut Box<BlockStore>| x.clock.next = !x.clock.val());
         sim.add_testbench(move |mut sim: Sim<BlockStore>| {
             let mut x = sim.init()?;
+            x.re.next = true;
             wait_clock_false!(sim, clock, x);
             // a full word in the second bank, then the high lane
             x.we.next = true;

@@ -718,6 +718,9 @@ impl<const K: usize> Logic for KeyUnit<K> {
         self.regs.ctx.next = self.ctx.val();
         self.balloc.reset.next = self.reset.val();
         self.nalloc.reset.next = self.reset.val();
+        // the one-core store's allocators step every clock
+        self.balloc.step.next = true;
+        self.nalloc.step.next = true;
 
         // ---- decode ----
         // The decode cycle (`d1`, every key instruction's first) holds the pc and
@@ -1203,6 +1206,7 @@ impl<const K: usize> Logic for KeyUnit<K> {
         // One address for the read and the write (the SPRAM's one port then needs no
         // mux: block_store.rs picks `waddr` when writing, which is `raddr`).
         self.blocks.raddr.next = self.baddr.val();
+        self.blocks.re.next = true;
         self.bk_data.next = self.w_sum.q.val();
         self.blocks.we.next = self.bk_we.val();
         self.blocks.wmask.next = self.w_lanes.q.val();

@@ -7,6 +7,7 @@
 //! are whole words (the key unit never reads and writes its line in one cycle).
 
 use crate::key::block_store::BlockStore;
+use crate::step_reg::StepReg;
 use crate::BlockMemory;
 use rust_hdl::prelude::*;
 
@@ -14,6 +15,8 @@ use rust_hdl::prelude::*;
 pub struct CacheRam {
     pub clock: Signal<In, Clock>,
     pub raddr: Signal<In, Bits<16>>,
+    /// Read enable (the block RAM's): the read data change only at an edge where it is high.
+    pub re: Signal<In, Bit>,
     pub rdata: Signal<Out, Bits<16>>,
     pub we: Signal<In, Bit>,
     pub wmask: Signal<In, Bits<2>>,
@@ -21,8 +24,8 @@ pub struct CacheRam {
     pub wdata: Signal<In, Bits<16>>,
     ram: BlockStore,
     /// The last edge wrote the word it read: the read data are the written word.
-    byp: DFF<Bit>,
-    bdata: DFF<Bits<16>>,
+    byp: StepReg<Bit>,
+    bdata: StepReg<Bits<16>>,
     whole: Constant<Bits<2>>,
 }
 
@@ -31,6 +34,7 @@ impl CacheRam {
         Self {
             clock: Default::default(),
             raddr: Default::default(),
+            re: Default::default(),
             rdata: Default::default(),
             we: Default::default(),
             wmask: Default::default(),
@@ -55,8 +59,11 @@ impl Logic for CacheRam {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, byp, bdata);
+        self.byp.en.next = self.re.val();
+        self.bdata.en.next = self.re.val();
         self.ram.clock.next = self.clock.val();
         self.ram.raddr.next = self.raddr.val();
+        self.ram.re.next = self.re.val();
         self.ram.we.next = self.we.val();
         self.ram.wmask.next = self.wmask.val();
         self.ram.waddr.next = self.waddr.val();
@@ -87,6 +94,7 @@ mod tests {
         sim.add_clock(5, |x: &mut Box<CacheRam>| x.clock.next = !x.clock.val());
         sim.add_testbench(move |mut sim: Sim<CacheRam>| {
             let mut x = sim.init()?;
+            x.re.next = true;
             wait_clock_false!(sim, clock, x);
             x.we.next = true;
             x.wmask.next = bits::<2>(3);

@@ -6,6 +6,7 @@
 
 use super::lines::{TileLines, NEED_ALLOC, NEED_LOCK, NEED_READ, NEED_WRITE};
 use crate::key::alloc::Allocator;
+use crate::step_reg::StepReg;
 use crate::util::k;
 use j1k_isa::coherence;
 use rust_hdl::prelude::*;
@@ -37,6 +38,8 @@ pub struct TilePort {
 pub struct Coherence<const N: usize, const L: usize> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// The round edge: the registers step (tied high with one context).
+    pub step: Signal<In, Bit>,
     pub port: [TilePort; N],
     /// Each tile's lines (their outputs are the lockstep view).
     pub tiles: [TileLines<L>; N],
@@ -63,20 +66,20 @@ pub struct Coherence<const N: usize, const L: usize> {
     /// Tile t holds the node lock (it drives the node store and node allocator).
     pub locked: [Signal<Out, Bit>; N],
     alloc: Allocator,
-    act: DFF<Bit>,
-    xk: DFF<Bits<3>>,
-    xt: DFF<Bits<3>>,
-    xb: DFF<Bits<16>>,
-    xl: DFF<Bits<3>>,
-    xwb: DFF<Bit>,
-    xsv: DFF<Bit>,
-    xs: DFF<Bits<3>>,
-    xsl: DFF<Bits<3>>,
-    xage: DFF<Bits<2>>,
-    xleft: DFF<Bits<16>>,
-    xok: DFF<Bit>,
-    xvt: DFF<Bits<16>>,
-    lst: DFF<Bits<3>>,
+    act: StepReg<Bit>,
+    xk: StepReg<Bits<3>>,
+    xt: StepReg<Bits<3>>,
+    xb: StepReg<Bits<16>>,
+    xl: StepReg<Bits<3>>,
+    xwb: StepReg<Bit>,
+    xsv: StepReg<Bit>,
+    xs: StepReg<Bits<3>>,
+    xsl: StepReg<Bits<3>>,
+    xage: StepReg<Bits<2>>,
+    xleft: StepReg<Bits<16>>,
+    xok: StepReg<Bit>,
+    xvt: StepReg<Bits<16>>,
+    lst: StepReg<Bits<3>>,
     // The grant: round robin from the tile after `last`.
     hi: [Signal<Local, Bit>; N],
     lo: [Signal<Local, Bit>; N],
@@ -141,6 +144,7 @@ impl<const N: usize, const L: usize> Coherence<N, L> {
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            step: Default::default(),
             port: std::array::from_fn(|_| Default::default()),
             locked: std::array::from_fn(|_| Default::default()),
             tiles: std::array::from_fn(|t| TileLines::new(blocks, skip_invalidation == Some(t))),
@@ -230,8 +234,23 @@ impl<const N: usize, const L: usize> Logic for Coherence<N, L> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, act, xk, xt, xb, xl, xwb, xsv, xs, xsl, xage, xleft, xok, xvt, lst);
+        self.act.en.next = self.step.val();
+        self.xk.en.next = self.step.val();
+        self.xt.en.next = self.step.val();
+        self.xb.en.next = self.step.val();
+        self.xl.en.next = self.step.val();
+        self.xwb.en.next = self.step.val();
+        self.xsv.en.next = self.step.val();
+        self.xs.en.next = self.step.val();
+        self.xsl.en.next = self.step.val();
+        self.xage.en.next = self.step.val();
+        self.xleft.en.next = self.step.val();
+        self.xok.en.next = self.step.val();
+        self.xvt.en.next = self.step.val();
+        self.lst.en.next = self.step.val();
         self.alloc.clock.next = self.clock.val();
         self.alloc.reset.next = self.reset.val();
+        self.alloc.step.next = self.step.val();
         self.alloc.take.next = false;
         self.active.next = self.act.q.val();
         self.x_kind.next = self.xk.q.val();
@@ -249,6 +268,7 @@ impl<const N: usize, const L: usize> Logic for Coherence<N, L> {
         for t in 0..N {
             self.tiles[t].clock.next = self.clock.val();
             self.tiles[t].reset.next = self.reset.val();
+            self.tiles[t].step.next = self.step.val();
             self.tiles[t].ask.next = self.port[t].ask.val();
             self.tiles[t].need.next = self.port[t].need.val();
             self.tiles[t].blk.next = self.port[t].blk.val();
@@ -481,6 +501,7 @@ mod tests {
         sim.add_testbench(move |mut sim: Sim<Coherence<N, L>>| {
             let mut d = Driver::<N>::new(L, seed);
             let mut x = sim.init()?;
+            x.step.next = true;
             wait_clock_false!(sim, clock, x);
             x.reset.next = true;
             wait_clock_cycle!(sim, clock, x);

@@ -7,6 +7,7 @@
 //! Phase 2 (the unit, the same cycle): the unit probes `u_blk` in the states as phase 1 leaves
 //! them and orders the changes of a grant or a completion; everything lands at the clock edge.
 
+use crate::step_reg::StepReg;
 use crate::util::k;
 use j1k_isa::coherence;
 use rust_hdl::prelude::*;
@@ -50,6 +51,8 @@ pub struct UnitOrder {
 pub struct TileLines<const L: usize> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// The round edge: the registers step (tied high with one context).
+    pub step: Signal<In, Bit>,
     // Phase 1, from the tile.
     pub ask: Signal<In, Bit>,
     pub need: Signal<In, Bits<2>>,
@@ -91,17 +94,17 @@ pub struct TileLines<const L: usize> {
     pub snoops: [Signal<Out, Bit>; L],
     pub vptr: Signal<Out, Bits<3>>,
     pub locked: Signal<Out, Bit>,
-    tag: [DFF<Bits<16>>; L],
-    st: [DFF<Bits<2>>; L],
-    snp: [DFF<Bit>; L],
-    vp: DFF<Bits<3>>,
-    rv: DFF<Bit>,
-    rneed: DFF<Bits<2>>,
-    rblk: DFF<Bits<16>>,
-    lk: DFF<Bit>,
-    av: DFF<Bit>,
-    aok: DFF<Bit>,
-    aidx: DFF<Bits<16>>,
+    tag: [StepReg<Bits<16>>; L],
+    st: [StepReg<Bits<2>>; L],
+    snp: [StepReg<Bit>; L],
+    vp: StepReg<Bits<3>>,
+    rv: StepReg<Bit>,
+    rneed: StepReg<Bits<2>>,
+    rblk: StepReg<Bits<16>>,
+    lk: StepReg<Bit>,
+    av: StepReg<Bit>,
+    aok: StepReg<Bit>,
+    aidx: StepReg<Bits<16>>,
     /// Phase 1: line i holds `blk`.
     hit: [Signal<Local, Bit>; L],
     found: Signal<Local, Bit>,
@@ -142,6 +145,7 @@ impl<const L: usize> TileLines<L> {
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            step: Default::default(),
             ask: Default::default(),
             need: Default::default(),
             blk: Default::default(),
@@ -213,10 +217,21 @@ impl<const L: usize> Logic for TileLines<L> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, vp, rv, rneed, rblk, lk, av, aok, aidx);
+        self.vp.en.next = self.step.val();
+        self.rv.en.next = self.step.val();
+        self.rneed.en.next = self.step.val();
+        self.rblk.en.next = self.step.val();
+        self.lk.en.next = self.step.val();
+        self.av.en.next = self.step.val();
+        self.aok.en.next = self.step.val();
+        self.aidx.en.next = self.step.val();
         for i in 0..L {
             self.tag[i].clock.next = self.clock.val();
             self.st[i].clock.next = self.clock.val();
             self.snp[i].clock.next = self.clock.val();
+            self.tag[i].en.next = self.step.val();
+            self.st[i].en.next = self.step.val();
+            self.snp[i].en.next = self.step.val();
             self.tag[i].d.next = self.tag[i].q.val();
             self.snp[i].d.next = self.snp[i].q.val();
             self.tags[i].next = self.tag[i].q.val();

@@ -12,6 +12,7 @@
 //! for a source without a victim) modulo W.
 
 use super::coherence::{K_FILL_READ, K_FILL_WRITE};
+use crate::step_reg::StepReg;
 use crate::util::k;
 use rust_hdl::prelude::*;
 
@@ -19,6 +20,8 @@ use rust_hdl::prelude::*;
 pub struct Mover<const N: usize> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// The round edge: the registers step (tied high with one context).
+    pub step: Signal<In, Bit>,
     // The coherence unit's transaction.
     pub granting: Signal<In, Bit>,
     pub kind: Signal<In, Bits<3>>,
@@ -45,7 +48,7 @@ pub struct Mover<const N: usize> {
     pub store_waddr: Signal<Out, Bits<16>>,
     pub store_wdata: Signal<Out, Bits<16>>,
     /// Cycles since the grant (0: none yet), saturating past every window.
-    c: DFF<Bits<16>>,
+    c: StepReg<Bits<16>>,
     fill: Signal<Local, Bit>,
     wb_rd: Signal<Local, Bit>,
     wb_wr: Signal<Local, Bit>,
@@ -85,6 +88,7 @@ impl<const N: usize> Mover<N> {
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            step: Default::default(),
             granting: Default::default(),
             kind: Default::default(),
             tile: Default::default(),
@@ -143,6 +147,7 @@ impl<const N: usize> Logic for Mover<N> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, c);
+        self.c.en.next = self.step.val();
         if self.granting.val() {
             self.c.d.next = self.one.val();
         } else if (self.c.q.val() != self.zero.val()) && (self.c.q.val() < self.cmax.val()) {

@@ -9,6 +9,7 @@ use super::cache_ram::CacheRam;
 use super::coherence::{Coherence, TilePort};
 use super::mover::Mover;
 use crate::key::block_store::BlockStore;
+use crate::step_reg::StepReg;
 use crate::util::{k, Zext};
 use crate::BlockMemory;
 use rust_hdl::prelude::*;
@@ -28,6 +29,13 @@ pub struct CachePort {
 pub struct MemSystem<const N: usize, const L: usize> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// With the tiles as contexts of one circuit (docs/architecture.md §11.2): `step` is the
+    /// round edge (the unit, the mover and the store step), `first` a round's first clock,
+    /// `phase[t]` tile t's clock (its cache RAM reads and is written then). All high with
+    /// one context.
+    pub step: Signal<In, Bit>,
+    pub first: Signal<In, Bit>,
+    pub phase: [Signal<In, Bit>; N],
     pub port: [TilePort; N],
     pub cache: [CachePort; N],
     /// Tile t holds the node lock.
@@ -36,6 +44,9 @@ pub struct MemSystem<const N: usize, const L: usize> {
     pub rams: [CacheRam; N],
     pub store: BlockStore,
     mover: Mover<N>,
+    /// Each cache RAM's read data at a round's first clock: what the mover read at the round
+    /// edge, kept for its writes in the later phases (with one context: unused).
+    hold: [StepReg<Bits<16>>; N],
     zl: Zext<3, 16>,
     zsl: Zext<3, 16>,
     whole: Constant<Bits<2>>,
@@ -49,6 +60,9 @@ impl<const N: usize, const L: usize> MemSystem<N, L> {
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            step: Default::default(),
+            first: Default::default(),
+            phase: std::array::from_fn(|_| Default::default()),
             port: std::array::from_fn(|_| Default::default()),
             cache: std::array::from_fn(|_| Default::default()),
             locked: std::array::from_fn(|_| Default::default()),
@@ -56,6 +70,7 @@ impl<const N: usize, const L: usize> MemSystem<N, L> {
             rams: std::array::from_fn(|_| CacheRam::new(L * w)),
             store: BlockStore::new(blocks as usize * w, BlockMemory::Bram),
             mover: Mover::new(words),
+            hold: std::array::from_fn(|_| Default::default()),
             zl: Default::default(),
             zsl: Default::default(),
             whole: k(3),
@@ -70,6 +85,8 @@ impl<const N: usize, const L: usize> Logic for MemSystem<N, L> {
         self.coh.reset.next = self.reset.val();
         self.mover.clock.next = self.clock.val();
         self.mover.reset.next = self.reset.val();
+        self.coh.step.next = self.step.val();
+        self.mover.step.next = self.step.val();
         self.store.clock.next = self.clock.val();
         for t in 0..N {
             self.coh.port[t].ask.next = self.port[t].ask.val();
@@ -98,27 +115,39 @@ impl<const N: usize, const L: usize> Logic for MemSystem<N, L> {
         self.mover.victim_tag.next = self.coh.x_victim_tag.val();
         self.mover.store_rdata.next = self.store.rdata.val();
         self.store.raddr.next = self.mover.store_raddr.val();
-        self.store.we.next = self.mover.store_we.val();
+        self.store.re.next = self.step.val();
+        self.store.we.next = self.mover.store_we.val() && self.step.val();
         self.store.wmask.next = self.whole.val();
         self.store.waddr.next = self.mover.store_waddr.val();
         self.store.wdata.next = self.mover.store_wdata.val();
         // Each tile's cache RAM: its key unit's, or the mover's while it moves a line.
         for t in 0..N {
             self.rams[t].clock.next = self.clock.val();
-            self.mover.cache_rdata[t].next = self.rams[t].rdata.val();
+            self.hold[t].clock.next = self.clock.val();
+            self.hold[t].en.next = self.first.val();
+            self.hold[t].d.next = self.rams[t].rdata.val();
+            if self.first.val() {
+                self.mover.cache_rdata[t].next = self.rams[t].rdata.val();
+            } else {
+                self.mover.cache_rdata[t].next = self.hold[t].q.val();
+            }
             self.cache[t].rdata.next = self.rams[t].rdata.val();
+            // the mover reads at the round edge, the tile in its phase
             if self.mover.rd[t].val() {
                 self.rams[t].raddr.next = self.mover.raddr.val();
+                self.rams[t].re.next = self.step.val();
             } else {
                 self.rams[t].raddr.next = self.cache[t].raddr.val();
+                self.rams[t].re.next = self.phase[t].val();
             }
+            // either writes in the tile's phase (so a read there sees the write: §9)
             if self.mover.wr[t].val() {
-                self.rams[t].we.next = true;
+                self.rams[t].we.next = self.phase[t].val();
                 self.rams[t].wmask.next = self.whole.val();
                 self.rams[t].waddr.next = self.mover.waddr.val();
                 self.rams[t].wdata.next = self.mover.wdata.val();
             } else {
-                self.rams[t].we.next = self.cache[t].we.val();
+                self.rams[t].we.next = self.cache[t].we.val() && self.phase[t].val();
                 self.rams[t].wmask.next = self.cache[t].wmask.val();
                 self.rams[t].waddr.next = self.cache[t].waddr.val();
                 self.rams[t].wdata.next = self.cache[t].wdata.val();
@@ -138,11 +167,16 @@ mod tests {
     /// simulator's read returns, the control registers agree every cycle, and once the
     /// tiles have stopped every valid line and the whole store hold the simulator's words.
     /// `corrupt`: from this cycle on, every word the tiles write reaches the hardware with
-    /// a bit flipped (to show that the data checks fail).
+    /// a bit flipped (to show that the data checks fail). `contexts`: the tiles are contexts
+    /// of one circuit (§11): a cycle is a round of N clocks, tile t's in clock t, where its
+    /// read data are checked; the unit steps at the round's last edge. The tiles' inputs
+    /// are held for the round, as the port registers hold them.
     fn lockstep<const N: usize, const L: usize>(
         cycles: u64,
         seed: u64,
         corrupt: Option<u64>,
+        contexts: bool,
+        out_of_phase: bool,
     ) -> Result<Seen, String> {
         let mut uut = MemSystem::<N, L>::new(W, BLOCKS, None);
         uut.connect_all();
@@ -154,6 +188,16 @@ mod tests {
         sim.add_testbench(move |mut sim: Sim<MemSystem<N, L>>| {
             let mut d = Driver::<N>::new(L, seed);
             let mut x = sim.init()?;
+            let clocks = if contexts { N } else { 1 };
+            let phase = |x: &mut Box<MemSystem<N, L>>, p: usize| {
+                x.step.next = p + 1 == clocks;
+                x.first.next = p == 0;
+                for t in 0..N {
+                    x.phase[t].next = !contexts || t == p || out_of_phase;
+                }
+            };
+            phase(&mut x, 0);
+            x.step.next = true;
             wait_clock_false!(sim, clock, x);
             x.reset.next = true;
             wait_clock_cycle!(sim, clock, x);
@@ -166,34 +210,48 @@ mod tests {
                 let acts = d.phase1(now);
                 for (t, a) in acts.iter().enumerate() {
                     a.drive(&mut x.port[t]);
-                    let c = &mut x.cache[t];
-                    c.raddr.next = bits::<16>(a.read.unwrap_or(0) as u64);
-                    c.we.next = a.write.is_some();
-                    c.wmask.next = bits::<2>(3);
-                    let (wa, mut wd) = a.write.unwrap_or((0, 0));
-                    if corrupt.is_some_and(|c| now >= c) {
-                        wd ^= 1;
-                    }
-                    c.waddr.next = bits::<16>(wa as u64);
-                    c.wdata.next = bits::<16>(wd as u64);
                 }
-                x = sim.wait(1, x)?;
-                for (t, a) in acts.iter().enumerate() {
-                    if let Err(e) = a.check(&x.port[t], t, now) {
-                        send.send(Err(e)).unwrap();
-                        return sim.done(x);
+                for p in 0..clocks {
+                    phase(&mut x, p);
+                    // the cache ports: each tile's own, or with contexts the circuit's one
+                    // set of wires to every cache RAM, carrying clock p's tile's access
+                    for t in 0..N {
+                        let a = &acts[if contexts { p } else { t }];
+                        let c = &mut x.cache[t];
+                        c.raddr.next = bits::<16>(a.read.unwrap_or(0) as u64);
+                        c.we.next = a.write.is_some();
+                        c.wmask.next = bits::<2>(3);
+                        let (wa, mut wd) = a.write.unwrap_or((0, 0));
+                        if corrupt.is_some_and(|c| now >= c) {
+                            wd ^= 1;
+                        }
+                        c.waddr.next = bits::<16>(wa as u64);
+                        c.wdata.next = bits::<16>(wd as u64);
                     }
-                    if let Some(v) = a.expect {
-                        let hw = x.cache[t].rdata.val().index() as u16;
-                        if hw != v {
-                            let e = format!("cycle {now}: tile {t} read {hw:#06x}, sim {v:#06x}");
+                    x = sim.wait(1, x)?;
+                    for (t, a) in acts.iter().enumerate() {
+                        if contexts && t != p {
+                            continue;
+                        }
+                        if let Err(e) = a.check(&x.port[t], t, now) {
                             send.send(Err(e)).unwrap();
                             return sim.done(x);
                         }
+                        if let Some(v) = a.expect {
+                            let hw = x.cache[t].rdata.val().index() as u16;
+                            if hw != v {
+                                let e =
+                                    format!("cycle {now}: tile {t} read {hw:#06x}, sim {v:#06x}");
+                                send.send(Err(e)).unwrap();
+                                return sim.done(x);
+                            }
+                        }
                     }
+                    if p + 1 == clocks {
+                        d.phase2(now);
+                    }
+                    wait_clock_cycle!(sim, clock, x);
                 }
-                d.phase2(now);
-                wait_clock_cycle!(sim, clock, x);
                 if let Err(e) = crate::mem::testkit::compare(&x.coh, &d.model, now) {
                     send.send(Err(e)).unwrap();
                     return sim.done(x);
@@ -232,20 +290,41 @@ mod tests {
             send.send(Ok(std::mem::take(&mut d.seen))).unwrap();
             sim.done(x)
         });
-        sim.run(Box::new(uut), cycles * 20 + 10_000).unwrap();
+        sim.run(Box::new(uut), (cycles * 20 + 10_000) * N as u64)
+            .unwrap();
         recv.recv().unwrap()
     }
 
     #[test]
     fn the_memory_system_agrees_with_the_simulator_2_tiles_2_lines() {
-        lockstep::<2, 2>(4000, 0x1234_5678, None)
+        lockstep::<2, 2>(4000, 0x1234_5678, None, false, false)
             .unwrap()
             .assert_covered();
     }
 
+    /// The same with the tiles as four contexts of one circuit (docs/architecture.md §11):
+    /// each cache RAM read and written in its tile's clock of the round, the unit and the
+    /// mover stepping at the round's last edge.
+    #[test]
+    fn the_memory_system_of_four_contexts_agrees_with_the_simulator() {
+        for seed in [0x7777, 0x2468_ace0] {
+            lockstep::<4, 2>(4000, seed, None, true, false)
+                .unwrap()
+                .assert_covered();
+        }
+    }
+
+    /// Contexts whose cache RAMs read and take writes at every clock (each in every
+    /// tile's phase) are caught.
+    #[test]
+    fn contexts_reading_their_cache_out_of_phase_are_caught() {
+        let e = lockstep::<4, 2>(4000, 0x7777, None, true, true).unwrap_err();
+        eprintln!("{e}");
+    }
+
     #[test]
     fn the_memory_system_agrees_with_the_simulator_4_tiles_2_lines() {
-        lockstep::<4, 2>(4000, 0x7777, None)
+        lockstep::<4, 2>(4000, 0x7777, None, false, false)
             .unwrap()
             .assert_covered();
     }
@@ -253,7 +332,7 @@ mod tests {
     /// Wrong words in the lines are found (by the reads).
     #[test]
     fn a_wrong_word_is_caught() {
-        let e = lockstep::<2, 2>(4000, 0x1234_5678, Some(1000)).unwrap_err();
+        let e = lockstep::<2, 2>(4000, 0x1234_5678, Some(1000), false, false).unwrap_err();
         eprintln!("{e}");
         assert!(e.contains(" read "), "{e}");
     }

@@ -50,7 +50,7 @@ module coherence_formal #(
     wire alloc_avail, x_ok;
 
     top uut (
-        .clock(clock), .reset(reset),
+        .clock(clock), .reset(reset), .step(1'b1),
         .port$0$ask(ask[0]), .port$0$need(need[1:0]), .port$0$blk(blk[15:0]),
         .port$0$unlock(rel[0]), .port$0$take(take[0]), .port$0$met(met[0]),
         .port$0$line(line[2:0]), .port$0$alloc_ok(alloc_ok[0]),
