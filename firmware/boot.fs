@@ -17,6 +17,8 @@
 
 $1600 org
 label entry  jmp idle             \ word $b00: the program's word 0 (its `jmp main`) goes here
+$0001 ,                           \ word $b01: `jmp 1`, so that any word 0 (a literal, an ALU
+                                  \ word, a call, a conditional jump) goes on at word 1
 
 1 constant cores
 \ words of RAM of cores 1.. (core 0 has 4096): their RAM takes the low address bits
@@ -69,8 +71,8 @@ create board-name ," sim"         \ after the ring: its length moves no alignmen
 : c@ ( a -- c )                   \ bytes are little-endian within a word
     dup @ swap 1 and if 8rshift exit then $ff and ;
 : clear ( -- )  begin depth while drop repeat ;
-: go ( byte-addr -- )             \ jump there with an empty data stack
-    >r clear ;
+: go ( byte-addr -- )             \ jump there with an empty data stack and T = 0,
+    >r clear 0 nip ;              \ as after reset
 
 \ CRC-16/CCITT-FALSE, one byte, table-free:
 \   x = (crc >> 8) ^ c;  x ^= x >> 4;  crc = (crc << 8) ^ (x << 12) ^ (x << 5) ^ x

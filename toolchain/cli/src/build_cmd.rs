@@ -107,13 +107,16 @@ pub fn firmware_with(build: &FirmwareBuild, program: &[u16]) -> Result<Vec<u16>,
             Some(at) => format!(", word {:#x} not zero", BOOT_START + at),
             None => String::new(),
         };
-        return Err(CliError::BoardImageTooLarge(format!(
-            "the program has {} words{content}; under the bootloader a program may use words \
-             0..{:#x} ({} words)",
-            program.len(),
-            BOOT_START - 1,
-            BOOT_START
-        )));
+        return Err(CliError::BoardImage {
+            message: format!(
+                "the program has {} words{content}; under the bootloader a program may use \
+                 words 0..{:#x} ({} words)",
+                program.len(),
+                BOOT_START - 1,
+                BOOT_START
+            ),
+            help: j1k_loader::error::IMAGE_TOO_LARGE_HELP,
+        });
     }
     if let Some((&first, rest)) = program.split_first() {
         image[BOOT_START] = first;

@@ -112,127 +112,29 @@ pub enum CliError {
     ))]
     ToolOutput(String),
 
-    #[error("{0}")]
-    #[diagnostic(help(
-        "`j1k ports` lists the serial ports; pass one with --port PORT or J1K_PORT=PORT"
-    ))]
-    NoSuchPort(String),
+    /// A loader error (`load`, `monitor`, the port): its message and its one help line,
+    /// `LoaderError::help`.
+    #[error("{message}")]
+    Loader {
+        message: String,
+        #[help]
+        help: String,
+    },
 
-    #[error("{0}")]
-    #[diagnostic(help(
-        "close the other program that has the port open (a terminal, another `j1k monitor`, \
-         screen, minicom), then try again"
-    ))]
-    PortBusy(String),
-
-    #[error("{0}")]
-    #[diagnostic(help(
-        "add yourself to the dialout group: `sudo usermod -aG dialout $USER`, then log out and in again"
-    ))]
-    PortPermission(String),
-
-    #[error("{0}")]
-    #[diagnostic(help(
-        "pass a serial port (`j1k ports` lists them) or the pty path that `j1k sim --pty` prints"
-    ))]
-    NotASerialPort(String),
-
-    #[error("{0}")]
-    #[diagnostic(help(
-        "plug the board in (FTDI 0403:6010; its UART is interface B), or name the port: \
-         --port /dev/ttyUSB1 or J1K_PORT=/dev/ttyUSB1; `j1k ports` lists the ports"
-    ))]
-    NoBoardFound(String),
-
-    #[error("{0}")]
-    #[diagnostic(help("choose one with --port PORT or the J1K_PORT environment variable"))]
-    AmbiguousPort(String),
-
-    #[error("{0}")]
-    #[diagnostic(help(
-        "is the j1k firmware loaded? build and program it (`j1k build --board NAME`, then \
-         `iceprog build/NAME/NAME.bin`); check --port (interface B is the UART) and --baud, \
-         and press the board's reset button while `j1k load` waits"
-    ))]
-    NoAnswer(String),
-
-    #[error("{0}")]
-    #[diagnostic(help(
-        "rebuild the bitstream with this j1k (`j1k build --board NAME`, then iceprog), \
-         or load with the j1k that built it"
-    ))]
-    VersionMismatch(String),
-
-    #[error("{0}")]
-    #[diagnostic(help(
-        "shorten the program: the top of RAM holds the board's firmware (docs/protocol.md §1)"
-    ))]
-    BoardImageTooLarge(String),
-
-    #[error("{0}")]
-    #[diagnostic(help("assemble a program of at least one word"))]
-    EmptyImage(String),
-
-    #[error("{0}")]
-    #[diagnostic(help(
-        "upload without --core: every core gets the image, and a core of fewer words its first \
-         ones, which must hold what it runs (docs/architecture.md §6)"
-    ))]
-    CoreRamTooSmall(String),
-
-    #[error("{0}")]
-    #[diagnostic(help(
-        "choose a core the board has with --core (the handshake reports how many)"
-    ))]
-    NoSuchCore(String),
-
-    #[error("{0}")]
-    #[diagnostic(help(
-        "the line is noisy or too fast: try a lower --baud, another cable or USB port, \
-         or more --retries"
-    ))]
-    RetriesExhausted(String),
-
-    #[error("{0}")]
-    #[diagnostic(help(
-        "the board's RAM did not keep what was written; nothing was started. Reset the board \
-         and upload again; if it persists, rebuild the bitstream"
-    ))]
-    VerifyFailed(String),
-
-    #[error("{0}")]
-    #[diagnostic(help(
-        "the port answers, but not as the j1k firmware does: check --port and --baud, \
-         reset the board, and check that the bitstream is a j1k build"
-    ))]
-    BoardProtocol(String),
-
-    #[error("{0}")]
-    #[diagnostic(help("the port went away or failed: check the cable and `j1k ports`"))]
-    PortIo(String),
+    /// An image for a board's RAM that `build` or `verilog` refuses as `load` does.
+    #[error("{message}")]
+    BoardImage {
+        message: String,
+        #[help]
+        help: &'static str,
+    },
 }
 
 impl From<j1k_loader::LoaderError> for CliError {
     fn from(e: j1k_loader::LoaderError) -> CliError {
-        use j1k_loader::LoaderError as L;
-        let text = e.to_string();
-        match e {
-            L::NoSuchPort { .. } => CliError::NoSuchPort(text),
-            L::PortBusy { .. } => CliError::PortBusy(text),
-            L::PermissionDenied { .. } => CliError::PortPermission(text),
-            L::NotASerialPort { .. } => CliError::NotASerialPort(text),
-            L::PortOpen { .. } | L::Io { .. } => CliError::PortIo(text),
-            L::NoBoardFound { .. } => CliError::NoBoardFound(text),
-            L::AmbiguousPort { .. } => CliError::AmbiguousPort(text),
-            L::NoAnswer { .. } => CliError::NoAnswer(text),
-            L::IsaMismatch { .. } | L::ProtocolVersion { .. } => CliError::VersionMismatch(text),
-            L::ImageTooLarge { .. } => CliError::BoardImageTooLarge(text),
-            L::EmptyImage => CliError::EmptyImage(text),
-            L::CoreRamTooSmall { .. } => CliError::CoreRamTooSmall(text),
-            L::NoSuchCore { .. } => CliError::NoSuchCore(text),
-            L::RetriesExhausted { .. } => CliError::RetriesExhausted(text),
-            L::VerifyFailed { .. } => CliError::VerifyFailed(text),
-            L::Refused { .. } | L::Protocol(_) => CliError::BoardProtocol(text),
+        CliError::Loader {
+            message: e.to_string(),
+            help: e.help(),
         }
     }
 }
@@ -268,14 +170,56 @@ impl CliError {
         }
     }
 
-    /// Process exit status: 2 for a run stopped by its cycle limit, 3 for a lockstep
-    /// divergence, 4 for a coherence violation, 1 otherwise.
-    pub fn exit_code(&self) -> i32 {
+    /// The process's exit status for this error.
+    pub fn exit_status(&self) -> Exit {
         match self {
-            CliError::MaxCycles { .. } => 2,
-            CliError::Divergence(_) => 3,
-            CliError::Coherence(_) => 4,
-            _ => 1,
+            CliError::MaxCycles { .. } => Exit::MaxCycles,
+            CliError::Divergence(_) => Exit::Divergence,
+            CliError::Coherence(_) => Exit::Coherence,
+            _ => Exit::Error,
         }
+    }
+}
+
+/// j1k's exit statuses: the one place that numbers them (`j1k --help` lists this table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Done = 0,
+    Error = 1,
+    /// clap's own status for a command line it refuses (the Unix convention).
+    Usage = 2,
+    Divergence = 3,
+    Coherence = 4,
+    MaxCycles = 5,
+}
+
+impl Exit {
+    pub const ALL: [Exit; 6] = [
+        Exit::Done,
+        Exit::Error,
+        Exit::Usage,
+        Exit::Divergence,
+        Exit::Coherence,
+        Exit::MaxCycles,
+    ];
+
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Exit::Done => "done",
+            Exit::Error => "an error, which the message on stderr names",
+            Exit::Usage => "the command line was refused (an unknown or out-of-range option)",
+            Exit::Divergence => "`sim --lockstep`: the RTL and the Rust model differ",
+            Exit::Coherence => "`sim --check-coherence`: a coherence invariant broke",
+            Exit::MaxCycles => "`sim --max-cycles`: the run reached its limit without halting",
+        }
+    }
+
+    /// The table, as `--help` prints it after the commands.
+    pub fn help() -> String {
+        let mut s = String::from("Exit status:\n");
+        for e in Self::ALL {
+            s.push_str(&format!("  {}  {}\n", e as i32, e.meaning()));
+        }
+        s
     }
 }

@@ -18,8 +18,8 @@ mod serial_args;
 mod sim_cmd;
 mod verilog_cmd;
 
-use clap::{Parser, Subcommand};
-use error::CliError;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use error::{CliError, Exit};
 
 #[derive(Parser)]
 #[command(
@@ -55,7 +55,19 @@ enum Command {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = Cli::command()
+        .after_help(Exit::help())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .unwrap_or_else(|e| {
+            // --help and --version exit 0; a refused command line with Exit::Usage
+            let _ = e.print();
+            std::process::exit(if e.use_stderr() {
+                Exit::Usage as i32
+            } else {
+                0
+            })
+        });
     let result = match cli.command {
         Command::Asm(a) => asm_cmd::run(a),
         Command::Disasm(a) => disasm_cmd::run(a),
@@ -68,9 +80,9 @@ fn main() {
         Command::Ports(a) => ports_cmd::run(a),
     };
     if let Err(e) = result {
-        let code = e.exit_code();
+        let status = e.exit_status();
         report(e);
-        std::process::exit(code);
+        std::process::exit(status as i32);
     }
 }
 

@@ -40,10 +40,10 @@ pub fn load_program(path: &Path) -> Result<Vec<u16>, CliError> {
 pub fn board_program(path: &Path) -> Result<Vec<u16>, CliError> {
     let mut words = load_program(path)?;
     if words.is_empty() {
-        return Err(CliError::EmptyImage(format!(
-            "{}: the image has no words",
-            path.display()
-        )));
+        return Err(CliError::BoardImage {
+            message: format!("{}: the image has no words", path.display()),
+            help: j1k_loader::error::EMPTY_IMAGE_HELP,
+        });
     }
     let limit = BOOT_START;
     if words.len() > limit && words[limit..].iter().all(|&w| w == 0) {

@@ -29,10 +29,10 @@ pub struct SimArgs {
     worker_ram: u16,
     /// After every cycle check the coherence invariants (one writer or many readers per
     /// block, every read returns the last write, bounded waits); stop at the first break
-    /// with a report (exit status 4)
+    /// with a report (exit status 4, `j1k --help`)
     #[arg(long)]
     check_coherence: bool,
-    /// Stop with an error after this many cycles
+    /// Stop with an error after this many cycles (exit status 5, `j1k --help`)
     #[arg(long, value_name = "N")]
     max_cycles: Option<u64>,
     /// End the run when the program has waited N cycles for input after the input ended
@@ -53,7 +53,7 @@ pub struct SimArgs {
     #[arg(long)]
     rtl: bool,
     /// Run the Rust model and the RTL side by side, stopping at the first difference in
-    /// any core (exit status 3)
+    /// any core (exit status 3, `j1k --help`)
     #[arg(long)]
     lockstep: bool,
     /// Serve UART 0 on a pseudo-terminal and print its path on the first line of stdout

@@ -221,6 +221,57 @@ fn upload_verify_and_start() {
     assert_eq!(ram[ENTRY], prog[0]);
 }
 
+/// Issue 16: a J1a image's word 0 need not be a jump. Made by hand here (not by j1k's
+/// assembler, which always starts with `jmp main`): a literal, ALU words (`depth`; `invert`,
+/// which shows T = 0), a call whose return lands at word 1, a conditional jump (taken: T is 0
+/// at reset) and a jump. Uploaded and started through the bootloader, each prints what the same image
+/// prints from reset on the bare simulator (`j1k sim IMAGE`); before the fix, the entry
+/// slot fell into the bootloader's next word, and T was left over from the bootloader.
+#[test]
+fn every_kind_of_word_0_runs_as_at_address_0() {
+    let asm = j1k_asm::assemble_str(
+        "word0.fs",
+        "label one  jmp main\n\
+         : emit  begin $2000 io@ 1 and until $1000 io! ;\n\
+         : x  7 ;\n\
+         : y  'J' emit halt ;\n\
+         : main  '0' + emit  'k' emit  halt ;\n",
+    )
+    .unwrap();
+    let at = |name: &str| asm.symbols.iter().find(|s| s.name == name).unwrap().value / 2;
+    assert_eq!(asm.words[1], at("main"), "word 1 jumps to main");
+    let kinds = [
+        ("a literal", 0x8000 | 5, "5k"),
+        ("depth", 0x6e11, "0k"),
+        ("invert", 0x6600, "/k"),
+        ("a call", 0x4000 | at("x"), "7k"),
+        ("a conditional jump", 0x2000 | at("y"), "J"),
+        ("a jump", at("main"), "0k"),
+    ];
+    for (what, word0, printed) in kinds {
+        let mut image = asm.words.clone();
+        image[0] = word0;
+        // from reset on the bare simulator
+        let (_, bare, o) = run(&image, b"", 100_000);
+        assert_eq!(o, Outcome::Halted, "{what}");
+        assert_eq!(
+            String::from_utf8_lossy(&bare.output),
+            printed,
+            "{what}, bare"
+        );
+        // through the bootloader
+        let mut input = info(1);
+        input.extend(write(2, 0, &image));
+        input.extend(start(3, 0, 0));
+        let (_, u, o) = run(&boot_words(), &input, 100_000);
+        let (_, f, post) = parse(&u.output);
+        assert_eq!(f[1], ack(2, 0), "{what}");
+        assert_eq!(f[2], ack(3, 0), "{what}");
+        assert_eq!(o, Outcome::Halted, "{what}: {post:?}");
+        assert_eq!(post, printed, "{what}, through the bootloader");
+    }
+}
+
 #[test]
 fn corrupted_payload_is_naked_and_retransmission_is_acked() {
     let mut bad = write(1, 0x100, &[0x1111, 0x2222]);

@@ -179,7 +179,7 @@ fn max_cycles_fails_with_one_line() {
         .args(["--max-cycles", "1000"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(5));
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("--max-cycles 1000"), "{err}");
@@ -405,6 +405,59 @@ fn store_sizes_name_their_limits() {
             stderr(&out)
         );
     }
+}
+
+/// Issue 16: the exit statuses are numbered in one place and `j1k --help` lists them; each
+/// one a test here or in pty_board.rs/lockstep tests produces is the listed one.
+#[test]
+fn help_lists_the_exit_statuses() {
+    let out = j1k().arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "Exit status:",
+        "  0  done",
+        "  1  an error",
+        "  2  the command line was refused",
+        "  3  `sim --lockstep`",
+        "  4  `sim --check-coherence`",
+        "  5  `sim --max-cycles`",
+    ] {
+        assert!(help.contains(line), "{line:?} not in:\n{help}");
+    }
+    // a refused command line: 2, with clap's message
+    let out = j1k().args(["sim", "--no-such-option"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--no-such-option"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Issue 16: a loader error's help line is written once, `LoaderError::help`, and the
+/// command prints that one (here for a port that does not exist).
+#[test]
+fn a_loader_error_shows_the_loaders_help() {
+    let hello = example("hello.fs");
+    let out = j1k()
+        .args([
+            "load",
+            hello.to_str().unwrap(),
+            "--port",
+            "/nonexistent/port",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let help = j1k_loader::LoaderError::NoSuchPort {
+        port: "/nonexistent/port".into(),
+    }
+    .help();
+    // (miette wraps the line: compare the words)
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let err = words(&stderr(&out));
+    assert!(err.contains(&words(&help)), "{help:?} not in:\n{err}");
 }
 
 /// Issue 16: every numeric option is checked when the command line is read, with its range

@@ -321,6 +321,38 @@ fn bad_images_are_refused_before_anything_is_sent() {
     assert_eq!(String::from_utf8_lossy(&after), "j1k sim ready\r\n");
 }
 
+/// Issue 16: a J1a image whose word 0 is a literal (not a jump) runs on the board as `j1k
+/// sim` runs it from reset: word 0 from the entry slot, then word 1.
+#[test]
+fn a_j1a_image_whose_word_0_is_a_literal_runs_as_in_sim() {
+    let board = SimBoard::start(&["--baud", "1000000"]);
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("lit.fs");
+    std::fs::write(
+        &src,
+        "label one  jmp main\n\
+         : emit  begin $2000 io@ 1 and until $1000 io! ;\n\
+         : main  dup emit 1 + emit  10 emit  halt ;\n",
+    )
+    .unwrap();
+    let hex = dir.path().join("lit.hex");
+    let o = j1k(
+        &["asm", src.to_str().unwrap(), "-o", hex.to_str().unwrap()],
+        b"",
+    );
+    assert!(o.status.success(), "{}", text(&o).1);
+    // word 0: the literal 'A' ($8041) in place of the assembler's `jmp main`
+    let lines = std::fs::read_to_string(&hex).unwrap();
+    let (_, rest) = lines.split_once('\n').unwrap();
+    std::fs::write(&hex, format!("8041\n{rest}")).unwrap();
+    let sim = j1k(&["sim", hex.to_str().unwrap()], b"");
+    assert_eq!(text(&sim).0, "AB\n", "{}", text(&sim).1);
+    let o = load_and_monitor(&board.path, hex.to_str().unwrap());
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(out, "AB\n");
+}
+
 /// Issue 16: a J1a image of 4096 `$readmemh` lines, zero above the program (as swapforth's
 /// tools write them), loads: the zeros from the firmware's region up are padding, said in
 /// one line.

@@ -90,29 +90,35 @@ pub enum LoaderError {
     },
 }
 
+/// What to do about an image too large for the RAM under the firmware (also `j1k build`'s).
+pub const IMAGE_TOO_LARGE_HELP: &str =
+    "shorten the program: the top of RAM holds the board's firmware (docs/protocol.md §1)";
+/// What to do about an empty image (also `j1k build`'s).
+pub const EMPTY_IMAGE_HELP: &str = "assemble a program of at least one word";
+
 impl LoaderError {
     /// One line of what to try.
     pub fn help(&self) -> String {
         use LoaderError::*;
         match self {
-            NoSuchPort { .. } => "`j1k ports` lists the serial ports; pass one with --port or J1K_PORT".into(),
-            PortBusy { .. } => "close the other program that has it (a terminal, another `j1k monitor`, screen, minicom), then try again".into(),
+            NoSuchPort { .. } => "`j1k ports` lists the serial ports; pass one with --port PORT or J1K_PORT=PORT".into(),
+            PortBusy { .. } => "close the other program that has the port open (a terminal, another `j1k monitor`, screen, minicom), then try again".into(),
             PermissionDenied { .. } => "add yourself to the dialout group: `sudo usermod -aG dialout $USER`, then log out and in again".into(),
             NotASerialPort { .. } => "pass a serial port (`j1k ports` lists them) or the pty path that `j1k sim --pty` prints".into(),
             PortOpen { .. } => "check the port with `j1k ports`; unplug and replug the board".into(),
-            NoBoardFound { .. } => "plug the board in (FTDI 0403:6010, interface B), or name the port: --port /dev/ttyUSB1 or J1K_PORT=/dev/ttyUSB1; `j1k ports` lists them".into(),
+            NoBoardFound { .. } => "plug the board in (FTDI 0403:6010; its UART is interface B), or name the port: --port /dev/ttyUSB1 or J1K_PORT=/dev/ttyUSB1; `j1k ports` lists the ports".into(),
             AmbiguousPort { .. } => "choose one with --port PORT or the J1K_PORT environment variable".into(),
-            NoAnswer { .. } => "is the j1k firmware loaded? build and program it (`j1k build --board NAME` then `iceprog build/NAME/NAME.bin`); check --port (interface B is the UART) and --baud, and reset the board".into(),
-            IsaMismatch { .. } | ProtocolVersion { .. } => "rebuild the bitstream with this j1k (`j1k build --board NAME`, then iceprog), or use the j1k that built it".into(),
-            ImageTooLarge { .. } => "shorten the program: the firmware's reserved range at the top of RAM is not available to programs".into(),
+            NoAnswer { .. } => "is the j1k firmware loaded? build and program it (`j1k build --board NAME`, then `iceprog build/NAME/NAME.bin`); check --port (interface B is the UART) and --baud, and press the board's reset button while `j1k load` waits".into(),
+            IsaMismatch { .. } | ProtocolVersion { .. } => "rebuild the bitstream with this j1k (`j1k build --board NAME`, then iceprog), or load with the j1k that built it".into(),
+            ImageTooLarge { .. } => IMAGE_TOO_LARGE_HELP.into(),
             CoreRamTooSmall { core, ram, .. } => format!("upload without --core: every core gets the image and core {core} its first {ram} words, which must hold what it runs (docs/architecture.md §6)"),
-            EmptyImage => "assemble a program with at least one word".into(),
-            NoSuchCore { .. } => "choose a core below the board's count with --core, or build with more cores".into(),
-            RetriesExhausted { .. } => "the line is noisy or too fast: try a lower --baud, a shorter cable, or another USB port".into(),
-            VerifyFailed { .. } => "the board's RAM did not keep what was written: reset the board and upload again; if it persists, rebuild the bitstream".into(),
+            EmptyImage => EMPTY_IMAGE_HELP.into(),
+            NoSuchCore { .. } => "choose a core the board has with --core (the handshake reports how many), or build with more cores".into(),
+            RetriesExhausted { .. } => "the line is noisy or too fast: try a lower --baud, another cable or USB port, or more --retries; a board that answers late (the simulated RTL board on a busy machine) needs --latency".into(),
+            VerifyFailed { .. } => "the board's RAM did not keep what was written; nothing was started. Reset the board and upload again; if it persists, rebuild the bitstream".into(),
             Refused { .. } => "reset the board (`j1k load` resets it first; or press its reset button) and try again".into(),
-            Protocol(_) => "the port answers but not as the j1k firmware does: check --port, --baud and that the bitstream is a j1k build".into(),
-            Io { .. } => "the port went away: check the cable and `j1k ports`".into(),
+            Protocol(_) => "the port answers, but not as the j1k firmware does: check --port and --baud, reset the board, and check that the bitstream is a j1k build".into(),
+            Io { .. } => "the port went away or failed: check the cable and `j1k ports`".into(),
         }
     }
 }
