@@ -759,6 +759,7 @@ impl Board {
     }
 
     fn validate_pins(&self, file: &str) -> Result<(), FlowError> {
+        let package = device::package_pins(&self.fpga.device, &self.fpga.package);
         let mut seen: Vec<(&str, String)> = Vec::new();
         let mut all = vec![
             ("clock.pin", &self.clock.pin),
@@ -773,6 +774,18 @@ impl Board {
                     field,
                     format!("`{pin}` is not a package pin name"),
                 ));
+            }
+            if let Some(pins) = &package {
+                if !pins.iter().any(|p| p.eq_ignore_ascii_case(pin)) {
+                    return Err(bad(
+                        file,
+                        field,
+                        format!(
+                            "`{pin}` is not a pin of the {} package of the {} (icestorm's chipdb)",
+                            self.fpga.package, self.fpga.device
+                        ),
+                    ));
+                }
             }
             if let Some((other, _)) = seen.iter().find(|(_, p)| p.eq_ignore_ascii_case(pin)) {
                 return Err(bad(

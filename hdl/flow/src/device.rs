@@ -103,10 +103,79 @@ pub const DEVICES: &[Device] = &[
     },
 ];
 
+/// The pin names of `package` on device `name` (icestorm's chipdb, package_pins.txt), or
+/// `None` for a pair the flow does not know.
+pub fn package_pins(name: &str, package: &str) -> Option<Vec<&'static str>> {
+    include_str!("package_pins.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let (head, pins) = l.split_once(':')?;
+            let mut h = head.split_whitespace();
+            (h.next()? == name && h.next()? == package).then(|| pins.split_whitespace().collect())
+        })
+}
+
 pub fn find(name: &str) -> Option<&'static Device> {
     DEVICES.iter().find(|d| d.name == name)
 }
 
 pub fn names() -> Vec<&'static str> {
     DEVICES.iter().map(|d| d.name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `.pins` section of icestorm's chipdb for a device's package (the HX8K's tq144 is
+    /// the `tq144:4k` section).
+    fn chipdb_pins(d: &Device, package: &str) -> Vec<String> {
+        let file = match d.logic_cells {
+            1280 => "chipdb-1k.txt",
+            7680 => "chipdb-8k.txt",
+            _ => "chipdb-5k.txt",
+        };
+        let path = std::path::Path::new("/usr/share/fpga-icestorm/chipdb").join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; install icestorm's chip database: apt-get install fpga-icestorm \
+                 (scripts/setup does it)",
+                path.display()
+            )
+        });
+        let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+        for l in text.lines() {
+            if let Some(rest) = l.strip_prefix(".pins ") {
+                sections.push((rest.trim().to_string(), Vec::new()));
+            } else if l.starts_with('.') {
+                sections.push((String::new(), Vec::new()));
+            } else if let (Some(s), Some(pin)) = (sections.last_mut(), l.split_whitespace().next())
+            {
+                s.1.push(pin.to_string());
+            }
+        }
+        let find = |name: &str| sections.iter().find(|s| s.0 == name).map(|s| s.1.clone());
+        find(package)
+            .or_else(|| find(&format!("{package}:4k")))
+            .unwrap_or_else(|| panic!("{file} has no .pins {package}"))
+    }
+
+    /// package_pins.txt is icestorm's chipdb, for every device and package the flow knows.
+    #[test]
+    fn package_pins_are_icestorms() {
+        for d in DEVICES {
+            for p in d.packages {
+                let want = chipdb_pins(d, p);
+                let have = package_pins(d.name, p).unwrap_or_default();
+                assert_eq!(
+                    have,
+                    want,
+                    "package_pins.txt, the line should be:\n{} {p}: {}",
+                    d.name,
+                    want.join(" ")
+                );
+            }
+        }
+    }
 }

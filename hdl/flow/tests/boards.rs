@@ -225,6 +225,20 @@ fn unknown_devices_packages_and_names_are_refused() {
     assert_eq!(field, "name");
 }
 
+/// Issue 16: a pin that the package does not have is refused when the board file is read
+/// (nextpnr found it only after synthesis, 40 s later), naming the field.
+#[test]
+fn a_pin_not_on_the_package_is_refused() {
+    let (file, field, m) = field_error(broken("hx8k-breakout", "rx = \"B10\"", "rx = \"Z99\""));
+    assert_eq!(file, "boards/hx8k-breakout.toml");
+    assert_eq!(field, "uart.rx");
+    assert!(m.contains("Z99") && m.contains("ct256"), "{m}");
+    // A pin of another package of the same part (the HX8K's ct256 has no pin 35; the
+    // UP5K's sg48 has it).
+    let (_, field, _) = field_error(broken("hx8k-breakout", "pin = \"J3\"", "pin = \"35\""));
+    assert_eq!(field, "clock.pin");
+}
+
 #[test]
 fn a_type_error_names_the_file_line_and_field() {
     let e = broken("hx8k-breakout", "baud = 115200", "baud = \"fast\"");
