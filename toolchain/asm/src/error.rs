@@ -3,7 +3,10 @@
 //! that file (for miette's report) and labelled spans.
 
 use crate::source::{Loc, Sources};
-use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
+use miette::{
+    Diagnostic, LabeledSpan, MietteError, MietteSpanContents, Severity, SourceCode, SourceSpan,
+    SpanContents,
+};
 use std::fmt;
 use std::sync::Arc;
 
@@ -120,6 +123,84 @@ impl ErrorKind {
     }
 }
 
+/// The longest stretch of a source line a report shows, in bytes: a label marks at most
+/// [`MAX_LABEL`] of a token, and the line around it is cut to [`MAX_EXCERPT`] (a 50 MB token
+/// on one line took minutes to print).
+const MAX_LABEL: usize = 80;
+const MAX_EXCERPT: usize = 240;
+
+/// A message or label that quotes a huge token: its middle left out, so that it stays a line.
+fn shorten(s: String) -> String {
+    const HEAD: usize = 120;
+    const TAIL: usize = 40;
+    if s.len() <= HEAD + TAIL + 40 {
+        return s;
+    }
+    let cut = |mut at: usize| {
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let (a, b) = (cut(HEAD), cut(s.len() - TAIL));
+    format!("{} … ({} bytes) … {}", &s[..a], b - a, &s[b..])
+}
+
+/// A source file as a report shows it: miette's excerpt of the lines around a label, each
+/// cut to about [`MAX_EXCERPT`] bytes around the label, with the right line and column.
+#[derive(Debug, Clone)]
+struct Excerpt {
+    name: String,
+    text: Arc<String>,
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text = self.text.as_str();
+        let c = text.read_span(span, before, after)?;
+        let (d0, data) = (c.span().offset(), c.data());
+        let cut = |at: usize| {
+            let mut at = at.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        // Cut only what is far from the span: a window around it, within the excerpt.
+        let lo = cut(span.offset().saturating_sub(MAX_EXCERPT / 2).max(d0));
+        let hi = cut((span.offset() + span.len() + MAX_EXCERPT / 2).min(d0 + data.len()));
+        if lo == d0 && hi == d0 + data.len() {
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                data,
+                *c.span(),
+                c.line(),
+                c.column(),
+                c.line_count(),
+            )));
+        }
+        let skipped = &text[d0..lo];
+        let line = c.line() + skipped.matches('\n').count();
+        let column = match skipped.rfind('\n') {
+            Some(nl) => skipped[nl + 1..].chars().count(),
+            None => c.column() + skipped.chars().count(),
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &text.as_bytes()[lo..hi],
+            (lo, hi - lo).into(),
+            line,
+            column,
+            c.line_count(),
+        )))
+    }
+}
+
 /// An assembly error. `Display` is one line, `file:line:col: message`; the
 /// [`Diagnostic`] impl gives miette the source, labels and help for a full report.
 #[derive(Debug, Clone)]
@@ -130,7 +211,7 @@ struct Inner {
     kind: ErrorKind,
     message: String,
     location: Option<(String, usize, usize)>,
-    source: Option<NamedSource<Arc<String>>>,
+    source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     related: Vec<AsmError>,
@@ -164,12 +245,15 @@ impl AsmError {
         let (line, col) = f.line_col(loc.start);
         AsmError(Box::new(Inner {
             kind,
-            message: message.into(),
+            message: shorten(message.into()),
             location: Some((f.name.clone(), line, col)),
-            source: Some(NamedSource::new(&f.name, f.text.clone())),
+            source: Some(Excerpt {
+                name: f.name.clone(),
+                text: f.text.clone(),
+            }),
             labels: vec![LabeledSpan::new_primary_with_span(
-                Some(label.into()),
-                (loc.start, loc.len()),
+                Some(shorten(label.into())),
+                (loc.start, loc.len().min(MAX_LABEL)),
             )],
             help: None,
             related: Vec::new(),
@@ -186,11 +270,11 @@ impl AsmError {
         loc: Loc,
         label: impl Into<String>,
     ) -> AsmError {
-        let label = label.into();
+        let label = shorten(label.into());
         if loc.file == primary.file {
             self.0.labels.push(LabeledSpan::new_with_span(
                 Some(label),
-                (loc.start, loc.len()),
+                (loc.start, loc.len().min(MAX_LABEL)),
             ));
         } else {
             let mut note = AsmError::at(sources, self.0.kind, loc, label.clone(), label);

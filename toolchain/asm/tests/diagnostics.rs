@@ -104,3 +104,33 @@ fn unreadable_top_file() {
     assert_eq!(e.kind(), ErrorKind::Io);
     assert!(e.location().is_none());
 }
+
+/// Issue 16: a source of one 20 MB token (no newline) after a short line reports its error
+/// in a few lines, not the whole token (a 50 MB one took minutes to print): the label marks
+/// the token's first bytes, the line is cut around it, and the place is still right.
+#[test]
+fn a_huge_token_is_reported_in_a_short_excerpt() {
+    let src = format!(": main ;\n  {}\n", "x".repeat(20 << 20));
+    let e = assemble_str("big.fs", &src).unwrap_err();
+    assert_eq!(e.location(), Some(("big.fs".into(), 2, 3)));
+    let r = render(&e);
+    assert!(r.len() < 4096, "{} bytes of report", r.len());
+    assert!(r.contains("big.fs:2:3"), "{r}");
+    assert!(r.contains(" 2 │   xxxx"), "the line, from its start: {r}");
+    // A short line is shown whole, as before.
+    let e = assemble_str("small.fs", ": main frob ;").unwrap_err();
+    assert!(render(&e).contains(": main frob ;"));
+}
+
+/// The excerpt cut in the middle of a long line keeps the line and column of what it shows.
+#[test]
+fn an_error_late_in_a_long_line_keeps_its_place() {
+    let src = format!(": main {} frob ;\n", "1 drop ".repeat(2000));
+    let e = assemble_str("long.fs", &src).unwrap_err();
+    let col = 8 + 7 * 2000 + 1;
+    assert_eq!(e.location(), Some(("long.fs".into(), 1, col)));
+    let r = render(&e);
+    assert!(r.len() < 4096, "{} bytes of report", r.len());
+    assert!(r.contains(&format!("long.fs:1:{col}")), "{r}");
+    assert!(r.contains("frob"), "{r}");
+}
