@@ -129,6 +129,16 @@ impl ErrorKind {
 const MAX_LABEL: usize = 80;
 const MAX_EXCERPT: usize = 240;
 
+/// The last char boundary of `s` at or before byte `at` (`str::floor_char_boundary` is
+/// newer than the workspace's rust-version).
+fn char_floor(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// A message or label that quotes a huge token: its middle left out, so that it stays a line.
 fn shorten(s: String) -> String {
     const HEAD: usize = 120;
@@ -136,13 +146,7 @@ fn shorten(s: String) -> String {
     if s.len() <= HEAD + TAIL + 40 {
         return s;
     }
-    let cut = |mut at: usize| {
-        while !s.is_char_boundary(at) {
-            at -= 1;
-        }
-        at
-    };
-    let (a, b) = (cut(HEAD), cut(s.len() - TAIL));
+    let (a, b) = (char_floor(&s, HEAD), char_floor(&s, s.len() - TAIL));
     format!("{} … ({} bytes) … {}", &s[..a], b - a, &s[b..])
 }
 
@@ -164,16 +168,12 @@ impl SourceCode for Excerpt {
         let text = self.text.as_str();
         let c = text.read_span(span, before, after)?;
         let (d0, data) = (c.span().offset(), c.data());
-        let cut = |at: usize| {
-            let mut at = at.min(text.len());
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            at
-        };
         // Cut only what is far from the span: a window around it, within the excerpt.
-        let lo = cut(span.offset().saturating_sub(MAX_EXCERPT / 2).max(d0));
-        let hi = cut((span.offset() + span.len() + MAX_EXCERPT / 2).min(d0 + data.len()));
+        let lo = char_floor(text, span.offset().saturating_sub(MAX_EXCERPT / 2).max(d0));
+        let hi = char_floor(
+            text,
+            (span.offset() + span.len() + MAX_EXCERPT / 2).min(d0 + data.len()),
+        );
         if lo == d0 && hi == d0 + data.len() {
             return Ok(Box::new(MietteSpanContents::new_named(
                 self.name.clone(),

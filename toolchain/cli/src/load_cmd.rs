@@ -30,7 +30,7 @@ pub struct LoadArgs {
     #[arg(long)]
     pub no_start: bool,
     /// Seconds to wait for the bootloader (press reset on the board meanwhile), 0.05 to 3600
-    #[arg(long, default_value_t = 3.0, value_parser = seconds)]
+    #[arg(long, default_value_t = 3.0, value_parser = seconds(0.05, 3600.0))]
     pub connect_timeout: f64,
     /// Retransmissions of one frame before giving up
     #[arg(long, default_value_t = 8)]
@@ -38,23 +38,16 @@ pub struct LoadArgs {
     /// Seconds a board may take to answer beyond the line time, 0 to 60 (USB serial
     /// adapters: the default; raise it for a board slower than its clock, such as the
     /// simulated RTL board on a busy machine)
-    #[arg(long, default_value_t = Options::default().latency.as_secs_f64(), value_parser = latency)]
+    #[arg(long, default_value_t = Options::default().latency.as_secs_f64(),
+          value_parser = seconds(0.0, 60.0))]
     pub latency: f64,
 }
 
-/// A latency in seconds from 0 to a minute.
-fn latency(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if (0.0..=60.0).contains(&v) => Ok(v),
-        _ => Err("expected a number of seconds from 0 to 60".into()),
-    }
-}
-
-/// A time in seconds from 0.05 to an hour (clap checks it before anything runs).
-fn seconds(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if (0.05..=3600.0).contains(&v) => Ok(v),
-        _ => Err("expected a number of seconds from 0.05 to 3600".into()),
+/// A parser of a time in seconds from `lo` to `hi` (clap checks it before anything runs).
+fn seconds(lo: f64, hi: f64) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync {
+    move |s| match s.parse::<f64>() {
+        Ok(v) if (lo..=hi).contains(&v) => Ok(v),
+        _ => Err(format!("expected a number of seconds from {lo} to {hi}")),
     }
 }
 
