@@ -7,7 +7,7 @@
 
 use crate::pcsel::PcSel;
 use crate::ram::CodeRam;
-use crate::ring::Ring;
+use crate::ring::LoadRing;
 use crate::stack::Stack2;
 use crate::stack_ram::StackRam;
 use crate::stackctl::StackCtl;
@@ -44,9 +44,16 @@ pub struct Core<const K: usize = 1> {
     // ---- several cores (docs/architecture.md §6; built `control`, else unused) ----
     /// The core runs this cycle; stopped, nothing changes and the RAM serves `rr_addr`.
     pub run: Signal<In, Bit>,
-    /// A start at this edge: pc := `start_pc` (and its word read), T, `dsp`, rdepth := 0.
+    /// A start of the context entering at this edge (docs/architecture.md §11.4; with one
+    /// context, this one): its pc := `start_pc`, T, `dsp`, rdepth := 0.
     pub start: Signal<In, Bit>,
     pub start_pc: Signal<In, Bits<12>>,
+    /// A start decided at this edge: context k's RAM reads `ram_start_pc` bits 12k.. if
+    /// `ram_start` bit k is set (ram.rs).
+    pub ram_start: Signal<In, Bits<8>>,
+    pub ram_start_pc: Signal<In, Bits<64>>,
+    /// Each context's RAM read data (a stopped core's: the word at `rr_addr`).
+    pub ram_rdata: [Signal<Out, Bits<16>>; K],
     /// While stopped: the RAM's read address (core 0's remote pointer) and write port.
     pub rr_addr: Signal<In, Bits<12>>,
     pub rw_we: Signal<In, Bit>,
@@ -91,21 +98,22 @@ pub struct Core<const K: usize = 1> {
     rpick: Pick<2>,
     which: Constant<Bits<8>>,
     /// pc and dsp are kept zero-extended to 16 bits (masks, not concatenation).
-    pc_r: Ring<Bits<16>, K>,
-    t_r: Ring<Bits<16>, K>,
+    pc_r: LoadRing<Bits<16>, K>,
+    t_r: LoadRing<Bits<16>, K>,
     /// `dsp` is kept as the value before the last edge plus the step taken at it, an
     /// add of registers early in the cycle: the step itself (decoded from the
     /// instruction late in the cycle) goes straight into `dsp_step`, not through an
     /// adder into `dsp` (that adder was the HX8K build's critical path).
-    dsp_base: Ring<Bits<16>, K>,
-    dsp_step: Ring<Bits<16>, K>,
+    dsp_base: LoadRing<Bits<16>, K>,
+    dsp_step: LoadRing<Bits<16>, K>,
     dsp_now: Signal<Local, Bits<16>>,
-    rdepth_r: Ring<Bits<5>, K>,
+    rdepth_r: LoadRing<Bits<5>, K>,
 
     key_on: Constant<Bit>,
     /// Built for several cores: `run`, `start` and the remote RAM ports act.
     ctl_on: Constant<Bit>,
     stopped: Signal<Local, Bit>,
+    starting: Signal<Local, Bit>,
     spc16: Zext<12, 16>,
     c16_0: Constant<Bits<16>>,
     c16_1: Constant<Bits<16>>,
@@ -119,6 +127,7 @@ pub struct Core<const K: usize = 1> {
     c16_m1: Constant<Bits<16>>,
     c16_m2: Constant<Bits<16>>,
     c5_0: Constant<Bits<5>>,
+    c8_0: Constant<Bits<8>>,
     c5_1: Constant<Bits<5>>,
     c5_m1: Constant<Bits<5>>,
     c2_0: Constant<Bits<2>>,
@@ -206,6 +215,9 @@ impl<const K: usize> Core<K> {
             run: Default::default(),
             start: Default::default(),
             start_pc: Default::default(),
+            ram_start: Default::default(),
+            ram_start_pc: Default::default(),
+            ram_rdata: std::array::from_fn(|_| Default::default()),
             rr_addr: Default::default(),
             rw_we: Default::default(),
             rw_addr: Default::default(),
@@ -247,6 +259,7 @@ impl<const K: usize> Core<K> {
             key_on: Constant::new(key_on),
             ctl_on: Constant::new(control),
             stopped: Default::default(),
+            starting: Default::default(),
             spc16: Default::default(),
             c16_0: k(0),
             c16_1: k(1),
@@ -260,6 +273,7 @@ impl<const K: usize> Core<K> {
             c16_m1: k(0xffff),
             c16_m2: k(0xfffe),
             c5_0: k(0),
+            c8_0: k(0),
             c5_1: k(1),
             c5_m1: k(31),
             c2_0: k(0),
@@ -673,14 +687,26 @@ impl<const K: usize> Logic for Core<K> {
             self.t_r.d.next = self.t_r.q.val();
             self.ram.raddr.next = self.rr_addr.val();
         }
-        // a start: at the instruction boundary the control unit found (or while stopped)
-        if self.ctl_on.val() && self.start.val() {
-            self.pc_r.d.next = self.spc16.y.val();
-            self.t_r.d.next = self.c16_0.val();
-            self.dsp_base.d.next = self.c16_0.val();
-            self.dsp_step.d.next = self.c16_0.val();
-            self.rdepth_r.d.next = self.c5_0.val();
-            self.ram.raddr.next = self.start_pc.val();
+        // a start: at the instruction boundary the control unit found (or while stopped);
+        // the rings take it as their context enters, the RAM reads its word at once
+        self.starting.next = self.ctl_on.val() && self.start.val() && !self.reset.val();
+        self.pc_r.ld.next = self.starting.val();
+        self.t_r.ld.next = self.starting.val();
+        self.dsp_base.ld.next = self.starting.val();
+        self.dsp_step.ld.next = self.starting.val();
+        self.rdepth_r.ld.next = self.starting.val();
+        self.pc_r.ld_v.next = self.spc16.y.val();
+        self.t_r.ld_v.next = self.c16_0.val();
+        self.dsp_base.ld_v.next = self.c16_0.val();
+        self.dsp_step.ld_v.next = self.c16_0.val();
+        self.rdepth_r.ld_v.next = self.c5_0.val();
+        self.ram.start.next = self.c8_0.val();
+        if self.ctl_on.val() && !self.reset.val() {
+            self.ram.start.next = self.ram_start.val();
+        }
+        self.ram.start_pc.next = self.ram_start_pc.val();
+        for c in 0..K {
+            self.ram_rdata[c].next = self.ram.rdata[c].val();
         }
         self.ram.waddr.next = self.st0.val().get_bits::<12>(1);
         self.ram.wdata.next = self.st1.val();

@@ -13,7 +13,7 @@
 //! top does nothing (`run`); a start clears its registers but the LEDs and opens the
 //! RAM write gate.
 
-use crate::ring::Ring;
+use crate::ring::{LoadRing, Ring};
 use crate::util::{k, Zext};
 use rust_hdl::prelude::*;
 
@@ -21,6 +21,8 @@ use rust_hdl::prelude::*;
 pub struct IoPorts<const K: usize = 1> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// The context whose cycle this clock computes (docs/architecture.md §11; 0 with K = 1).
+    pub ctx: Signal<In, Bits<8>>,
     /// The core's strobes this cycle (already suppressed in the reboot cycle).
     pub io_rd: Signal<In, Bit>,
     pub io_wr: Signal<In, Bit>,
@@ -45,6 +47,7 @@ pub struct IoPorts<const K: usize = 1> {
     pub unlocked: Signal<Out, Bit>,
     // ---- several cores ----
     pub run: Signal<In, Bit>,
+    /// A start of the context entering at this edge (with one context, this one).
     pub start: Signal<In, Bit>,
     /// Bit k: core k runs.
     pub running: Signal<In, Bits<8>>,
@@ -62,7 +65,7 @@ pub struct IoPorts<const K: usize = 1> {
     pub rw_target: Signal<Out, Bits<3>>,
     pub rw_addr: Signal<Out, Bits<12>>,
     pub rw_data: Signal<Out, Bits<16>>,
-    rp_r: Ring<Bits<16>, K>,
+    rp_r: LoadRing<Bits<16>, K>,
     p1: Signal<Local, Bits<16>>,
     p2: Signal<Local, Bits<16>>,
     p3: Signal<Local, Bits<16>>,
@@ -72,18 +75,24 @@ pub struct IoPorts<const K: usize = 1> {
     rd_a: Signal<Local, Bit>,
     run16: Zext<8, 16>,
     ctl_on: Constant<Bit>,
-    remote_on: Constant<Bit>,
+    /// The remote pointer is core 0's: context 0's of the circuit of cores 0 ..
+    remote0: Constant<Bit>,
+    remote_on: Signal<Local, Bit>,
+    starting: Signal<Local, Bit>,
+    /// Each context's core id, and the current one.
+    ids: [Constant<Bits<16>>; K],
+    no: [Constant<Bits<8>>; K],
+    id: Signal<Local, Bits<16>>,
     ncores: Constant<Bits<16>>,
     hi3: Constant<Bits<16>>,
     lo12: Constant<Bits<16>>,
-    rd_: Ring<Bit, K>,
-    wr_: Ring<Bit, K>,
-    dout_: Ring<Bits<16>, K>,
-    addr_: Ring<Bits<16>, K>,
-    unlocked_: Ring<Bit, K>,
+    rd_: LoadRing<Bit, K>,
+    wr_: LoadRing<Bit, K>,
+    dout_: LoadRing<Bits<16>, K>,
+    addr_: LoadRing<Bits<16>, K>,
+    unlocked_: LoadRing<Bit, K>,
     leds_: Ring<Bits<5>, K>,
     rx16: Zext<8, 16>,
-    id: Constant<Bits<16>>,
     zero16: Constant<Bits<16>>,
     one16: Constant<Bits<16>>,
     two16: Constant<Bits<16>>,
@@ -105,6 +114,7 @@ impl<const K: usize> IoPorts<K> {
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            ctx: Default::default(),
             io_rd: Default::default(),
             io_wr: Default::default(),
             t: Default::default(),
@@ -144,7 +154,12 @@ impl<const K: usize> IoPorts<K> {
             rd_a: Default::default(),
             run16: Default::default(),
             ctl_on: Constant::new(cores > 1),
-            remote_on: Constant::new(cores > 1 && core_id == 0),
+            remote0: Constant::new(cores > 1 && core_id == 0),
+            remote_on: Default::default(),
+            starting: Default::default(),
+            // (contexts of one core each are each core `core_id`: the tests' one-core machines)
+            ids: std::array::from_fn(|c| k(core_id as u64 + if cores > 1 { c as u64 } else { 0 })),
+            no: std::array::from_fn(|c| k(c as u64)),
             ncores: k(cores as u64),
             hi3: k(0xe000),
             lo12: k(0x0fff),
@@ -155,7 +170,7 @@ impl<const K: usize> IoPorts<K> {
             unlocked_: Default::default(),
             leds_: Default::default(),
             rx16: Default::default(),
-            id: k(core_id as u64),
+            id: Default::default(),
             zero16: k(0),
             one16: k(1),
             two16: k(2),
@@ -169,6 +184,13 @@ impl<const K: usize> Logic for IoPorts<K> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, rd_, wr_, dout_, addr_, unlocked_, leds_, rp_r);
+        self.id.next = self.ids[0].val();
+        for c in 0..K {
+            if self.ctx.val() == self.no[c].val() {
+                self.id.next = self.ids[c].val();
+            }
+        }
+        self.remote_on.next = self.remote0.val() && (self.ctx.val() == self.no[0].val());
         // (a stopped core's io top does not act on its strobes)
         self.wr_a.next = self.wr_.q.val() && (self.run.val() || !self.ctl_on.val());
         self.rd_a.next = self.rd_.q.val() && (self.run.val() || !self.ctl_on.val());
@@ -218,19 +240,26 @@ impl<const K: usize> Logic for IoPorts<K> {
             self.p3.next = self.p2s.val();
         }
         self.rp_r.d.next = self.p3.val();
-        if self.reset.val() || self.start.val() || !self.remote_on.val() {
+        if self.reset.val() || !self.remote_on.val() {
             self.rp_r.d.next = self.zero16.val();
         }
         self.rp.next = self.rp_r.q.val();
         self.rp_next.next = self.rp_r.d.val();
-        // a start: the io registers as at reset but the LEDs, the write gate open
-        if self.start.val() && self.ctl_on.val() && !self.reset.val() {
-            self.rd_.d.next = false;
-            self.wr_.d.next = false;
-            self.dout_.d.next = self.zero16.val();
-            self.addr_.d.next = self.zero16.val();
-            self.unlocked_.d.next = true;
-        }
+        // a start: the io registers as at reset but the LEDs, the write gate open (the
+        // rings take it as their context enters)
+        self.starting.next = self.start.val() && self.ctl_on.val() && !self.reset.val();
+        self.rd_.ld.next = self.starting.val();
+        self.wr_.ld.next = self.starting.val();
+        self.dout_.ld.next = self.starting.val();
+        self.addr_.ld.next = self.starting.val();
+        self.unlocked_.ld.next = self.starting.val();
+        self.rp_r.ld.next = self.starting.val();
+        self.rd_.ld_v.next = false;
+        self.wr_.ld_v.next = false;
+        self.dout_.ld_v.next = self.zero16.val();
+        self.addr_.ld_v.next = self.zero16.val();
+        self.unlocked_.ld_v.next = true;
+        self.rp_r.ld_v.next = self.zero16.val();
         self.unlocked.next = self.unlocked_.q.val();
         self.leds.next = self.leds_.q.val();
         self.tx_strobe.next = self.wr_a.val() && self.addr_.q.val().get_bit(12);

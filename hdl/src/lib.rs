@@ -5,6 +5,8 @@
 
 pub mod core;
 pub mod cores;
+pub mod ctx_soc;
+pub mod ctx_top;
 pub mod io;
 pub mod key;
 #[cfg(test)]
@@ -176,6 +178,17 @@ pub const MULTI_OBS_PORTS: &[&str] = &[
     "slot_wdata",
 ];
 
+/// The SoC of `cores` cores (2 to 4) as the contexts of one tile circuit (ctx_soc.rs), with
+/// `cache_lines` lines each: module `j1k_soc` with the other SoCs' ports.
+pub fn ctx_soc_verilog(cfg: &HwConfig, image: &[u16], cores: usize, cache_lines: usize) -> String {
+    fn v<const N: usize, const L: usize>(cfg: &HwConfig, image: &[u16]) -> String {
+        let mut uut = ctx_soc::CtxSoc::<N, L>::new(cfg, image);
+        uut.connect_all();
+        rename_top(&util::verilog(&uut), "j1k_soc")
+    }
+    by_shape!(cores, cache_lines, v(cfg, image))
+}
+
 /// The simulation top of `cores` cores of `cache_lines` lines (module `top`, the ports of
 /// [`multi_top::MultiTop`]) for the Verilated model: besides them, every core's
 /// [`MULTI_OBS_PORTS`] as `c{k}_{name}` and whether it runs as `c{k}_running` (rust-hdl
@@ -192,7 +205,26 @@ pub fn multi_sim_top_verilog(
         util::verilog(&uut)
     }
     let text = by_shape!(cores, cache_lines, v(cfg, image));
-    bring_out(&text, cores, cache_lines)
+    bring_out(&text, cores, cache_lines, false)
+}
+
+/// The simulation top of `cores` cores as the contexts of one tile circuit (ctx_top.rs,
+/// module `top`) for the Verilated model: as [`multi_sim_top_verilog`], but the one tile's
+/// [`MULTI_OBS_PORTS`] are `c0_{name}`, core k's in phase k (the top's `ctx`), and every
+/// core's `c{k}_running`.
+pub fn ctx_sim_top_verilog(
+    cfg: &HwConfig,
+    image: &[u16],
+    cores: usize,
+    cache_lines: usize,
+) -> String {
+    fn v<const N: usize, const L: usize>(cfg: &HwConfig, image: &[u16]) -> String {
+        let mut uut = ctx_top::CtxTop::<N, L>::new(cfg, image);
+        uut.connect_all();
+        util::verilog(&uut)
+    }
+    let text = by_shape!(cores, cache_lines, v(cfg, image));
+    bring_out(&text, cores, cache_lines, true)
 }
 
 /// What the Verilated model of several cores shows of the coherence unit, as ports of
@@ -249,9 +281,9 @@ fn declared_width(text: &str, module: &str, name: &str) -> String {
 }
 
 /// Adds the observation ports to module `top` of `text` (see [`multi_sim_top_verilog`]):
-/// every core's from the top's wires, the coherence unit's through hierarchical
-/// references into its instance `mem.coh`.
-fn bring_out(text: &str, cores: usize, lines: usize) -> String {
+/// every core's from the top's wires (`contexts`: the one tile's), the coherence unit's
+/// through hierarchical references into its instance `mem.coh`.
+fn bring_out(text: &str, cores: usize, lines: usize, contexts: bool) -> String {
     let mut ports = Vec::new(); // (port, width declaration, wire)
     let coh = "top$mem$coh";
     for t in 0..cores {
@@ -274,9 +306,15 @@ fn bring_out(text: &str, cores: usize, lines: usize) -> String {
         ));
     }
     for k in 0..cores {
+        let tile = if contexts {
+            "tile".to_string()
+        } else {
+            format!("tiles${k}")
+        };
         let names = MULTI_OBS_PORTS
             .iter()
-            .map(|n| (format!("c{k}_{n}"), format!("tiles${k}${n}")));
+            .filter(|_| k == 0 || !contexts)
+            .map(|n| (format!("c{k}_{n}"), format!("{tile}${n}")));
         let run = std::iter::once((format!("c{k}_running"), format!("ctl$run${k}")));
         for (port, wire) in names.chain(run) {
             let decl = declared_width(text, "top", &wire);

@@ -1,10 +1,16 @@
 //! Lockstep inside rust-hdl's simulator: a simulation top (one core: [`SimTop`]; several:
-//! [`MultiTop`]) and the Rust simulator side by side, every cycle compared through the
-//! simulator's one comparator (`j1k_sim::lockstep`, which the Verilator harness uses
-//! too), core by core, plus the coherence unit's registers with several cores. Slow
-//! (rust-hdl simulates a few thousand cycles a second), so for short programs; the
-//! Verilated model runs the long ones.
+//! [`MultiTop`], or [`CtxTop`] with the cores as contexts of one circuit) and the Rust
+//! simulator side by side, every cycle compared through the simulator's one comparator
+//! (`j1k_sim::lockstep`, which the Verilator harness uses too), core by core, plus the
+//! coherence unit's registers with several cores. Slow (rust-hdl simulates a few thousand
+//! cycles a second), so for short programs; the Verilated model runs the long ones.
+//!
+//! A cycle is a round of as many clocks as the top has contexts (docs/architecture.md
+//! §11.5): core t is seen in phase t of each round, and what it showed in round c is its
+//! view *during* cycle c and *after* cycle c − 1, so cycle c is checked once round c + 1
+//! has been seen.
 
+use crate::ctx_top::CtxTop;
 use crate::mem::testkit::compare;
 use crate::multi_top::MultiTop;
 use crate::sim_top::SimTop;
@@ -59,7 +65,16 @@ pub fn tile_obs<const K: usize>(t: &Tile<K>) -> Obs {
 /// A simulation top as the harness drives and reads it.
 pub trait Top: Block + Send + 'static {
     fn cores(&self) -> usize;
-    fn tile(&self, t: usize) -> &Tile;
+    /// Clocks per cycle: core t is seen in phase t % `phases()` (1 without contexts).
+    fn phases(&self) -> usize {
+        1
+    }
+    /// Clocks of reset (the key registers' and stack RAMs' clearing).
+    fn reset_clocks(&self) -> usize {
+        16
+    }
+    /// What core t shows now (in its phase).
+    fn obs(&self, t: usize) -> Obs;
     /// Whether core t runs in the next cycle (`None`: one core, always).
     fn running(&self, t: usize) -> Option<bool>;
     fn clk(&self) -> bool;
@@ -102,8 +117,8 @@ impl Top for SimTop {
     fn cores(&self) -> usize {
         1
     }
-    fn tile(&self, _: usize) -> &Tile {
-        &self.tile
+    fn obs(&self, _: usize) -> Obs {
+        tile_obs(&self.tile)
     }
     fn running(&self, _: usize) -> Option<bool> {
         None
@@ -118,8 +133,8 @@ impl<const N: usize, const L: usize> Top for MultiTop<N, L> {
     fn cores(&self) -> usize {
         N
     }
-    fn tile(&self, t: usize) -> &Tile {
-        &self.tiles[t]
+    fn obs(&self, t: usize) -> Obs {
+        tile_obs(&self.tiles[t])
     }
     fn running(&self, t: usize) -> Option<bool> {
         Some(self.ctl.run[t].val())
@@ -134,6 +149,31 @@ impl<const N: usize, const L: usize> Top for MultiTop<N, L> {
     }
 }
 
+impl<const N: usize, const L: usize> Top for CtxTop<N, L> {
+    fn cores(&self) -> usize {
+        N
+    }
+    fn phases(&self) -> usize {
+        N
+    }
+    fn reset_clocks(&self) -> usize {
+        32 * N
+    }
+    fn obs(&self, _: usize) -> Obs {
+        tile_obs(&self.tile)
+    }
+    fn running(&self, t: usize) -> Option<bool> {
+        Some(self.ctl.run[t].val())
+    }
+    uart_top!();
+    fn check_unit(&self, m: &Machine, cycle: u64) -> Result<(), String> {
+        compare(&self.mem.coh, m.coherence().expect("several cores"), cycle)
+    }
+    fn hold_inputs(&mut self) {
+        self.uart_tx_ready.next = true;
+    }
+}
+
 /// What a lockstep run ran.
 #[derive(Debug)]
 pub struct Run {
@@ -142,6 +182,43 @@ pub struct Run {
     pub stats: Stats,
     /// Starts and stops that changed whether a core runs.
     pub switches: u64,
+}
+
+/// Random programs (j1k_sim::fuzz) on `cores` cores of `lines` lines, each run by `run` for
+/// `cycles`: every core hammers three shared blocks with key instructions, allocates
+/// blocks and nodes, and core 0 stops and restarts the others and reads their RAM.
+/// Asserts that they made traffic of every kind. (These are short: rust-hdl simulates a
+/// few thousand cycles a second.)
+#[cfg(test)]
+pub fn fuzz(
+    cores: usize,
+    lines: usize,
+    seeds: std::ops::RangeInclusive<u64>,
+    cycles: u64,
+    run: impl Fn(&[u16]) -> Result<Run, String>,
+) {
+    let (mut writes, mut fills, mut allocs, mut locks, mut switches) = (0, 0, 0, 0, 0);
+    for seed in seeds {
+        let src = j1k_sim::fuzz::random_program(seed, cores);
+        let image = assemble("hw_fuzz.fs", &src);
+        let r = run(&image)
+            .unwrap_or_else(|e| panic!("seed {seed}, {cores} cores, {lines} lines: {e}\n{src}"));
+        assert_eq!(r.cycles, cycles, "seed {seed}: the cores loop forever");
+        let u = r.stats.unit.unwrap();
+        writes += r.stats.block_writes;
+        fills += u.fills;
+        allocs += u.allocs;
+        locks += u.node_locks;
+        switches += r.switches;
+    }
+    eprintln!(
+        "{cores} cores, {lines} lines: {writes} block writes, {fills} fills, {allocs} \
+         allocations, {locks} node locks, {switches} starts and stops"
+    );
+    assert!(
+        writes > 500 && fills > 200 && allocs > 20 && locks > 500 && switches > 2 * cores as u64,
+        "too little traffic"
+    );
 }
 
 pub fn assemble(name: &str, src: &str) -> Vec<u16> {
@@ -168,6 +245,8 @@ pub fn lockstep<T: Top>(
     let key = cfg.key.unwrap_or_default();
     let has_keys = cfg.key.is_some();
     let cores = uut.cores();
+    let phases = uut.phases();
+    let reset_clocks = uut.reset_clocks();
     let worker_ram = cfg.worker_ram;
     let image = image.to_vec();
     let input = input.to_vec();
@@ -203,60 +282,90 @@ pub fn lockstep<T: Top>(
         }
         x = sim.watch(|x| !x.clk(), x)?;
         x.hold_inputs();
-        // (16 cycles: the key registers' RAM is rewritten during reset, regs.rs)
+        // (a whole number of rounds, so that the first clock after it is phase 0)
         x.set_reset(true);
-        for _ in 0..16 {
+        for _ in 0..reset_clocks {
             cycle!();
         }
         x.set_reset(false);
+        let mut prev: Vec<Obs> = Vec::new();
+        let mut prev_tx = None;
         let mut cycle = 0u64;
         loop {
+            // round `cycle`: every core's view in its phase; the running flags and the
+            // unit as the last round edge left them
             x.set_rx(!rxq.is_empty(), *rxq.front().unwrap_or(&last_rx));
-            x = sim.wait(1, x)?;
-            let during: Vec<Obs> = (0..cores).map(|t| tile_obs(x.tile(t))).collect();
-            let tx = x.tx();
+            let mut now: Vec<Option<Obs>> = vec![None; cores];
+            let (mut tx, mut running) = (None, Vec::new());
+            let mut unit = Ok(());
+            for p in 0..phases {
+                x = sim.wait(1, x)?;
+                if p == 0 {
+                    tx = x.tx();
+                    running = (0..cores).map(|t| x.running(t)).collect();
+                    if cycle > 0 {
+                        unit = x.check_unit(&m, cycle - 1);
+                    }
+                }
+                for (t, o) in now.iter_mut().enumerate() {
+                    if t % phases == p {
+                        *o = Some(x.obs(t));
+                    }
+                }
+                cycle!();
+            }
+            let now: Vec<Obs> = now.into_iter().map(|o| o.unwrap()).collect();
+            if now[0].uart_rx_strobe != 0 {
+                last_rx = rxq.pop_front().unwrap_or(last_rx);
+            }
+            if cycle > 0 {
+                // cycle − 1: during it, `prev`; after it, `now`
+                let c = cycle - 1;
+                for (t, during) in prev.iter().enumerate() {
+                    let hw = HwCycle {
+                        during,
+                        after: &now[t],
+                        tx: if t == 0 { prev_tx } else { None },
+                        early_look: false,
+                        running: running[t],
+                    };
+                    if let Err(d) = cmp.check(c, &m, &step, t, &hw) {
+                        send.send(Err(d.to_string())).unwrap();
+                        return sim.done(x);
+                    }
+                }
+                if let Err(e) = unit {
+                    send.send(Err(e)).unwrap();
+                    return sim.done(x);
+                }
+                if step.halted || cycle >= max_cycles {
+                    let stats = m.stats();
+                    let run = Run {
+                        cycles: cycle,
+                        out,
+                        stats,
+                        switches,
+                    };
+                    send.send(Ok(run)).unwrap();
+                    return sim.done(x);
+                }
+            }
+            // the simulator's cycle `cycle`
             let ran: Vec<bool> = (0..cores).map(|t| m.core(t).running()).collect();
             m.step_into(&mut uart, &mut step);
             switches += (0..cores)
                 .filter(|&t| m.core(t).running() != ran[t])
                 .count() as u64;
-            if during[0].uart_rx_strobe != 0 {
-                last_rx = rxq.pop_front().unwrap_or(last_rx);
-            }
             out.extend(step.uart_tx);
-            cycle!();
-            for (t, during) in during.iter().enumerate() {
-                let hw = HwCycle {
-                    during,
-                    after: &tile_obs(x.tile(t)),
-                    tx: if t == 0 { tx } else { None },
-                    early_look: false,
-                    running: x.running(t),
-                };
-                if let Err(d) = cmp.check(cycle, &m, &step, t, &hw) {
-                    send.send(Err(d.to_string())).unwrap();
-                    return sim.done(x);
-                }
-            }
-            if let Err(e) = x.check_unit(&m, cycle) {
-                send.send(Err(e)).unwrap();
-                return sim.done(x);
-            }
+            prev = now;
+            prev_tx = tx;
             cycle += 1;
-            if step.halted || cycle >= max_cycles {
-                let stats = m.stats();
-                let run = Run {
-                    cycles: cycle,
-                    out,
-                    stats,
-                    switches,
-                };
-                send.send(Ok(run)).unwrap();
-                return sim.done(x);
-            }
         }
     });
-    sim.run(Box::new(uut), 100 * 10 * max_cycles + 10_000)
-        .unwrap();
+    sim.run(
+        Box::new(uut),
+        100 * 10 * phases as u64 * (max_cycles + 2) + 10 * reset_clocks as u64 + 10_000,
+    )
+    .unwrap();
     recv.recv().unwrap()
 }

@@ -43,6 +43,8 @@ pub struct MultiTop<const N: usize, const L: usize> {
     first: [Constant<Bit>; N],
     tno: [Constant<Bits<3>>; N],
     z8: Constant<Bits<8>>,
+    one8: Constant<Bits<8>>,
+    spz: [crate::util::Zext<12, 64>; N],
     z16: Constant<Bits<16>>,
     nd_raddr: Signal<Local, Bits<16>>,
     nd_we_b: Signal<Local, Bit>,
@@ -86,6 +88,8 @@ impl<const N: usize, const L: usize> MultiTop<N, L> {
             first: std::array::from_fn(|t| Constant::new(t == 0)),
             tno: std::array::from_fn(|t| k(t as u64)),
             z8: k(0),
+            one8: k(1),
+            spz: std::array::from_fn(|_| Default::default()),
             z16: k(0),
             nd_raddr: Default::default(),
             nd_we_b: Default::default(),
@@ -177,6 +181,12 @@ impl<const N: usize, const L: usize> Logic for MultiTop<N, L> {
             self.tiles[t].links.run.next = self.ctl.run[t].val();
             self.tiles[t].links.start.next = self.ctl.start[t].val();
             self.tiles[t].links.start_pc.next = self.ctl.start_pc[t].val();
+            self.tiles[t].ram_start.next = self.z8.val();
+            if self.ctl.start[t].val() {
+                self.tiles[t].ram_start.next = self.one8.val();
+            }
+            self.spz[t].a.next = self.ctl.start_pc[t].val();
+            self.tiles[t].ram_start_pc.next = self.spz[t].y.val();
             self.tiles[t].links.running.next = self.ctl.running.val();
             // core 0's remote pointer: a stopped core's RAM reads at it and takes its writes
             self.tiles[t].links.rr_addr.next = self.tiles[0].links.rp_next.val().get_bits::<12>(0);
@@ -194,6 +204,7 @@ impl<const N: usize, const L: usize> Logic for MultiTop<N, L> {
         }
         self.tiles[0].links.remote_word.next = self.rword.val();
         self.nodes.raddr.next = self.nd_raddr.val();
+        self.nodes.re.next = true;
         self.nodes.we_b.next = self.nd_we_b.val();
         self.nodes.we_n.next = self.nd_we_n.val();
         self.nodes.waddr.next = self.nd_waddr.val();
@@ -208,7 +219,7 @@ impl<const N: usize, const L: usize> Logic for MultiTop<N, L> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::lockstep::{assemble, lockstep, Run};
     use crate::util::validate;
@@ -254,7 +265,7 @@ mod tests {
 
     /// Every core counts in one shared block, with `bxadd` and under a spin lock, then
     /// meets at a barrier (examples/smp_count.fs with fewer rounds).
-    const COUNT: &str = r#"
+    pub(crate) const COUNT: &str = r#"
 include lib/io.fs
 include lib/smp.fs
 12 constant rounds
@@ -296,7 +307,7 @@ include lib/smp.fs
     /// it is stopped, starts it on a loop of key instructions, stops it there and reads
     /// its variable, then starts it on a word that allocates a node and a block, links
     /// them into the root node and stops itself; core 0 follows the links.
-    const CONTROL: &str = r#"
+    pub(crate) const CONTROL: &str = r#"
 include lib/io.fs
 include lib/smp.fs
 variable hits
@@ -317,33 +328,11 @@ variable hits
     nn@ 1 n2  nsel n2  bsel b2 nb@ 0  3 b@ .  cr halt ;
 "#;
 
-    /// Random programs (j1k_sim::fuzz): every core hammers three shared blocks with key
-    /// instructions, allocates blocks and nodes, and core 0 stops and restarts the others
-    /// and reads their RAM; `cycles` on each seed. Asserts that they made traffic of
-    /// every kind. (These are short: rust-hdl simulates a few thousand cycles a second.)
+    /// Random programs on N cores of L lines (lockstep.rs `fuzz`).
     fn fuzz<const N: usize, const L: usize>(seeds: std::ops::RangeInclusive<u64>, cycles: u64) {
-        let (mut writes, mut fills, mut allocs, mut locks, mut switches) = (0, 0, 0, 0, 0);
-        for seed in seeds {
-            let src = j1k_sim::fuzz::random_program(seed, N);
-            let image = assemble("hw_fuzz.fs", &src);
-            let r = run::<N, L>(&image, cycles, None)
-                .unwrap_or_else(|e| panic!("seed {seed}, {N} cores, {L} lines: {e}\n{src}"));
-            assert_eq!(r.cycles, cycles, "seed {seed}: the cores loop forever");
-            let u = r.stats.unit.unwrap();
-            writes += r.stats.block_writes;
-            fills += u.fills;
-            allocs += u.allocs;
-            locks += u.node_locks;
-            switches += r.switches;
-        }
-        eprintln!(
-            "{N} cores, {L} lines: {writes} block writes, {fills} fills, {allocs} allocations, \
-             {locks} node locks, {switches} starts and stops"
-        );
-        assert!(
-            writes > 500 && fills > 200 && allocs > 20 && locks > 500 && switches > 2 * N as u64,
-            "too little traffic"
-        );
+        crate::lockstep::fuzz(N, L, seeds, cycles, |image| {
+            run::<N, L>(image, cycles, None)
+        });
     }
 
     #[test]

@@ -45,10 +45,22 @@ pub struct CodeRam<const K: usize = 1> {
     pub we: Signal<In, Bit>,
     pub waddr: Signal<In, Bits<12>>,
     pub wdata: Signal<In, Bits<16>>,
+    /// A start decided at this edge (docs/architecture.md §11.4): context k's words read
+    /// `start_pc` bits 12k.. if `start` bit k is set, whether or not this is its phase, so
+    /// its next phase fetches there. (Buses, not arrays: a tile is in arrays of tiles, and
+    /// rust-hdl's Verilog cannot index an array of a block array.)
+    pub start: Signal<In, Bits<8>>,
+    pub start_pc: Signal<In, Bits<64>>,
+    /// Each context's read data (a stopped core's serve core 0's remote pointer).
+    pub rdata: [Signal<Out, Bits<16>>; K],
     /// Each context's words: read and written only in its phase, so its read data hold
     /// until its next phase.
     cells: [CodeCells; K],
     pick: Pick<K>,
+    sh1: [Constant<Bits<8>>; K],
+    sh12: [Constant<Bits<64>>; K],
+    s1: Signal<Local, Bits<8>>,
+    s12: Signal<Local, Bits<64>>,
     no: [Constant<Bits<8>>; K],
     /// Not the reboot cycle (0 after reset, so that power-up equals reset).
     booted: Ring<Bit, K>,
@@ -85,6 +97,13 @@ impl<const K: usize> CodeRam<K> {
             we: Default::default(),
             waddr: Default::default(),
             wdata: Default::default(),
+            start: Default::default(),
+            start_pc: Default::default(),
+            sh1: std::array::from_fn(|c| crate::util::k(c as u64)),
+            sh12: std::array::from_fn(|c| crate::util::k(12 * c as u64)),
+            s1: Default::default(),
+            s12: Default::default(),
+            rdata: std::array::from_fn(|_| Default::default()),
             cells: std::array::from_fn(|c| CodeCells::new(image, words[c])),
             pick: Default::default(),
             no: std::array::from_fn(|c| crate::util::k(c as u64)),
@@ -117,6 +136,13 @@ impl<const K: usize> Logic for CodeRam<K> {
             self.cells[c].read_clock.next = self.clock.val();
             self.cells[c].read_enable.next =
                 !self.hold.val() && (self.ctx.val() == self.no[c].val());
+            self.s1.next = self.start.val() >> self.sh1[c].val();
+            self.s12.next = self.start_pc.val() >> self.sh12[c].val();
+            if self.s1.val().get_bit(0) {
+                self.cells[c].read_address.next = self.s12.val().get_bits::<12>(0);
+                self.cells[c].read_enable.next = true;
+            }
+            self.rdata[c].next = self.cells[c].read_data.val();
             self.cells[c].write_clock.next = !self.clock.val();
             self.cells[c].write_address.next = self.wa_r.q.val();
             self.cells[c].write_data.next = self.wd_r.q.val();

@@ -71,6 +71,7 @@ pub struct SimTop<const K: usize = 1> {
     z3: Constant<Bits<3>>,
     z8: Constant<Bits<8>>,
     z12: Constant<Bits<12>>,
+    z64: Constant<Bits<64>>,
     z16: Constant<Bits<16>>,
 }
 
@@ -139,6 +140,7 @@ impl<const K: usize> SimTop<K> {
             z3: crate::util::k(0),
             z8: crate::util::k(0),
             z12: crate::util::k(0),
+            z64: crate::util::k(0),
             z16: crate::util::k(0),
         }
     }
@@ -166,6 +168,8 @@ impl<const K: usize> Logic for SimTop<K> {
         self.tile.links.run.next = true;
         self.tile.links.start.next = false;
         self.tile.links.start_pc.next = self.z12.val();
+        self.tile.ram_start.next = self.z8.val();
+        self.tile.ram_start_pc.next = self.z64.val();
         self.tile.links.running.next = self.z8.val();
         self.tile.links.remote_word.next = self.z16.val();
         self.tile.links.rr_addr.next = self.z12.val();

@@ -129,6 +129,13 @@ pub struct Tile<const K: usize = 1> {
     pub slot_waddr: Signal<Out, Bits<16>>,
     pub slot_wdata: Signal<Out, Bits<16>>,
     pub links: TileLinks,
+    /// A start decided at this edge: context k's RAM reads `ram_start_pc` bits 12k.. if
+    /// `ram_start` bit k is set (ram.rs; with one context, `links.start` and
+    /// `links.start_pc` again).
+    pub ram_start: Signal<In, Bits<8>>,
+    pub ram_start_pc: Signal<In, Bits<64>>,
+    /// Each context's RAM read data (a stopped core's serve core 0's remote pointer).
+    pub ram_rdata: [Signal<Out, Bits<16>>; K],
 
     core: Core<K>,
     io: IoPorts<K>,
@@ -152,13 +159,13 @@ impl Tile {
 
 impl<const K: usize> Tile<K> {
     /// `K` tiles on one circuit (docs/architecture.md §11): contexts of cores `core_id`
-    /// up, otherwise as [`Tile::new`]. Several contexts are built so far as one-core
-    /// machines (each context a J1a of its own, its key registers its own), for the tests:
-    /// their key unit's store — blocks, nodes, allocators — is one, shared.
+    /// up, otherwise as [`Tile::new`]. Either every core of a build (`cores == K`, the
+    /// context top ctx_top.rs) or `K` one-core machines (`cores == 1`, for the tests: each
+    /// context a J1a of its own, its key registers its own, their key unit's store one).
     pub fn contexts(cfg: &HwConfig, image: &[u16], core_id: u16, cores: u16) -> Self {
         assert!(
-            K == 1 || cores == 1,
-            "contexts are built as one-core machines so far (no core control, no unit)"
+            K == 1 || cores == 1 || (core_id == 0 && K == cores as usize),
+            "contexts are one-core machines, or every core of a build on one circuit"
         );
         let several = cores > 1;
         let words = |c: usize| {
@@ -220,6 +227,9 @@ impl<const K: usize> Tile<K> {
             slot_waddr: Default::default(),
             slot_wdata: Default::default(),
             links: Default::default(),
+            ram_start: Default::default(),
+            ram_start_pc: Default::default(),
+            ram_rdata: std::array::from_fn(|_| Default::default()),
             core: Core::contexts(image, &ram_words, cfg.key.is_some(), several),
             io: IoPorts::contexts(core_id, cores),
             key: KeyUnit::new(cfg.key.as_ref(), cfg.block_memory, several),
@@ -245,6 +255,7 @@ impl<const K: usize> Logic for Tile<K> {
             }
         }
         self.io.clock.next = self.clock.val();
+        self.io.ctx.next = self.ctx.val();
         self.key.clock.next = self.clock.val();
         self.core.reset.next = self.reset.val();
         self.core.load_we.next = self.load_we.val()
@@ -376,6 +387,11 @@ impl<const K: usize> Logic for Tile<K> {
         self.core.rw_addr.next = self.links.rin_addr.val();
         self.core.rw_data.next = self.links.rin_data.val();
         self.links.ram_rdata.next = self.core.insn.val();
+        self.core.ram_start.next = self.ram_start.val();
+        self.core.ram_start_pc.next = self.ram_start_pc.val();
+        for c in 0..K {
+            self.ram_rdata[c].next = self.core.ram_rdata[c].val();
+        }
     }
 }
 

@@ -8,10 +8,12 @@ use std::{env, fs, path::PathBuf, process::Command};
 
 const VINC: &str = "/usr/share/verilator/include";
 
-/// The models: (prefix, cores). One core is the simulation top (sim_top.rs); several are
-/// MultiTop (multi_top.rs) with every core's observation ports, shaped as `j1k sim --cores
-/// N` is by default (4 cache lines a core, every core 4K words of RAM).
-const MODELS: &[(&str, usize)] = &[("Vtop", 1), ("Vm2", 2), ("Vm4", 4)];
+/// The models: (prefix, cores, contexts), as the boards build them. One core is the
+/// simulation top (sim_top.rs); two are MultiTop (multi_top.rs, a tile each), four the
+/// contexts of one tile circuit (ctx_top.rs, a cycle every 4 clocks), with every core's
+/// observation ports, shaped as `j1k sim --cores N` is by default (4 cache lines a core,
+/// every core 4K words of RAM).
+const MODELS: &[(&str, usize, bool)] = &[("Vtop", 1, false), ("Vm2", 2, false), ("Vc4", 4, true)];
 const CACHE_LINES: usize = 4;
 
 fn main() {
@@ -23,9 +25,10 @@ fn main() {
         baud: 115_200,
         worker_ram: j1k_isa::RAM_WORDS,
     };
-    for &(prefix, cores) in MODELS {
+    for &(prefix, cores, contexts) in MODELS {
         let verilog = match cores {
             1 => j1k_hdl::sim_top_verilog(&cfg, &[]),
+            n if contexts => j1k_hdl::ctx_sim_top_verilog(&cfg, &[], n, CACHE_LINES),
             n => j1k_hdl::multi_sim_top_verilog(&cfg, &[], n, CACHE_LINES),
         };
         verilate(&out, prefix, &verilog);
@@ -44,12 +47,12 @@ fn main() {
         .include(format!("{VINC}/vltstd"))
         .flag("-faligned-new")
         .flag("-Wno-unused-parameter");
-    for &(prefix, _) in MODELS {
+    for &(prefix, _, _) in MODELS {
         shim.include(out.join(prefix));
     }
     shim.file("csrc/shim.cpp").compile("j1k_rtl_shim");
     // Static-library order matters: the shim, then the models, then the runtime.
-    for &(prefix, _) in MODELS {
+    for &(prefix, _, _) in MODELS {
         println!(
             "cargo:rustc-link-search=native={}",
             out.join(prefix).display()
@@ -139,9 +142,11 @@ fn verilate(out: &std::path::Path, prefix: &str, verilog: &str) {
 }
 
 /// obs_gen.h: for each model, what the shim reads of it (csrc/shim.cpp): a core's
-/// observation (`struct j1k_rtl_obs`), the coherence unit's (`struct j1k_rtl_unit`; a
-/// one-core model has none), which cores run, whether every running core halts
-/// in this cycle, and the inputs a model of several cores holds (its UART is always ready).
+/// observation (`struct j1k_rtl_obs`; of contexts, the one tile's, which is core k's in
+/// phase k), the coherence unit's (`struct j1k_rtl_unit`; a one-core model has none), which
+/// cores run, whether every running core halts in this cycle (not of contexts: the shim
+/// sees their phases), and the inputs a model of several cores holds (its UART is always
+/// ready).
 fn observers() -> String {
     let mut h = String::from("// Written by build.rs: what the shim reads of each model.\n");
     // The shim's structs are the Rust ones field for field: at least their sizes agree.
@@ -157,9 +162,10 @@ fn observers() -> String {
         ));
     }
     const { assert!(CACHE_LINES <= j1k_sim::lockstep::UNIT_LINES) };
-    for &(prefix, cores) in MODELS {
+    for &(prefix, cores, contexts) in MODELS {
         let port = |k: usize, name: &str| match cores {
             1 => format!("m->{name}"),
+            _ if contexts => format!("m->c0_{name}"),
             _ => format!("m->c{k}_{name}"),
         };
         h.push_str(&format!(
@@ -192,10 +198,16 @@ fn observers() -> String {
             "inline uint32_t running_mask(const {prefix} *m) {{ return {}; }}\n",
             running.join(" | ")
         ));
-        h.push_str(&format!(
-            "inline bool halting(const {prefix} *m) {{ return {}; }}\n",
-            halting.join(" && ")
-        ));
+        if contexts {
+            h.push_str(&format!(
+                "inline bool halting(const {prefix} *m) {{ (void)m; return false; }}\n"
+            ));
+        } else {
+            h.push_str(&format!(
+                "inline bool halting(const {prefix} *m) {{ return {}; }}\n",
+                halting.join(" && ")
+            ));
+        }
         h.push_str(&format!(
             "inline void observe_unit(const {prefix} *m, j1k_rtl_unit *u) {{\n"
         ));

@@ -55,7 +55,7 @@ pub struct Clock {
 }
 
 /// PLL settings as `icepll` prints them (SIMPLE feedback).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pll {
     /// `SB_PLL40_CORE` or `SB_PLL40_PAD`.
@@ -124,8 +124,34 @@ pub struct Multicore {
     pub worker_ram: u16,
     /// Lines in each core's block cache: 1, 2 or 4.
     pub cache_lines: u16,
+    /// The cores are the contexts of one tile circuit (docs/architecture.md §11): a machine
+    /// cycle takes `cores` clocks. Otherwise each core is a tile of its own.
+    #[serde(default)]
+    pub contexts: bool,
+    /// The clock of this build, where it differs from the board's (`[multicore.clock]`:
+    /// `core_hz` and an optional `pll`, as `[clock]` has them).
+    pub clock: Option<BuildClock>,
     pub blocks: Option<u16>,
     pub nodes: Option<u16>,
+}
+
+/// A build's own core clock (`[multicore.clock]`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildClock {
+    pub core_hz: u32,
+    pub pll: Option<Pll>,
+}
+
+/// Block RAMs of a store of `words` 16-bit words with byte lanes (hdl/src/key/
+/// block_store.rs): one in its 256 × 16 shape up to 256 words, else two lanes of 512 × 8
+/// per 512 words.
+pub fn bram_words(words: u32) -> u32 {
+    if words <= BRAM_WORDS {
+        1
+    } else {
+        2 * words.div_ceil(2 * BRAM_WORDS)
+    }
 }
 
 /// The memory that holds the block store (the board file's `key.block_memory`).
@@ -294,6 +320,10 @@ impl Board {
         b.key.blocks = m.blocks.or(b.key.blocks);
         b.key.nodes = m.nodes.or(b.key.nodes);
         b.key.block_memory = Some("bram".into());
+        if let Some(c) = &m.clock {
+            b.clock.core_hz = c.core_hz;
+            b.clock.pll = c.pll.clone();
+        }
         b.selected = Some(m);
         b
     }
@@ -303,10 +333,18 @@ impl Board {
         match &self.selected {
             None => format!("{} words of RAM", j1k_isa::RAM_WORDS),
             Some(m) => format!(
-                "RAM: core 0 {} words, cores 1.. {}; {} cache lines each",
+                "RAM: core 0 {} words, cores 1.. {}; {} cache lines each{}",
                 j1k_isa::RAM_WORDS,
                 m.worker_ram,
-                m.cache_lines
+                m.cache_lines,
+                if m.contexts {
+                    format!(
+                        "; contexts of one circuit, a cycle every {} clocks",
+                        m.cores
+                    )
+                } else {
+                    String::new()
+                }
             ),
         }
     }
@@ -329,19 +367,26 @@ impl Board {
     }
 
     /// Block RAMs of a build of several cores, as yosys maps the hardware
-    /// (docs/architecture.md §7): core 0's 16, cores 1..'s RAMs, one for each core's key
-    /// registers, two byte lanes of 512 × 8 per 512 cache words of each core, and the store.
+    /// (docs/architecture.md §7, §11.6): core 0's 16, cores 1..'s RAMs, the key registers
+    /// (one for each core; one for all contexts), the contexts' two stack RAMs, each core's
+    /// cache ([`bram_words`]), and the store.
     pub fn multicore_brams(&self) -> u32 {
         let (Some(m), Some(k)) = (&self.selected, self.key_config()) else {
             return 0;
         };
         let n = m.cores as u32;
-        let lane_brams = 2 * (m.cache_lines as u32 * k.block_words as u32).div_ceil(512);
+        let (key_regs, stacks) = if m.contexts { (1, 2) } else { (n, 0) };
         CORE_RAM_BRAMS
             + (n - 1) * m.worker_ram as u32 / BRAM_WORDS
-            + n
-            + n * lane_brams
+            + key_regs
+            + stacks
+            + n * bram_words(m.cache_lines as u32 * k.block_words as u32)
             + self.store_memories().0
+    }
+
+    /// Whether the cores of this build are the contexts of one tile circuit.
+    pub fn contexts(&self) -> bool {
+        self.selected.as_ref().is_some_and(|m| m.contexts)
     }
 
     /// The part this board carries (validated to exist).
@@ -421,7 +466,7 @@ impl Board {
         let block_words = k.blocks as u32 * k.block_words as u32;
         let node_brams = 2 * (k.nodes as u32 * k.node_slots as u32).div_ceil(BRAM_WORDS);
         match self.block_memory() {
-            BlockMemory::Bram => (2 * block_words.div_ceil(2 * BRAM_WORDS) + node_brams, 0),
+            BlockMemory::Bram => (bram_words(block_words) + node_brams, 0),
             BlockMemory::Spram => (node_brams, block_words.div_ceil(SPRAM_WORDS)),
         }
     }
@@ -469,7 +514,7 @@ impl Board {
                 ),
             ));
         }
-        self.validate_clock(file, dev)?;
+        self.validate_clock(file, dev, "clock")?;
         if !(1200..=3_000_000).contains(&self.uart.baud) {
             return Err(bad(file, "uart.baud", "must be between 1200 and 3000000"));
         }
@@ -508,8 +553,11 @@ impl Board {
         Ok(())
     }
 
-    fn validate_clock(&self, file: &str, dev: &Device) -> Result<(), FlowError> {
+    /// The clock as `[clock]` (`at`: "clock") or a build's `[multicore.clock]` gives it (`at`
+    /// names that table in errors; the oscillator is the board's).
+    fn validate_clock(&self, file: &str, dev: &Device, at: &str) -> Result<(), FlowError> {
         let c = &self.clock;
+        let f = |name: &str| format!("{at}.{name}");
         if c.oscillator_hz == 0 {
             return Err(bad(file, "clock.oscillator_hz", "must not be 0"));
         }
@@ -517,9 +565,9 @@ impl Board {
             if c.core_hz != c.oscillator_hz {
                 return Err(bad(
                     file,
-                    "clock.core_hz",
+                    &f("core_hz"),
                     format!(
-                        "{} Hz without a [clock.pll] section: the core clock is then the \
+                        "{} Hz without a [{at}.pll] section: the core clock is then the \
                          oscillator, {} Hz",
                         c.core_hz, c.oscillator_hz
                     ),
@@ -530,14 +578,14 @@ impl Board {
         let prim = PllPrimitive::from_name(&p.primitive).ok_or_else(|| {
             bad(
                 file,
-                "clock.pll.primitive",
+                &f("pll.primitive"),
                 format!("`{}`: use SB_PLL40_CORE or SB_PLL40_PAD", p.primitive),
             )
         })?;
         if prim != dev.pll {
             return Err(bad(
                 file,
-                "clock.pll.primitive",
+                &f("pll.primitive"),
                 format!(
                     "the board shell drives the {}'s PLL with {}, not {}",
                     dev.part,
@@ -555,19 +603,19 @@ impl Board {
             ));
         }
         if p.divr > 15 {
-            return Err(bad(file, "clock.pll.divr", "must be 0..15"));
+            return Err(bad(file, &f("pll.divr"), "must be 0..15"));
         }
         if p.divf > 127 {
-            return Err(bad(file, "clock.pll.divf", "must be 0..127"));
+            return Err(bad(file, &f("pll.divf"), "must be 0..127"));
         }
         if !(1..=6).contains(&p.divq) {
-            return Err(bad(file, "clock.pll.divq", "must be 1..6"));
+            return Err(bad(file, &f("pll.divq"), "must be 1..6"));
         }
         let pfd = fin / (p.divr as f64 + 1.0);
         if !(10.0..=133.0).contains(&pfd) {
             return Err(bad(
                 file,
-                "clock.pll.divr",
+                &f("pll.divr"),
                 format!("phase detector at {pfd:.3} MHz, outside 10..133 MHz"),
             ));
         }
@@ -575,7 +623,7 @@ impl Board {
         if !(533.0..=1066.0).contains(&vco) {
             return Err(bad(
                 file,
-                "clock.pll.divf",
+                &f("pll.divf"),
                 format!("VCO at {vco:.3} MHz, outside 533..1066 MHz"),
             ));
         }
@@ -583,7 +631,7 @@ impl Board {
         if p.filter_range != filter {
             return Err(bad(
                 file,
-                "clock.pll.filter_range",
+                &f("pll.filter_range"),
                 format!(
                     "{}: icepll gives {filter} for a {pfd:.3} MHz phase detector",
                     p.filter_range
@@ -597,7 +645,7 @@ impl Board {
         if (fout - c.core_hz as f64).abs() > 1.0 {
             return Err(bad(
                 file,
-                "clock.core_hz",
+                &f("core_hz"),
                 format!(
                     "{} Hz, but the PLL settings give {fout:.0} Hz (run `icepll -i {} -o {}`)",
                     c.core_hz,
@@ -723,6 +771,9 @@ impl Board {
                 return Err(bad(file, &field("cache_lines"), "give 1, 2 or 4"));
             }
             let b = self.with_cores(m.cores as usize)?;
+            if m.clock.is_some() {
+                b.validate_clock(file, dev, &field("clock"))?;
+            }
             let k = b.key_config().expect("key enabled");
             k.validate().map_err(|e| {
                 let f = if e.contains("nodes") {
@@ -739,17 +790,14 @@ impl Board {
                     &field("worker_ram"),
                     format!(
                         "{} cores need {brams} block RAMs, the {} has {}: 16 (core 0) + {} (cores \
-                         1..) + {} (key registers) + {} (caches) + {} (store, in block RAM)",
+                         1..) + {} (key registers{}) + {} (caches) + {} (store, in block RAM)",
                         m.cores,
                         dev.part,
                         dev.brams,
                         (m.cores as u32 - 1) * m.worker_ram as u32 / BRAM_WORDS,
-                        m.cores,
-                        brams
-                            - CORE_RAM_BRAMS
-                            - (m.cores as u32 - 1) * m.worker_ram as u32 / BRAM_WORDS
-                            - m.cores as u32
-                            - b.store_memories().0,
+                        if m.contexts { 3 } else { m.cores as u32 },
+                        if m.contexts { " and stacks" } else { "" },
+                        m.cores as u32 * bram_words(m.cache_lines as u32 * k.block_words as u32),
                         b.store_memories().0
                     ),
                 ));

@@ -321,28 +321,30 @@ fn a_board_file_by_path_finds_its_pin_file() {
     assert_eq!(b.name, "mystick");
 }
 
-/// The two-core entries: what they change, and the block RAMs of docs/architecture.md §7
-/// (every one of the part's), counted as the hardware maps them.
+/// The entries of several cores: what they change, and their block RAMs
+/// (docs/architecture.md §7, §11.6), counted as the hardware maps them.
 #[test]
-fn the_two_core_builds_fill_the_block_rams() {
-    for (name, brams, ram, blocks, nodes) in [
-        ("hx8k-breakout", 32, 1024, 8, 8),
-        ("icebreaker", 30, 512, 8, 4),
+fn the_multicore_builds_fit_the_block_rams() {
+    for (name, cores, brams, ram, blocks, nodes, contexts) in [
+        ("hx8k-breakout", 2, 30, 1024, 8, 8, false),
+        ("hx8k-breakout", 4, 32, 256, 8, 8, true),
+        ("icebreaker", 2, 28, 512, 8, 4, false),
+        ("icebreaker", 4, 30, 256, 4, 4, true),
     ] {
         let one = board::find(name).unwrap();
         assert_eq!((one.cores(), one.worker_ram()), (1, 4096));
-        let two = one.with_cores(2).unwrap();
+        let b = one.with_cores(cores).unwrap();
         assert_eq!(
-            (two.cores(), two.worker_ram(), two.cache_lines()),
-            (2, ram, 2)
+            (b.cores(), b.worker_ram(), b.cache_lines(), b.contexts()),
+            (cores, ram, 2, contexts)
         );
-        let k = two.key_config().unwrap();
+        let k = b.key_config().unwrap();
         assert_eq!((k.blocks, k.nodes), (blocks, nodes), "{name}");
-        assert_eq!(two.block_memory(), board::BlockMemory::Bram, "{name}");
-        assert_eq!(two.multicore_brams(), brams, "{name}");
+        assert_eq!(b.block_memory(), board::BlockMemory::Bram, "{name}");
+        assert_eq!(b.multicore_brams(), brams, "{name} {cores}");
         match one.with_cores(3).unwrap_err() {
             FlowError::NoBuild { cores, known, .. } => {
-                assert_eq!((cores, known.as_str()), (3, "1, 2"))
+                assert_eq!((cores, known.as_str()), (3, "1, 2, 4"))
             }
             e => panic!("{e}"),
         }
@@ -351,10 +353,19 @@ fn the_two_core_builds_fill_the_block_rams() {
 
 #[test]
 fn multicore_entries_are_checked() {
-    // two more blocks than fit: a byte lane of 512 × 8 more, two BRAMs
-    let (_, field, m) = field_error(broken("hx8k-breakout", "blocks = 8\n", "blocks = 10\n"));
+    // more blocks than fit: two byte lanes of 512 × 8 more, four BRAMs
+    let (_, field, m) = field_error(broken("hx8k-breakout", "blocks = 8\n", "blocks = 14\n"));
     assert_eq!(field, "multicore[0].worker_ram");
     assert!(m.contains("34 block RAMs, the iCE40HX8K has 32"), "{m}");
+    // four contexts with 512-word workers: three BRAMs more
+    let (_, field, m) = field_error(broken(
+        "hx8k-breakout",
+        "contexts = true\nworker_ram = 256",
+        "contexts = true\nworker_ram = 512",
+    ));
+    assert_eq!(field, "multicore[1].worker_ram");
+    assert!(m.contains("35 block RAMs, the iCE40HX8K has 32"), "{m}");
+    assert!(m.contains("3 (key registers and stacks)"), "{m}");
     let (_, field, _) = field_error(broken(
         "hx8k-breakout",
         "worker_ram = 1024",

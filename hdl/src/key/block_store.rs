@@ -97,6 +97,9 @@ end
     /// the rows only (2:1 for 3072 words, where yosys's own mapping made it 6:1 per lane).
     fn bram_verilog(&self) -> String {
         let n = self._size;
+        if n <= 256 {
+            return self.bram_256_verilog();
+        }
         let am = addr_bits(n) - 1;
         let mut rows = Vec::new(); // (base, depth)
         let mut base = 0;
@@ -179,6 +182,28 @@ always @(*) begin
     rdata = q0;
 {out}end",
             rw - 1
+        )
+    }
+
+    /// Up to 256 words: one memory of 16-bit words with a byte-lane write mask, which yosys
+    /// maps to one block RAM in its 256 × 16 shape (its MASK input), where two 512 × 8 lanes
+    /// would take two (a cache of the contexts' builds, docs/architecture.md §11.2).
+    fn bram_256_verilog(&self) -> String {
+        let n = self._size;
+        let am = addr_bits(n) - 1;
+        format!(
+            "\
+(* no_rw_check *) reg [15:0] m[0:{last}];
+integer i;
+initial begin
+    for (i = 0; i < {n}; i = i + 1) m[i] = 16'h0;
+end
+always @(posedge clock) begin
+    if (re) rdata <= m[raddr[{am}:0]];
+    if (we && wmask[0]) m[waddr[{am}:0]][7:0] <= wdata[7:0];
+    if (we && wmask[1]) m[waddr[{am}:0]][15:8] <= wdata[15:8];
+end",
+            last = n - 1
         )
     }
 
@@ -397,6 +422,24 @@ mod tests {
             crate::util::validate_ice40("spram_block_store", "top", &crate::util::verilog(&uut));
         assert_eq!(cells.get("SB_SPRAM256KA"), Some(&4), "{cells:?}");
         assert_eq!(cells.get("SB_RAM40_4K"), None, "{cells:?}");
+    }
+
+    /// 256 words (a cache of the contexts' builds) take one block RAM, with its write mask;
+    /// 512 take two lanes of 512 × 8.
+    #[test]
+    fn a_256_word_store_is_one_block_ram() {
+        for (words, brams) in [(256, 1), (512, 2)] {
+            let mut uut = BlockStore::new(words, BlockMemory::Bram);
+            uut.connect_all();
+            let cells =
+                crate::util::validate_ice40("small_store", "top", &crate::util::verilog(&uut));
+            let n: u64 = cells
+                .iter()
+                .filter(|(c, _)| c.starts_with("SB_RAM40"))
+                .map(|(_, n)| n)
+                .sum();
+            assert_eq!(n, brams, "{words} words: {cells:?}");
+        }
     }
 
     #[test]

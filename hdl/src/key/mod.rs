@@ -205,8 +205,8 @@ pub struct KeyUnit<const K: usize = 1> {
     n_tob: Ring<Bit, K>,
     /// Copies of the current block / node register: the stores are addressed from them,
     /// not from the register RAM, which answers a cycle after it is asked.
-    cbr: Ring<Bits<16>, K>,
-    cnr: Ring<Bits<16>, K>,
+    cbr: crate::ring::LoadRing<Bits<16>, K>,
+    cnr: crate::ring::LoadRing<Bits<16>, K>,
     /// The execute cycle: the one after a decode cycle.
     s_e: Ring<Bit, K>,
     /// Push (and T := `tval`) this cycle: a value instruction's execute cycle, the
@@ -1190,10 +1190,15 @@ impl<const K: usize> Logic for KeyUnit<K> {
         {
             self.cnr.d.next = self.cn_new.val();
         }
-        if self.reset.val() || (self.start.val() && self.cached.val()) {
+        if self.reset.val() {
             self.cbr.d.next = self.z16.val();
             self.cnr.d.next = self.root.val();
         }
+        // a start (several cores): as at reset, as its context enters
+        self.cbr.ld.next = self.start.val() && self.cached.val() && !self.reset.val();
+        self.cnr.ld.next = self.start.val() && self.cached.val() && !self.reset.val();
+        self.cbr.ld_v.next = self.z16.val();
+        self.cnr.ld_v.next = self.root.val();
         self.regs.clear.next = self.start.val() && self.cached.val();
         // a block-write cycle: b!/bc!/bxchg's second, bxadd's third
         self.bk_wcyc.next = self.s_w.q.val() || self.s_add.q.val();
@@ -1215,6 +1220,7 @@ impl<const K: usize> Logic for KeyUnit<K> {
 
         // ---- the node store ----
         self.nodes.raddr.next = self.naddr.val();
+        self.nodes.re.next = true;
         self.nodes.we_b.next = (self.c_nbst.q.val() && self.cn_ok.val()) || self.s_nz.q.val();
         self.nodes.we_n.next = (self.c_nnst.q.val() && self.cn_ok.val()) || self.s_nz.q.val();
         self.nodes.waddr.next = self.naddr.val();

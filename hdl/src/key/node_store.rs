@@ -13,6 +13,9 @@ use rust_hdl::prelude::*;
 pub struct NodeStore {
     pub clock: Signal<In, Clock>,
     pub raddr: Signal<In, Bits<16>>,
+    /// Read at this edge (else the read data hold): with the tiles as contexts, only in
+    /// the node lock holder's phase (docs/architecture.md §11.2).
+    pub re: Signal<In, Bit>,
     pub rdata_b: Signal<Out, Bits<16>>,
     pub rdata_n: Signal<Out, Bits<16>>,
     pub we_b: Signal<In, Bit>,
@@ -30,6 +33,7 @@ impl NodeStore {
         Self {
             clock: Default::default(),
             raddr: Default::default(),
+            re: Default::default(),
             rdata_b: Default::default(),
             rdata_n: Default::default(),
             we_b: Default::default(),
@@ -47,14 +51,16 @@ impl Logic for NodeStore {
     fn update(&mut self) {
         if self.clock.pos_edge() {
             let ra = self.raddr.val().index() % self._size;
-            self.rdata_b.next = bits::<16>(self._bcells[ra] as u64);
-            self.rdata_n.next = bits::<16>(self._ncells[ra] as u64);
             let wa = self.waddr.val().index() % self._size;
-            if ra == wa && self.we_b.val() {
-                self.rdata_b.next = bits::<16>(COLLISION as u64);
-            }
-            if ra == wa && self.we_n.val() {
-                self.rdata_n.next = bits::<16>(COLLISION as u64);
+            if self.re.val() {
+                self.rdata_b.next = bits::<16>(self._bcells[ra] as u64);
+                self.rdata_n.next = bits::<16>(self._ncells[ra] as u64);
+                if ra == wa && self.we_b.val() {
+                    self.rdata_b.next = bits::<16>(COLLISION as u64);
+                }
+                if ra == wa && self.we_n.val() {
+                    self.rdata_n.next = bits::<16>(COLLISION as u64);
+                }
             }
             if self.we_b.val() {
                 self._bcells[wa] = self.wdata.val().index() as u16;
@@ -83,8 +89,10 @@ initial begin
     end
 end
 always @(posedge clock) begin
-    rdata_b <= bslot[raddr[{am}:0]];
-    rdata_n <= nslot[raddr[{am}:0]];
+    if (re) begin
+        rdata_b <= bslot[raddr[{am}:0]];
+        rdata_n <= nslot[raddr[{am}:0]];
+    end
     if (we_b) bslot[waddr[{am}:0]] <= wdata;
     if (we_n) nslot[waddr[{am}:0]] <= wdata;
 end",
@@ -130,6 +138,7 @@ mod tests {
             x.we_n.next = true;
             x.wdata.next = bits::<16>(0x8002);
             x.waddr.next = bits::<16>(6);
+            x.re.next = true;
             x.raddr.next = bits::<16>(5);
             wait_clock_cycle!(sim, clock, x);
             x.we_n.next = false;

@@ -68,21 +68,21 @@ pub struct KeyRegs<const K: usize = 1> {
     pub n2: Signal<Out, Bits<16>>,
     pub n3: Signal<Out, Bits<16>>,
 
-    rb0: Ring<Bits<16>, K>,
-    rb1: Ring<Bits<16>, K>,
-    rb2: Ring<Bits<16>, K>,
-    rb3: Ring<Bits<16>, K>,
-    rb4: Ring<Bits<16>, K>,
-    rb5: Ring<Bits<16>, K>,
-    rb6: Ring<Bits<16>, K>,
-    rb7: Ring<Bits<16>, K>,
-    rn0: Ring<Bits<16>, K>,
-    rn1: Ring<Bits<16>, K>,
-    rn2: Ring<Bits<16>, K>,
-    rn3: Ring<Bits<16>, K>,
-    curb: Ring<Bits<3>, K>,
-    curn: Ring<Bits<2>, K>,
-    flt: Ring<Bits<16>, K>,
+    rb0: crate::ring::LoadRing<Bits<16>, K>,
+    rb1: crate::ring::LoadRing<Bits<16>, K>,
+    rb2: crate::ring::LoadRing<Bits<16>, K>,
+    rb3: crate::ring::LoadRing<Bits<16>, K>,
+    rb4: crate::ring::LoadRing<Bits<16>, K>,
+    rb5: crate::ring::LoadRing<Bits<16>, K>,
+    rb6: crate::ring::LoadRing<Bits<16>, K>,
+    rb7: crate::ring::LoadRing<Bits<16>, K>,
+    rn0: crate::ring::LoadRing<Bits<16>, K>,
+    rn1: crate::ring::LoadRing<Bits<16>, K>,
+    rn2: crate::ring::LoadRing<Bits<16>, K>,
+    rn3: crate::ring::LoadRing<Bits<16>, K>,
+    curb: crate::ring::LoadRing<Bits<3>, K>,
+    curn: crate::ring::LoadRing<Bits<2>, K>,
+    flt: crate::ring::LoadRing<Bits<16>, K>,
     ram: super::reg_ram::RegRam<K>,
     /// With K contexts: each context's register read, presented to the RAM at the edge
     /// before its next phase (`ahead`), and the context then (docs/architecture.md §11.2).
@@ -99,7 +99,8 @@ pub struct KeyRegs<const K: usize = 1> {
     /// The word `reset` clears (counts while reset is held).
     clr: DFF<Bits<16>>,
     /// `clearable`: a valid bit per RAM word; the read's word was valid / is `n0`.
-    vld: Ring<Bits<16>, K>,
+    vld: crate::ring::LoadRing<Bits<16>, K>,
+    clearing: Signal<Local, Bit>,
     rv: DFF<Bit>,
     rroot: DFF<Bit>,
     vsh: Signal<Local, Bits<16>>,
@@ -204,6 +205,7 @@ impl<const K: usize> KeyRegs<K> {
             ram: Default::default(),
             clr: Default::default(),
             vld: Default::default(),
+            clearing: Default::default(),
             rv: Default::default(),
             rroot: Default::default(),
             vsh: Default::default(),
@@ -254,6 +256,41 @@ impl<const K: usize> Logic for KeyRegs<K> {
             self, clock, rb0, rb1, rb2, rb3, rb4, rb5, rb6, rb7, rn0, rn1, rn2, rn3, curb, curn,
             flt, clr, vld, rv, rroot
         );
+        // a start when `clearable`: every register as at reset, as its context enters
+        self.clearing.next = self.clear.val() && self.clr_on.val() && !self.reset.val();
+        self.rb0.ld.next = self.clearing.val();
+        self.rb1.ld.next = self.clearing.val();
+        self.rb2.ld.next = self.clearing.val();
+        self.rb3.ld.next = self.clearing.val();
+        self.rb4.ld.next = self.clearing.val();
+        self.rb5.ld.next = self.clearing.val();
+        self.rb6.ld.next = self.clearing.val();
+        self.rb7.ld.next = self.clearing.val();
+        self.rn0.ld.next = self.clearing.val();
+        self.rn1.ld.next = self.clearing.val();
+        self.rn2.ld.next = self.clearing.val();
+        self.rn3.ld.next = self.clearing.val();
+        self.curb.ld.next = self.clearing.val();
+        self.curn.ld.next = self.clearing.val();
+        self.flt.ld.next = self.clearing.val();
+        self.vld.ld.next = self.clearing.val();
+        self.rb0.ld_v.next = self.z16.val();
+        self.rb1.ld_v.next = self.z16.val();
+        self.rb2.ld_v.next = self.z16.val();
+        self.rb3.ld_v.next = self.z16.val();
+        self.rb4.ld_v.next = self.z16.val();
+        self.rb5.ld_v.next = self.z16.val();
+        self.rb6.ld_v.next = self.z16.val();
+        self.rb7.ld_v.next = self.z16.val();
+        self.rn0.ld_v.next = self.root.val();
+        self.rn1.ld_v.next = self.z16.val();
+        self.rn2.ld_v.next = self.z16.val();
+        self.rn3.ld_v.next = self.z16.val();
+        self.curb.ld_v.next = self.z3.val();
+        self.curn.ld_v.next = self.z2.val();
+        self.flt.ld_v.next = self.z16.val();
+        self.vld.ld_v.next = self.z16.val();
+
         self.ram.clock.next = self.clock.val();
         self.ra.clock.next = self.clock.val();
         self.ra.d.next = self.raddr.val();
@@ -315,8 +352,8 @@ impl<const K: usize> Logic for KeyRegs<K> {
                 self.rn3.d.next = self.wdata.val() & self.nkm.val();
             }
         }
-        // reset, and a start when `clearable`: every register as at reset
-        if self.reset.val() || (self.clear.val() && self.clr_on.val()) {
+        // reset: every register as at reset
+        if self.reset.val() {
             self.rb0.d.next = self.z16.val();
             self.rb1.d.next = self.z16.val();
             self.rb2.d.next = self.z16.val();
@@ -378,9 +415,6 @@ impl<const K: usize> Logic for KeyRegs<K> {
         // valid bits (`clearable`): a write validates its word, a start none, reset all
         if self.we.val() {
             self.vld.d.next = self.vld.q.val() | (self.one16.val() << self.wa.val());
-        }
-        if self.clear.val() {
-            self.vld.d.next = self.z16.val();
         }
         if self.reset.val() {
             self.vld.d.next = self.all16.val();

@@ -1,6 +1,6 @@
 // A thin C ABI over the Verilated simulation tops (module `top`, exported by
-// j1k-hdl's sim_top_verilog for one core, multi_sim_top_verilog for two and
-// four). The cycle loop lives here: `j1k_rtl_run` runs the model until a cycle
+// j1k-hdl's sim_top_verilog for one core, multi_sim_top_verilog for two, and
+// ctx_sim_top_verilog for four: the contexts of one tile circuit). The cycle loop lives here: `j1k_rtl_run` runs the model until a cycle
 // that needs the host (a UART byte, a look at RX that has to ask the console,
 // every running core halting) or a cycle count, optionally recording what
 // every cycle showed. All policy (UART, limits, lockstep) lives on the Rust
@@ -11,7 +11,7 @@
 #include "Vtop.h"
 #include "Vtop___024root.h"
 #include "Vm2.h"
-#include "Vm4.h"
+#include "Vc4.h"
 #include "verilated.h"
 
 // Verilator's eval() first re-evaluates the logic driven by the top's inputs
@@ -140,6 +140,33 @@ template <class V> inline bool needs_host(const V *m, bool rx_ended) {
            (m->uart_rx_look && !m->uart_rx_valid && !rx_ended);
 }
 
+// With input ended, a look at the empty receiver in cycle `now` extends the wait (or
+// begins one, `gap` cycles after the last look).
+inline void note_look(j1k_rtl_wait *wait, uint64_t now, uint64_t gap) {
+    if (wait->active && now - wait->last <= gap) {
+        wait->last = now;
+    } else {
+        wait->active = 1;
+        wait->since = wait->last = now;
+    }
+}
+
+// Reset asserted, the receiver empty.
+template <class V> void hold_reset_(V &top) {
+    top.reset = 1;
+    top.uart_rx_valid = 0;
+    top.uart_rx_data = 0;
+    top.eval();
+}
+
+template <class V> void set_rx_(V &top, int valid, int data) {
+    uint8_t v = valid ? 1 : 0, d = data & 0xff;
+    if (top.uart_rx_valid == v && top.uart_rx_data == d) return;
+    top.uart_rx_valid = v;
+    top.uart_rx_data = d;
+    top.eval();
+}
+
 template <class V> struct Model : Sim {
     V top;
 
@@ -161,13 +188,7 @@ template <class V> struct Model : Sim {
     }
     void tick() override { tick_(); }
 
-    // Reset asserted, the receiver empty.
-    void hold_reset() {
-        top.reset = 1;
-        top.uart_rx_valid = 0;
-        top.uart_rx_data = 0;
-        top.eval();
-    }
+    void hold_reset() { hold_reset_(top); }
 
     // Reset released: the model is then in cycle 0, the reboot cycle.
     void release_reset() {
@@ -200,13 +221,7 @@ template <class V> struct Model : Sim {
         release_reset();
     }
 
-    void set_rx(int valid, int data) override {
-        uint8_t v = valid ? 1 : 0, d = data & 0xff;
-        if (top.uart_rx_valid == v && top.uart_rx_data == d) return;
-        top.uart_rx_valid = v;
-        top.uart_rx_data = d;
-        top.eval();
-    }
+    void set_rx(int valid, int data) override { set_rx_(top, valid, data); }
 
     void observe(int k, j1k_rtl_obs *o) override { observe_core(&top, k, o); }
     void observe_unit(j1k_rtl_unit *u) override { ::observe_unit(&top, u); }
@@ -228,16 +243,142 @@ template <class V> struct Model : Sim {
             }
             if (runs) runs[n] = running_mask(&top);
             if (units) ::observe_unit(&top, &units[n]);
-            if (ended && top.uart_rx_look && !top.uart_rx_valid) {
-                uint64_t now = cycle0 + n;
-                if (wait->active && now - wait->last <= gap) {
-                    wait->last = now;
-                } else {
-                    wait->active = 1;
-                    wait->since = wait->last = now;
-                }
-            }
+            if (ended && top.uart_rx_look && !top.uart_rx_valid) note_look(wait, cycle0 + n, gap);
             tick_();
+            n++;
+        }
+        return n;
+    }
+};
+
+// A model whose cores are the contexts of one tile circuit (hdl/src/ctx_top.rs): a cycle
+// is a round of K clocks, and core k's outputs show in phase k. The model keeps its place
+// in the round: `p` of its phases have been clocked, and what each core showed in its
+// phase is kept in `buf`, so the host sees whole cycles, as with the other models. A
+// cycle's phases are clocked as the host asks for a later core's outputs (or whether every
+// core halts); by then the host has set the cycle's inputs, which only phase 0 reads.
+template <class V> struct CtxModel : Sim {
+    V top;
+    int p = 0;            // phases of this round clocked
+    int seen = 0;         // phases of this round whose outputs are in buf
+    uint64_t clocks = 0;  // since the start: the top's phase is clocks % cores
+    j1k_rtl_obs buf[8];
+
+    CtxModel(int n) {
+        cores = n;
+        top.clock = 0;
+        top.reset = 1;
+        hold_inputs(&top);
+        top.eval();
+        see();
+    }
+
+    inline void clock_() {
+        top.clock = 1;
+        top.eval();
+        top.clock = 0;
+        top.eval();
+        clocks++;
+    }
+    // Keeps the outputs of the phase the model is in.
+    inline void see() {
+        if (seen == p && p < cores) {
+            observe_core(&top, p, &buf[p]);
+            seen++;
+        }
+    }
+    // Clocks until `k` phases of the round have run, keeping each phase's outputs.
+    inline void advance(int k) {
+        while (p < k) {
+            see();
+            clock_();
+            p++;
+        }
+        see();
+    }
+    void tick() override {
+        advance(cores);
+        p = 0;
+        seen = 0;
+        see();
+    }
+
+    void hold_reset() { hold_reset_(top); }
+    // Reset released at a round's start (the top's phase runs free from the first clock):
+    // the model is then in cycle 0 of every core.
+    void release_reset() {
+        while (clocks % cores) clock_();
+        top.reset = 0;
+        top.eval();
+        p = 0;
+        seen = 0;
+        see();
+    }
+    // Each word is held for a round, so every context's RAM takes it in its phase; then
+    // 32 rounds of reset clear the stack RAMs.
+    void reset_load(const uint16_t *words, size_t n) override {
+        hold_reset();
+        clock_();
+        for (size_t a = 0; a < 4096; a++) {
+            top.load_we = 1;
+            top.load_addr = a;
+            top.load_data = a < n ? words[a] : 0;
+            top.eval();
+            for (int i = 0; i < cores; i++) clock_();
+        }
+        top.load_we = 0;
+        top.eval();
+        for (int i = 0; i < 32 * cores; i++) clock_();
+        release_reset();
+    }
+    void reset() override {
+        hold_reset();
+        for (int i = 0; i < 32 * cores; i++) clock_();
+        release_reset();
+    }
+
+    void set_rx(int valid, int data) override { set_rx_(top, valid, data); }
+
+    void observe(int k, j1k_rtl_obs *o) override {
+        advance(k);
+        *o = buf[k];
+    }
+    void observe_unit(j1k_rtl_unit *u) override { ::observe_unit(&top, u); }
+    uint32_t running() override { return running_mask(&top); }
+    // Every running core halts in this cycle: clocks up to the last phase.
+    bool halting() override {
+        advance(cores - 1);
+        uint32_t run = running_mask(&top);
+        for (int k = 0; k < cores; k++) {
+            if ((run >> k & 1) && !buf[k].halt) return false;
+        }
+        return true;
+    }
+    // As needs_host, from core 0's outputs in phase 0.
+    bool needs_host_(bool rx_ended) {
+        const j1k_rtl_obs &o = buf[0];
+        return o.uart_tx_strobe || (o.uart_rx_strobe && top.uart_rx_valid) ||
+               (o.uart_rx_look && !top.uart_rx_valid && !rx_ended) || halting();
+    }
+
+    uint64_t run(uint64_t max, bool ended, j1k_rtl_obs *trace, uint32_t *runs,
+                 j1k_rtl_unit *units, j1k_rtl_wait *wait, uint64_t cycle0, uint64_t gap,
+                 int *event) override {
+        uint64_t n = 0;
+        *event = 0;
+        while (n < max) {
+            if (needs_host_(ended)) {
+                *event = 1;
+                break;
+            }
+            advance(cores - 1);
+            if (trace) {
+                for (int k = 0; k < cores; k++) trace[n * cores + k] = buf[k];
+            }
+            if (runs) runs[n] = running_mask(&top);
+            if (units) ::observe_unit(&top, &units[n]);
+            if (ended && buf[0].uart_rx_look && !top.uart_rx_valid) note_look(wait, cycle0 + n, gap);
+            tick();
             n++;
         }
         return n;
@@ -254,7 +395,7 @@ void *j1k_rtl_new(int cores) {
     switch (cores) {
     case 1: return static_cast<Sim *>(new Model<Vtop>(1));
     case 2: return static_cast<Sim *>(new Model<Vm2>(2));
-    case 4: return static_cast<Sim *>(new Model<Vm4>(4));
+    case 4: return static_cast<Sim *>(new CtxModel<Vc4>(4));
     default: return nullptr;
     }
 }

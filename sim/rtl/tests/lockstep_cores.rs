@@ -1,5 +1,6 @@
-//! Several cores: the Verilated RTL of two and of four cores (MultiTop, every core's outputs
-//! brought out, build.rs) equals the Rust model cycle by cycle, with the one comparator of
+//! Several cores: the Verilated RTL of two cores (MultiTop, a tile each) and of four (CtxTop,
+//! the contexts of one tile circuit, a cycle every four clocks), every core's outputs brought
+//! out (build.rs), equals the Rust model cycle by cycle, with the one comparator of
 //! j1k_sim::lockstep for every core and the coherence unit — on the multi-core examples and on random multi-core
 //! programs (j1k_sim::fuzz: shared blocks hammered with loads, stores, atomics, allocations,
 //! node keys, starts and stops) for at least a million cycles per core count.
@@ -144,15 +145,17 @@ fn a_dropped_invalidation_is_caught() {
     let words = j1k_asm::assemble_file(&examples().join("smp_count.fs"))
         .unwrap()
         .words;
-    let (mut m, mut rtl) = pair(2, &words);
-    m.inject_fault(Fault::SkipInvalidation(None));
-    let d = lockstep(&mut m, &mut rtl, &mut BufUart::new(b""), &long()).unwrap_err();
-    eprintln!("{d}");
-    assert_eq!(d.core, None, "{d}");
-    let (field, rust, rtl) = &d.fields[0];
-    assert!(field.ends_with(" state"), "{d}");
-    // the model keeps the stale copy (S), the RTL has invalidated it (I)
-    assert_eq!((rust.as_str(), rtl.as_str()), ("S", "I"), "{d}");
+    for cores in [2, 4] {
+        let (mut m, mut rtl) = pair(cores, &words);
+        m.inject_fault(Fault::SkipInvalidation(None));
+        let d = lockstep(&mut m, &mut rtl, &mut BufUart::new(b""), &long()).unwrap_err();
+        eprintln!("{cores} cores: {d}");
+        assert_eq!(d.core, None, "{d}");
+        let (field, rust, rtl) = &d.fields[0];
+        assert!(field.ends_with(" state"), "{d}");
+        // the model keeps the stale copy (S), the RTL has invalidated it (I)
+        assert_eq!((rust.as_str(), rtl.as_str()), ("S", "I"), "{d}");
+    }
 }
 
 fn long() -> Limits {

@@ -221,12 +221,12 @@ pub fn soc_verilog(board: &Board, image: &[u16], soc: Option<&Path>) -> Result<S
     if let Some(why) = why {
         return Err(CliError::Cores { cores, why });
     }
-    Ok(j1k_hdl::multi_soc_verilog(
-        &cfg,
-        image,
-        cores,
-        board.cache_lines(),
-    ))
+    let soc = if board.contexts() {
+        j1k_hdl::ctx_soc_verilog
+    } else {
+        j1k_hdl::multi_soc_verilog
+    };
+    Ok(soc(&cfg, image, cores, board.cache_lines()))
 }
 
 /// Spinners on a terminal, plain lines otherwise.

@@ -100,6 +100,8 @@ fn select(board: Board, a: &VerilogArgs) -> Result<Board, CliError> {
             cache_lines: 2,
             blocks: None,
             nodes: None,
+            contexts: false,
+            clock: None,
         },
     };
     if let Some(l) = &a.cache_lines {
