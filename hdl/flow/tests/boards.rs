@@ -366,6 +366,14 @@ fn multicore_entries_are_checked() {
     assert_eq!(field, "multicore[1].worker_ram");
     assert!(m.contains("35 block RAMs, the iCE40HX8K has 32"), "{m}");
     assert!(m.contains("3 (key registers and stacks)"), "{m}");
+    // a build's own clock is checked as the board's, under its own name
+    let (_, field, m) = field_error(broken(
+        "icebreaker",
+        "[multicore.clock]\ncore_hz = 12_000_000",
+        "[multicore.clock]\ncore_hz = 13_000_000",
+    ));
+    assert_eq!(field, "multicore[1].clock.core_hz", "{m}");
+    assert!(m.contains("[multicore[1].clock.pll]"), "{m}");
     let (_, field, _) = field_error(broken(
         "hx8k-breakout",
         "worker_ram = 1024",
